@@ -1,0 +1,66 @@
+// The control socket's protocol (`<home>/var/supervisor.sock`, mode 0600): one JSON object per line.
+// Shared by the supervisor, the CLI and the extension. Documented in docs/CONTROL-PROTOCOL.md.
+
+export type WatcherState = 'stopped' | 'starting' | 'running' | 'stopping' | 'backoff' | 'failed' | 'handed_over';
+
+export interface ProcessStatus {
+  pid: number;
+  /** Worker id, 1-based, stable across respawns (circus `wid`). */
+  wid: number;
+  /** Unix milliseconds. */
+  startedAt: number;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+  /** Unix milliseconds. */
+  at: number;
+}
+
+export interface WatcherStatus {
+  name: string;
+  kind: string;
+  plugin?: string;
+  step?: string;
+  state: WatcherState;
+  numprocesses: number;
+  processes: ProcessStatus[];
+  restarts: number;
+  lastExit?: ExitInfo;
+  /** Why the watcher failed: the last stderr line, or the spawn error. */
+  lastError?: string;
+}
+
+export interface RuntimeStatus {
+  home: string;
+  pid: number;
+  version: string;
+  startedAt: number;
+  state: 'starting' | 'running' | 'degraded' | 'stopping';
+  watchers: WatcherStatus[];
+  /** The last configuration error seen by conf_monitor (the running setup was kept). */
+  configError?: string;
+}
+
+export type Request =
+  | { id: number; cmd: 'status' }
+  | { id: number; cmd: 'start' | 'stop' | 'restart'; watcher: string }
+  | { id: number; cmd: 'incr' | 'decr'; watcher: string; count?: number }
+  | { id: number; cmd: 'set_numprocesses'; watcher: string; value: number }
+  | { id: number; cmd: 'reload' }
+  | { id: number; cmd: 'shutdown' }
+  | { id: number; cmd: 'subscribe' };
+
+export type Response =
+  | { id: number; ok: true; result?: unknown }
+  | { id: number; ok: false; error: string };
+
+export type RuntimeEvent =
+  | { event: 'watcher_state'; watcher: string; state: WatcherState; at: number; error?: string }
+  | { event: 'process_spawn'; watcher: string; pid: number; wid: number; at: number }
+  | { event: 'process_exit'; watcher: string; pid: number; wid: number; code: number | null; signal: string | null; at: number }
+  | { event: 'flapping'; watcher: string; exits: number; windowSeconds: number; at: number; error?: string }
+  | { event: 'config_reloaded'; added: string[]; removed: string[]; changed: string[]; at: number }
+  | { event: 'config_error'; error: string; at: number }
+  | { event: 'runtime_state'; state: RuntimeStatus['state']; at: number };
