@@ -1,0 +1,334 @@
+// The one configuration schema: every section and key of mfdata.ini, plugin config.ini and
+// directory_observer.ini, as data. Validation, generated docs and the language service all read it.
+
+/** Which kind of file a document is. `override` = an operator file `<home>/config/plugins/<name>.ini`. */
+export type FileKind = 'module' | 'plugin' | 'override' | 'observer';
+
+export type ValueType =
+  | 'string'
+  | 'int'
+  | 'float'
+  | 'bool'
+  | 'enum'
+  /** `;`-separated regular expressions. */
+  | 'regex-list'
+  | 'path'
+  | 'abs-path'
+  /** `plugin/step` or an absolute directory. */
+  | 'target-or-dir'
+  /** Comma list of `plugin/step` (or bare `step` of the same plugin); a trailing `*` allows hardlinks. */
+  | 'target-list'
+  /** Comma list of directories, absolute or relative to the inbox root IN. */
+  | 'dir-list'
+  /** A path relative to the plugin directory, or `builtin:<name>`. */
+  | 'step-module'
+  /** `[a-z0-9-_.]+` */
+  | 'version'
+  /** An argument vector, split on blanks (no shell). */
+  | 'command'
+  | 'url';
+
+export interface KeySpec {
+  key: string;
+  type: ValueType;
+  /** The default as it would be written in the file ('' = empty). */
+  default: string;
+  /** How docs show the default when it is computed (e.g. `<step>.ts`). */
+  defaultDoc?: string;
+  /** Allowed values for `enum` (case-sensitive). */
+  values?: readonly string[];
+  min?: number;
+  mandatory?: boolean;
+  /** An empty value is accepted and means "use the computed default". */
+  allowEmpty?: boolean;
+  doc: string;
+}
+
+export interface SectionSpec {
+  /** How the section is named in docs and completion: `general`, `step_<name>`, `switch_rules:<type>[:<tag>]`. */
+  title: string;
+  /** Matches the section names this spec describes. */
+  pattern: RegExp;
+  doc: string;
+  keys: readonly KeySpec[];
+  /** `custom` = any key accepted; `switch-rule` = keys are patterns, values are target lists. */
+  freeKeys?: 'custom' | 'switch-rule';
+  /** The file is invalid without this section. */
+  mandatory?: boolean;
+}
+
+export interface FileSpec {
+  kind: FileKind;
+  title: string;
+  doc: string;
+  sections: readonly SectionSpec[];
+}
+
+const bool = (key: string, def: string, doc: string): KeySpec => ({ key, type: 'bool', default: def, doc });
+const int = (key: string, def: string, doc: string, extra: Partial<KeySpec> = {}): KeySpec => ({ key, type: 'int', default: def, min: 0, doc, ...extra });
+const float = (key: string, def: string, doc: string): KeySpec => ({ key, type: 'float', default: def, min: 0, doc });
+const str = (key: string, def: string, doc: string, extra: Partial<KeySpec> = {}): KeySpec => ({ key, type: 'string', default: def, doc, ...extra });
+
+export const BOOL_TRUE = ['1', 'true', 'yes', 'on'] as const;
+export const BOOL_FALSE = ['0', 'false', 'no', 'off'] as const;
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
+export const FAILURE_POLICIES = ['keep', 'delete', 'move'] as const;
+export const SWITCH_RULE_TYPES = ['equal', 'notequal', 'fnmatch', 'notfnmatch', 'regex', 'notregex', 'alwaystrue', 'function'] as const;
+/** Rule types that take no tag parameter. */
+export const SWITCH_RULE_TYPES_WITHOUT_TAG = ['alwaystrue', 'function'] as const;
+export const BUILTIN_STEPS = ['copy', 'move', 'archive', 'fork', 'delete', 'ungzip', 'switch', 'guess_file_type'] as const;
+export type BuiltinStep = (typeof BUILTIN_STEPS)[number];
+
+export const PLUGIN_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+export const STEP_NAME_PATTERN = /^[A-Za-z0-9_]+$/;
+export const RESERVED_PLUGIN_NAMES = ['base', 'config'] as const;
+export const DEFAULT_IGNORE = '^.*\\.t$;^.*\\.tmp$';
+
+const logSplit = (key: string, doc: string): KeySpec => ({ key, type: 'enum', default: 'AUTO', values: ['AUTO', '0', '1'], doc });
+const rlimits: KeySpec[] = [
+  int('rlimit_as', '0', 'maximum address space of each process in bytes (0 = unlimited)'),
+  int('rlimit_nofile', '0', 'maximum number of open files of each process (0 = unlimited)'),
+  int('rlimit_stack', '0', 'maximum stack size of each process in bytes (0 = unlimited)'),
+  int('rlimit_fsize', '0', 'maximum size of a file a process may write, in bytes (0 = unlimited)'),
+];
+const logSplits: KeySpec[] = [
+  logSplit('log_split_stdout_stderr', 'write `.stdout` and `.stderr` log files instead of one `.log` (AUTO = no)'),
+  logSplit('log_split_multiple_workers', 'one log file per worker process (AUTO = no)'),
+];
+
+/** Keys of every `[step_<name>]` section. */
+export const STEP_KEYS: readonly KeySpec[] = [
+  { key: '_step_module', type: 'step-module', default: '', defaultDoc: '<step>.ts', allowEmpty: true,
+    doc: 'the step module: a .ts/.js path relative to the plugin directory, or builtin:<name> (copy, move, archive, fork, delete, ungzip, switch, guess_file_type)' },
+  int('numprocesses', '1', 'number of worker processes for this step (MFDATA defaults to 0 = no watcher; here 1)'),
+  bool('debug', '0', 'debug logging (MFLOG_MINIMAL_LEVEL=DEBUG) for this step'),
+  int('timeout', '600', 'seconds between SIGTERM and SIGKILL when the step stops; longer than the slowest file', { min: 1 }),
+  int('process_timeout', '0', 'seconds one file may spend in process() before it goes to the failure policy (0 = no limit)'),
+  int('max_age', '0', 'seconds after which a worker is recycled (0 = never)'),
+  int('max_age_variance', '', 'random extra seconds added to max_age', { allowEmpty: true, defaultDoc: 'max_age, or 30 when max_age is 0' }),
+  ...rlimits,
+  ...logSplits,
+  { key: 'watched_directories', type: 'dir-list', default: '{MFDATA_CURRENT_STEP_DIR}',
+    doc: 'comma list of directories the observer watches for this step: absolute, or relative to the inbox root; {MFDATA_CURRENT_STEP_DIR} is the step inbox' },
+  { key: 'failure_policy', type: 'enum', default: 'keep', values: FAILURE_POLICIES,
+    doc: 'what happens to a file whose processing failed: keep (trash + .tags), delete, or move' },
+  { key: 'failure_policy_move_dest_dir', type: 'target-or-dir', default: '',
+    doc: 'plugin/step or an absolute directory; required when failure_policy = move' },
+  int('retry_total', '0', 'attempts after a failure before the failure policy applies (0 = no retry)'),
+  float('retry_min_wait', '10', 'seconds before the first retry'),
+  float('retry_max_wait', '120', 'maximum seconds between two retries (at least retry_min_wait)'),
+  float('retry_backoff', '0', 'wait = min(retry_min_wait + retry_backoff * 2^(attempt-1), retry_max_wait)'),
+  int('step_limit', '1000', 'a file that has gone through more steps than this is abandoned to the failure policy (routing-loop guard)', { min: 1 }),
+  int('batch_max_size', '100', 'batch steps: process at most this many files at once', { min: 1 }),
+  float('batch_max_wait', '10', 'batch steps: seconds before an incomplete batch is processed'),
+];
+
+const dest = (doc: string, extra: Partial<KeySpec> = {}): KeySpec => ({ key: 'dest_dir', type: 'target-or-dir', default: '', doc, ...extra });
+const chmod = str('force_chmod', '', 'octal mode (e.g. 0644) given to the written file; empty = unchanged');
+
+/** Options a `[step_<name>]` section may hold when its `_step_module` is `builtin:<name>`. */
+export const BUILTIN_STEP_OPTIONS: Readonly<Record<BuiltinStep, readonly KeySpec[]>> = {
+  copy: [{ key: 'dest_dirs', type: 'target-list', default: '', mandatory: true, doc: 'comma list of plugin/step targets; a trailing * allows a hardlink' }],
+  move: [
+    dest('plugin/step or absolute directory the file is moved to', { mandatory: true }),
+    str('dest_basename', '{ORIGINAL_BASENAME}', 'name in the destination: {ORIGINAL_BASENAME}, {ORIGINAL_DIRNAME}, {ORIGINAL_UID}, {RANDOM_ID}, {STEP_COUNTER} and strftime %-codes'),
+    chmod,
+    { key: 'drop_tags', type: 'enum', default: 'AUTO', values: ['AUTO', '0', '1'], doc: 'drop the tags of the moved file (AUTO = only for an absolute destination)' },
+  ],
+  archive: [
+    dest('absolute archive directory', { type: 'abs-path', mandatory: true }),
+    str('dest_basename', '%Y%m%d/{ORIGINAL_UID}', 'path under dest_dir (sub-directories are created); same placeholders as move'),
+    bool('keep_tags', '1', 'write the tags next to the archived file'),
+    str('keep_tags_suffix', '.tags', 'suffix of the tags file'),
+    chmod,
+    int('lifetime', '0', 'days an archived file is kept (0 = forever)'),
+  ],
+  fork: [
+    { key: 'command_template', type: 'command', default: '', mandatory: true, doc: 'command run for each file (argument vector, no shell); must contain {PATH}' },
+    bool('command_returning_path', '0', 'stdout lines FILEPATH:/abs/path name files to forward to dest_dir'),
+    dest('plugin/step receiving the files the command returns'),
+  ],
+  delete: [],
+  ungzip: [dest('plugin/step receiving the uncompressed file', { default: 'guess_file_type/main' })],
+  switch: [
+    str('switch_name', '', 'the rules instance this switch evaluates ([switch_rules@<name>:…])', { defaultDoc: 'the plugin name' }),
+    { key: 'switch_no_match_policy', type: 'enum', default: 'delete', values: ['delete', 'keep'], doc: 'what happens to a file no rule matches' },
+    bool('switch_no_match_keep_original_basename', '0', 'keep the original basename in trash/<switch>.nomatch'),
+    bool('switch_debug', '0', 'log every rule evaluation'),
+  ],
+  guess_file_type: [
+    dest('plugin/step receiving the tagged file', { default: 'switch/main' }),
+    int('ascii_header_max_length', '60', 'bytes of the file kept in the ascii_header tag'),
+    { key: 'magic_custom_file', type: 'path', default: '', doc: 'custom magic file (custom_magic tag)' },
+    bool('magic_use_custom_only', '0', 'skip the system magic database'),
+    bool('add_size_tag', '0', 'also set the size tag'),
+  ],
+};
+
+/** Keys of MFDATA that this product replaced: named so the error can say what to write instead. */
+export const RETIRED_KEYS: Readonly<Record<string, string>> = {
+  _cmd_and_args: 'steps are modules here: set _step_module (a .ts/.js file or builtin:<name>) instead of a command',
+  arg_: 'MFDATA 0.x arguments are gone: use [custom] keys or built-in step options',
+  switch_logical_condition: 'MFDATA 0.x routing is gone: write [switch_rules:<type>:<tag>] sections',
+};
+
+const extraDaemonKeys: KeySpec[] = [
+  { key: '_cmd_and_args', type: 'command', default: '', mandatory: true, doc: 'the daemon command and its arguments (split on blanks, no shell); {{VARS}} are expanded' },
+  int('numprocesses', '1', 'number of processes'),
+  int('graceful_timeout', '10', 'seconds between SIGTERM and SIGKILL'),
+  int('max_age', '0', 'seconds after which a process is recycled (0 = never)'),
+  ...rlimits,
+  ...logSplits,
+  bool('debug', '0', 'debug logging (MFLOG_MINIMAL_LEVEL=DEBUG)'),
+];
+
+const pluginSections: SectionSpec[] = [
+  {
+    title: 'general', pattern: /^general$/, mandatory: true, doc: 'plugin metadata',
+    keys: [
+      { key: '_version', type: 'version', default: '', mandatory: true, doc: 'plugin version, [a-z0-9-_.]+ ({{MFMODULE_VERSION}} allowed)' },
+      str('_release', '1', 'plugin release'),
+      str('_summary', '', 'one-line description', { mandatory: true }),
+      str('_license', '', 'license name', { mandatory: true }),
+      str('_url', '', 'project URL', { mandatory: true }),
+      str('_maintainer', '', 'maintainer (name and e-mail)', { mandatory: true }),
+      str('_vendor', '', 'vendor', { mandatory: true }),
+      bool('_add_plugin_dir_to_python_path', '1', 'accepted for MFDATA compatibility; no effect (steps are TypeScript/JavaScript)'),
+    ],
+  },
+  { title: 'step_<name>', pattern: /^step_(.*)$/, doc: 'one step: a queue step.<plugin>.<name> and its workers', keys: STEP_KEYS },
+  { title: 'extra_daemon_<name>', pattern: /^extra_daemon_(.*)$/, doc: 'a long-running process of the plugin, supervised as extra.<plugin>.<name>', keys: extraDaemonKeys },
+  { title: 'custom', pattern: /^custom$/, doc: 'free keys, given to step code (ctx.custom) and as MFDATA_CURRENT_PLUGIN_CUSTOM_<KEY>', keys: [], freeKeys: 'custom' },
+  {
+    title: 'switch_rules[@<switch>]:<type>[:<tag>]', pattern: /^switch_rules(?:@([^:]*))?(?::(.*))?$/, freeKeys: 'switch-rule', keys: [],
+    doc: 'routing rules for a switch step: `<pattern> = <plugin/step>[*], …` (write = as @@@@@@ and # as ~~~~~~ in a pattern)',
+  },
+];
+
+const observerKeys: KeySpec[] = [
+  bool('active', '0', 'watch this section\'s directory'),
+  { key: 'directory', type: 'abs-path', default: '', mandatory: true, doc: 'absolute directory to watch (sub-directories are not watched)' },
+  str('queue', '', 'Redis list the events are pushed to (step.<plugin>.<step>)', { mandatory: true }),
+  str('redis_server', '', 'Redis host; identical in every section (not needed with redis_unix_socket)'),
+  { key: 'redis_port', type: 'int', default: '6379', min: 0, doc: 'Redis port; identical in every section' },
+  str('redis_unix_socket', '', 'Redis unix socket; when set (and not `null`) it wins over host and port; identical in every section'),
+  int('timeout', '10', 'seconds a Redis call may take', { min: 1 }),
+  int('forced_poll', '0', 'seconds between forced rescans of the directory (0 = only at start-up)'),
+  int('poll_queue_limit', '10000', 'a rescan stops enqueuing once the queue holds this many events (0 = unlimited)'),
+  int('monitor_inactivitytimeout', '300', 'accepted for MFDATA compatibility (our observer does not need to exit when idle); identical in every section'),
+  { key: 'ignore', type: 'regex-list', default: DEFAULT_IGNORE, doc: '`;`-separated regular expressions matched at the start of the file name; matching files are ignored (^.*\\.working$ is always added)' },
+  { key: 'only', type: 'regex-list', default: '^.*$', doc: '`;`-separated regular expressions; a file name must match one of them' },
+];
+
+const moduleSections: SectionSpec[] = [
+  {
+    title: 'redis', pattern: /^redis$/, doc: 'the Redis server holding queues, tags and counters',
+    keys: [
+      { key: 'path', type: 'path', default: '', doc: 'redis-server executable (empty = found on PATH)' },
+      str('host', '', 'external Redis host: when set the runtime does not start its own redis-server'),
+      int('port', '0', 'TCP port (0 = unix socket only for our own Redis; 6379 for an external host)'),
+      { key: 'unix_socket', type: 'path', default: '', doc: 'unix socket (empty = <home>/var/redis.sock for our own Redis)' },
+      int('max_memory', '2048', 'maxmemory of our own Redis in MB (policy noeviction: writes fail rather than queues being evicted)', { min: 1 }),
+    ],
+  },
+  {
+    title: 'directory_observer', pattern: /^directory_observer$/, doc: 'the [common] section of the generated directory_observer.ini',
+    keys: [
+      int('forced_poll', '300', 'seconds between forced rescans of every watched directory (0 = only at start-up)'),
+      int('poll_queue_limit', '10000', 'a rescan stops enqueuing once the queue holds this many events (0 = unlimited)'),
+      int('timeout', '10', 'seconds a Redis call may take', { min: 1 }),
+      { key: 'ignore', type: 'regex-list', default: DEFAULT_IGNORE, doc: '`;`-separated regular expressions of file names to ignore' },
+      { key: 'only', type: 'regex-list', default: '^.*$', doc: '`;`-separated regular expressions; a file name must match one of them' },
+    ],
+  },
+  {
+    title: 'log', pattern: /^log$/, doc: 'mflog logging of every runtime process',
+    keys: [
+      { key: 'minimal_level', type: 'enum', default: 'INFO', values: LOG_LEVELS, doc: 'lowest level written' },
+      int('max_size_mb', '100', 'a log file is rotated past this size in MB', { min: 1 }),
+      int('max_age_seconds', '0', 'a log file is rotated after this many seconds (0 = never)'),
+      int('keep', '5', 'rotated files kept per log'),
+      { key: 'elasticsearch_url', type: 'url', default: '', doc: 'ship the JSON logs to this Elasticsearch (empty = no shipping)' },
+    ],
+  },
+  {
+    title: 'metrics', pattern: /^metrics$/, doc: 'processing metrics (statsd to Telegraf, or InfluxDB line protocol)',
+    keys: [
+      str('statsd_host', '', 'statsd/Telegraf host (empty = no statsd)'),
+      int('statsd_port', '8125', 'statsd UDP port', { min: 1 }),
+      { key: 'influxdb_url', type: 'url', default: '', doc: 'InfluxDB write URL (empty = none)' },
+    ],
+  },
+  {
+    title: 'internal_plugins', pattern: /^internal_plugins$/, doc: 'the built-in switch and guess_file_type plugins',
+    keys: [
+      bool('install_switch', '0', 'run the built-in switch plugin'),
+      bool('install_guess_file_type', '0', 'run the built-in guess_file_type plugin (implies install_switch)'),
+      { key: 'watched_directories', type: 'dir-list', default: 'incoming', doc: 'directories the first internal plugin watches (relative to the inbox root)' },
+    ],
+  },
+  {
+    title: 'supervisor', pattern: /^supervisor$/, doc: 'restart policy of supervised processes',
+    keys: [
+      int('flapping_max_retries', '5', 'exits within flapping_window seconds that mark a watcher failed', { min: 1 }),
+      int('flapping_window', '60', 'seconds of the flapping window', { min: 1 }),
+    ],
+  },
+  {
+    title: 'autorestart', pattern: /^autorestart$/, doc: 'hot reload while developing',
+    keys: [bool('flag', '1', 'run conf_monitor: regenerate the configuration and restart what changed when a config.ini or step code changes')],
+  },
+];
+
+export const schema: Readonly<Record<FileKind, FileSpec>> = {
+  module: { kind: 'module', title: 'mfdata.ini', doc: 'the module configuration, in the workspace; every key optional', sections: moduleSections },
+  plugin: { kind: 'plugin', title: 'config.ini', doc: 'a plugin configuration, plugins/<name>/config.ini', sections: pluginSections },
+  override: {
+    kind: 'override', title: '<home>/config/plugins/<name>.ini', doc: 'operator overrides of a plugin: only keys not starting with _',
+    sections: pluginSections.filter((s) => s.freeKeys !== 'switch-rule'),
+  },
+  observer: {
+    kind: 'observer', title: 'directory_observer.ini', doc: 'the observer configuration (generated into <home>/tmp/config_auto/)',
+    sections: [
+      { title: 'common', pattern: /^common$/, doc: 'defaults inherited by every other section', keys: observerKeys },
+      { title: '<name>', pattern: /^(?!common$).*$/, doc: 'one watched directory', keys: observerKeys },
+    ],
+  },
+};
+
+/** The spec of a section, or undefined when the file kind has no such section. */
+export function findSectionSpec(kind: FileKind, section: string): SectionSpec | undefined {
+  return schema[kind].sections.find((s) => s.pattern.test(section));
+}
+
+/** `builtin:copy` → `copy`; undefined for a module path or an unknown built-in. */
+export function builtinName(stepModule: string | undefined): BuiltinStep | undefined {
+  if (!stepModule?.startsWith('builtin:')) return undefined;
+  const name = stepModule.slice('builtin:'.length);
+  return (BUILTIN_STEPS as readonly string[]).includes(name) ? (name as BuiltinStep) : undefined;
+}
+
+/**
+ * The spec of a key. For a step section, `stepModule` (its `_step_module` value) adds the options of that
+ * built-in; without it any built-in option is found (for hover before the module is known).
+ */
+export function findKeySpec(kind: FileKind, section: string, key: string, stepModule?: string): KeySpec | undefined {
+  const spec = findSectionSpec(kind, section);
+  if (!spec) return undefined;
+  const own = spec.keys.find((k) => k.key === key);
+  if (own || spec.keys !== STEP_KEYS) return own;
+  if (stepModule !== undefined) return BUILTIN_STEP_OPTIONS[builtinName(stepModule) ?? 'delete'].find((k) => k.key === key);
+  for (const name of BUILTIN_STEPS) {
+    const found = BUILTIN_STEP_OPTIONS[name].find((k) => k.key === key);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Every key a section may hold (for completion and did-you-mean). */
+export function keysOfSection(kind: FileKind, section: string, stepModule?: string): readonly KeySpec[] {
+  const spec = findSectionSpec(kind, section);
+  if (!spec) return [];
+  const builtin = builtinName(stepModule);
+  return spec.keys === STEP_KEYS && builtin ? [...STEP_KEYS, ...BUILTIN_STEP_OPTIONS[builtin]] : spec.keys;
+}
