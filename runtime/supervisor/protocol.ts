@@ -50,7 +50,15 @@ export type Request =
   | { id: number; cmd: 'set_numprocesses'; watcher: string; value: number }
   | { id: number; cmd: 'reload' }
   | { id: number; cmd: 'shutdown' }
-  | { id: number; cmd: 'subscribe' };
+  | { id: number; cmd: 'subscribe' }
+  /** The debugger takes the watcher's work over: its processes stop and are not respawned. */
+  | { id: number; cmd: 'hand_over'; watcher: string }
+  /** Ends a hand_over: the watcher's processes start again. */
+  | { id: number; cmd: 'take_back'; watcher: string }
+  /** conf_monitor: the configuration on disk is broken (the running setup is kept); `error` is file:line: message lines. */
+  | { id: number; cmd: 'report_config_error'; error: string }
+  /** conf_monitor: the configuration on disk is valid again. */
+  | { id: number; cmd: 'clear_config_error' };
 
 export type Response =
   | { id: number; ok: true; result?: unknown }

@@ -35,8 +35,22 @@ export interface WatcherSpec {
   hooks?: { beforeStart?: string[]; afterStop?: string[] };
   /** Files whose change restarts this watcher (step code, for instance). Globs are not used: absolute paths or directories. */
   watchPaths?: string[];
-  /** Hash of everything that matters for this watcher; a reload restarts a watcher whose fingerprint changed. */
+  /**
+   * Hash of everything that matters for this watcher; a reload restarts a watcher whose fingerprint changed.
+   * Leave numprocesses, autostart and priority out of it: a reload applies those without a restart.
+   */
   fingerprint: string;
+  /** Respawn backoff (defaults: 0.1 s doubling up to 30 s). */
+  backoff?: { initialSeconds: number; maxSeconds: number };
+  /** Flapping limit: this many unexpected exits within windowSeconds mark the watcher failed (default 5 in 60 s). */
+  flapping?: { exits: number; windowSeconds: number };
+  /** Rotation of logFile (default 10 MiB, 5 old files kept as logFile.1 .. logFile.5). */
+  logRotation?: { maxBytes: number; keep: number };
+  /**
+   * Readiness: the supervisor starts the next priority group only once this watcher is ready.
+   * `redisPing`: a unix socket answering PING. The `redis` watcher defaults to `<home>/var/redis.sock`.
+   */
+  ready?: { redisPing: string; timeoutSeconds?: number };
 }
 
 /** The file `watchers.json`: the supervisor's whole configuration. */

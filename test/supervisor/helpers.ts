@@ -1,0 +1,100 @@
+// Test helpers for the supervisor: short temp homes (unix socket paths are limited to 107 bytes),
+// tiny node scripts as watcher commands, WatcherSpec builders, /proc checks and polling.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { SupervisorConfig, WatcherSpec } from '../../runtime/supervisor/watcher-spec';
+
+/** Node scripts used as watcher commands. Each takes its behaviour from its own source only. */
+export const SCRIPTS: Record<string, string> = {
+  // Runs until SIGTERM, then exits 0.
+  'sleeper.js': `process.on('SIGTERM', () => process.exit(0)); console.log('sleeper up ' + process.pid + ' wid ' + process.env.MFDATA_WID); setInterval(() => {}, 1000);`,
+  // Exits at once with a recognisable stderr line.
+  'crasher.js': `console.error('starting crasher'); console.error('crasher: cannot open queue step.p.s'); process.exit(3);`,
+  // Ignores SIGTERM: only SIGKILL ends it.
+  'stubborn.js': `process.on('SIGTERM', () => { console.log('ignoring SIGTERM'); }); console.log('stubborn up'); setInterval(() => {}, 1000);`,
+  // Appends its argv[2] to the file argv[3] on SIGTERM (records stop order), then exits.
+  'recorder.js': `const fs = require('fs'); process.on('SIGTERM', () => { fs.appendFileSync(process.argv[3], process.argv[2] + '\\n'); process.exit(0); }); setInterval(() => {}, 1000);`,
+  // A hook: appends argv[2] to file argv[3], exits with code argv[4] (default 0).
+  'hook.js': `require('fs').appendFileSync(process.argv[3], process.argv[2] + '\\n'); process.exit(Number(process.argv[4] ?? 0));`,
+};
+
+export interface TempHome {
+  root: string;
+  scripts: string;
+  script(name: string): string;
+  cleanup(): void;
+}
+
+export function makeTempHome(): TempHome {
+  // os.tmpdir() plus a short prefix keeps <home>/var/supervisor.sock well under the limit.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-'));
+  const scripts = path.join(root, 's');
+  fs.mkdirSync(scripts, { recursive: true });
+  fs.mkdirSync(path.join(root, 'var'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'log'), { recursive: true });
+  for (const [name, body] of Object.entries(SCRIPTS)) fs.writeFileSync(path.join(scripts, name), body);
+  return {
+    root,
+    scripts,
+    script: (name) => path.join(scripts, name),
+    cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/** A watcher running `node <script> ...args`. */
+export function nodeWatcher(home: TempHome, name: string, script: string, overrides: Partial<WatcherSpec> = {}): WatcherSpec {
+  return {
+    name,
+    kind: name.startsWith('step.') ? 'step' : 'extra',
+    command: process.execPath,
+    args: [home.script(script)],
+    cwd: home.root,
+    env: {},
+    numprocesses: 1,
+    gracefulTimeout: 5,
+    stopSignal: 'SIGTERM',
+    maxAge: 0,
+    maxAgeVariance: 0,
+    priority: 50,
+    autostart: true,
+    logFile: path.join(home.root, 'log', `${name}.log`),
+    fingerprint: `${name}-1`,
+    backoff: { initialSeconds: 0.05, maxSeconds: 0.5 },
+    flapping: { exits: 4, windowSeconds: 30 },
+    ...overrides,
+  };
+}
+
+export function writeWatchers(home: TempHome, watchers: WatcherSpec[]): SupervisorConfig {
+  const config: SupervisorConfig = { home: home.root, watchers };
+  const dir = path.join(home.root, 'tmp', 'config_auto');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'watchers.json'), JSON.stringify(config, null, 2));
+  return config;
+}
+
+/** True when /proc/<pid> exists and the process is not a zombie. */
+export function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
