@@ -147,6 +147,19 @@ export class Watcher {
     });
   }
 
+  /** Marks the watcher failed from outside (readiness never came): its processes are stopped. */
+  fail(message: string): Promise<void> {
+    return this.serial(async () => {
+      this.wanted = false;
+      for (const slot of this.slots.values()) this.retire(slot);
+      this.slots.clear();
+      await this.awaitStopping();
+      this.lastError = message;
+      this.ctx.log('error', message, { watcher: this.name });
+      this.setState('failed', message);
+    });
+  }
+
   /** Releases the log file; call after the final stop. */
   dispose(): void {
     this.output?.close();

@@ -1,5 +1,6 @@
 // Test helpers for the supervisor: short temp homes (unix socket paths are limited to 107 bytes),
 // tiny node scripts as watcher commands, WatcherSpec builders, /proc checks and polling.
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,7 +15,7 @@ export const SCRIPTS: Record<string, string> = {
   // Ignores SIGTERM: only SIGKILL ends it.
   'stubborn.js': `process.on('SIGTERM', () => { console.log('ignoring SIGTERM'); }); console.log('stubborn up'); setInterval(() => {}, 1000);`,
   // Appends its argv[2] to the file argv[3] on SIGTERM (records stop order), then exits.
-  'recorder.js': `const fs = require('fs'); process.on('SIGTERM', () => { fs.appendFileSync(process.argv[3], process.argv[2] + '\\n'); process.exit(0); }); setInterval(() => {}, 1000);`,
+  'recorder.js': `const fs = require('fs'); process.on('SIGTERM', () => { fs.appendFileSync(process.argv[3], process.argv[2] + '\\n'); process.exit(0); }); console.log('recorder ready'); setInterval(() => {}, 1000);`,
   // A hook: appends argv[2] to file argv[3], exits with code argv[4] (default 0).
   'hook.js': `require('fs').appendFileSync(process.argv[3], process.argv[2] + '\\n'); process.exit(Number(process.argv[4] ?? 0));`,
 };
@@ -97,4 +98,63 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The built supervisor entry point (node scripts/build.mjs puts it in dist/runtime/). */
+export const SUPERVISOR_JS = path.resolve(__dirname, '../../../dist/runtime/supervisor.js');
+
+export interface RunningSupervisor {
+  child: ChildProcess;
+  stderr(): string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+}
+
+export function spawnSupervisor(home: TempHome, extraArgs: string[] = []): RunningSupervisor {
+  const child = spawn(process.execPath, [SUPERVISOR_JS, '--home', home.root, ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (d: string) => { err += d; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stderr: () => err, exited };
+}
+
+/** A redis watcher running the real redis-server with a redis.conf in tmp/config_auto (unix socket only). */
+export function redisWatcher(home: TempHome, redisServer: string, overrides: Partial<WatcherSpec> = {}): WatcherSpec {
+  const dir = path.join(home.root, 'tmp', 'config_auto');
+  const data = path.join(home.root, 'var', 'redis');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(data, { recursive: true });
+  const conf = path.join(dir, 'redis.conf');
+  fs.writeFileSync(conf, [
+    'port 0',
+    `unixsocket ${path.join(home.root, 'var', 'redis.sock')}`,
+    'unixsocketperm 700',
+    `dir ${data}`,
+    'save ""',
+    'appendonly yes',
+    'maxmemory-policy noeviction',
+    'daemonize no',
+    '',
+  ].join('\n'));
+  return {
+    name: 'redis', kind: 'redis', command: redisServer, args: [conf], cwd: home.root, env: {}, numprocesses: 1,
+    gracefulTimeout: 10, stopSignal: 'SIGTERM', maxAge: 0, maxAgeVariance: 0, priority: 0, autostart: true,
+    logFile: path.join(home.root, 'log', 'redis.log'), fingerprint: 'redis-1', ...overrides,
+  };
+}
+
+SCRIPTS['needs-redis.js'] = `
+const net = require('net');
+const c = net.createConnection(process.argv[2]);
+c.on('connect', () => c.write('PING\\r\\n'));
+c.on('data', (d) => { console.log('redis answered ' + d.toString().trim()); c.destroy(); });
+c.on('error', (e) => { console.log('redis unreachable ' + e.code); });
+process.on('SIGTERM', () => process.exit(0));
+setInterval(() => {}, 1000);`;
+
+/** Waits until the watcher's log file holds `text` (a script printing it has installed its signal handlers). */
+export function waitForLog(home: TempHome, watcher: string, text: string): Promise<true> {
+  const file = path.join(home.root, 'log', `${watcher}.log`);
+  return waitFor(`'${text}' in ${file}`, () => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(text));
 }
