@@ -34,6 +34,19 @@ export interface StepConfig {
   batchMaxWait: number;
   /** Keys of the section that the schema does not define for every step (built-in step options). */
   options: Record<string, string>;
+  /** Per-process limits (0 = unlimited). */
+  rlimits?: Rlimits;
+  /** MFDATA log_split_* keys as written: AUTO, 0 or 1. */
+  logSplitStdoutStderr?: string;
+  logSplitMultipleWorkers?: string;
+}
+
+/** setrlimit values in bytes / count; 0 = unset. */
+export interface Rlimits {
+  as: number;
+  nofile: number;
+  stack: number;
+  fsize: number;
 }
 
 export interface ExtraDaemonConfig {
@@ -44,6 +57,9 @@ export interface ExtraDaemonConfig {
   gracefulTimeout: number;
   maxAge: number;
   debug: boolean;
+  rlimits?: Rlimits;
+  logSplitStdoutStderr?: string;
+  logSplitMultipleWorkers?: string;
 }
 
 export type SwitchRuleType = 'equal' | 'notequal' | 'fnmatch' | 'notfnmatch' | 'regex' | 'notregex' | 'alwaystrue' | 'function';

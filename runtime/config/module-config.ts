@@ -1,0 +1,77 @@
+// Loads the module file `<workspace>/mfdata.ini` (optional) into a ModuleConfig with every default applied.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ConfigProblem } from './errors';
+import type { ModuleConfig } from './model';
+import { SectionReader } from './read';
+import { checkDocument, type CheckContext, type ResolvedSection } from './validate';
+
+export const MODULE_CONFIG_FILE = 'mfdata.ini';
+
+/** Builds the ModuleConfig from checked sections (none = all defaults). */
+export function moduleConfigFrom(sections: readonly ResolvedSection[], file?: string): ModuleConfig {
+  const r = (name: string): SectionReader => new SectionReader('module', name, sections.find((s) => s.name === name));
+  const redis = r('redis');
+  const observer = r('directory_observer');
+  const log = r('log');
+  const metrics = r('metrics');
+  const internal = r('internal_plugins');
+  const supervisor = r('supervisor');
+  return {
+    file,
+    redis: {
+      path: redis.str('path'),
+      host: redis.str('host'),
+      port: redis.int('port'),
+      unixSocket: redis.str('unix_socket'),
+      maxMemoryMb: redis.int('max_memory', 2048),
+    },
+    directoryObserver: {
+      forcedPoll: observer.int('forced_poll'),
+      pollQueueLimit: observer.int('poll_queue_limit'),
+      timeout: observer.int('timeout', 10),
+      ignore: observer.str('ignore'),
+      only: observer.str('only'),
+    },
+    log: {
+      minimalLevel: log.str('minimal_level'),
+      maxSizeMb: log.int('max_size_mb', 100),
+      maxAgeSeconds: log.int('max_age_seconds'),
+      keep: log.int('keep', 5),
+      elasticsearchUrl: log.str('elasticsearch_url'),
+    },
+    metrics: {
+      statsdHost: metrics.str('statsd_host'),
+      statsdPort: metrics.int('statsd_port', 8125),
+      influxdbUrl: metrics.str('influxdb_url'),
+    },
+    internalPlugins: {
+      // MFDATA forces switch on when guess_file_type is on (guess_file_type feeds switch/main).
+      installSwitch: internal.bool('install_switch') || internal.bool('install_guess_file_type'),
+      installGuessFileType: internal.bool('install_guess_file_type'),
+      watchedDirectories: internal.list('watched_directories'),
+    },
+    supervisor: {
+      flappingMaxRetries: supervisor.int('flapping_max_retries', 5),
+      flappingWindow: supervisor.int('flapping_window', 60),
+    },
+    autorestart: r('autorestart').bool('flag'),
+  };
+}
+
+/** Reads `<workspace>/mfdata.ini`; an absent file means every default. */
+export function loadModuleConfig(workspace: string, ctx: Omit<CheckContext, 'plugin' | 'knownSteps'>): { module: ModuleConfig; problems: ConfigProblem[] } {
+  const file = path.join(path.resolve(workspace), MODULE_CONFIG_FILE);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { module: moduleConfigFrom([]), problems: [] };
+    return {
+      module: moduleConfigFrom([]),
+      problems: [{ file, line: 1, column: 1, endColumn: 2, severity: 'error', code: 'unreadable', message: `cannot read ${MODULE_CONFIG_FILE}: ${(err as Error).message}`, hint: 'check its permissions' }],
+    };
+  }
+  const checked = checkDocument('module', bytes, file, ctx);
+  return { module: moduleConfigFrom(checked.sections, file), problems: checked.problems };
+}

@@ -1,0 +1,235 @@
+// The one function that turns a configuration document into its problem list (CLI, loaders and language service).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ConfigProblem } from './errors';
+import { sortProblems } from './errors';
+import { expandValue, expansionVariables } from './expand';
+import { getEntry, parseIni, type IniDocument, type IniEntry, type IniSection, type Span } from './ini-parser';
+import { builtinName, findSectionSpec, keysOfSection, RETIRED_KEYS, schema, type FileKind, type KeySpec, type SectionSpec } from './schema';
+import { suggest } from './suggest';
+import { parseSwitchSectionName, unescapePattern } from './switch-rules';
+import { checkValue, parseTargetList, pluginNameIssue, regexError, stepNameIssue, TARGET_PATTERN, type ValueIssue } from './values';
+import { checkObserverSections } from './validate-observer';
+
+/** A value after `{{VAR}}` expansion; `valid` = expansion and type check passed. */
+export interface ResolvedValue {
+  entry: IniEntry;
+  value: string;
+  valid: boolean;
+}
+
+export interface ResolvedSection {
+  name: string;
+  /** The first section of that name (a duplicate is reported, its keys ignored). */
+  section: IniSection;
+  spec?: SectionSpec;
+  values: Map<string, ResolvedValue>;
+}
+
+export interface CheckContext {
+  env: Readonly<Record<string, string | undefined>>;
+  home: string;
+  /** The plugin a config.ini or override belongs to (name = its directory name). */
+  plugin?: { name: string; dir: string };
+  /** Every `plugin/step` of the runtime; when given, targets naming another step get a warning. */
+  knownSteps?: readonly string[];
+}
+
+export interface CheckedDocument {
+  doc: IniDocument;
+  problems: ConfigProblem[];
+  sections: ResolvedSection[];
+}
+
+export function at(file: string, span: Span, code: string, message: string, hint: string, extra: Partial<ConfigProblem> = {}): ConfigProblem {
+  return { file, line: span.line, column: span.column, endColumn: span.endColumn, severity: 'error', code, message, hint, ...extra };
+}
+
+function issueAt(entry: IniEntry, issue: ValueIssue, section: string): ConfigProblem {
+  const span = issue.offset === undefined
+    ? entry.valueSpan
+    : { line: entry.valueSpan.line, column: entry.valueSpan.column + issue.offset, endColumn: entry.valueSpan.column + issue.offset + (issue.length ?? 1) };
+  if (span.endColumn === span.column) span.endColumn = span.column + 1;
+  return at(entry.file, span, issue.code, issue.message, issue.hint, { key: entry.key, section });
+}
+
+/** Parses and checks a document: syntax, schema, types, expansion, cross-key and (with knownSteps) target checks. */
+export function checkDocument(kind: FileKind, source: string | Uint8Array, file: string, ctx: CheckContext): CheckedDocument {
+  return validateDocument(kind, parseIni(source, file), ctx);
+}
+
+export function validateDocument(kind: FileKind, doc: IniDocument, ctx: CheckContext): CheckedDocument {
+  const problems: ConfigProblem[] = [...doc.problems];
+  const sections: ResolvedSection[] = [];
+  const seen = new Set<string>();
+  for (const section of doc.sections) {
+    if (seen.has(section.name)) continue;
+    seen.add(section.name);
+    sections.push(checkSection(kind, section, ctx, problems));
+  }
+  for (const spec of schema[kind].sections) {
+    if (kind !== 'override' && spec.mandatory && !sections.some((s) => s.spec === spec)) {
+      problems.push(at(doc.file, { line: 1, column: 1, endColumn: 2 }, 'missing-section', `missing section [${spec.title}]`,
+        `add a [${spec.title}] section with ${spec.keys.filter((k) => k.mandatory).map((k) => k.key).join(', ')}`, { section: spec.title }));
+    }
+  }
+  if (kind === 'plugin' && ctx.plugin) {
+    const issue = pluginNameIssue(ctx.plugin.name);
+    if (issue) problems.push(at(doc.file, { line: 1, column: 1, endColumn: 2 }, issue.code, issue.message, issue.hint));
+  }
+  if (kind === 'observer') problems.push(...checkObserverSections(doc.file, sections));
+  return { doc, problems: sortProblems(problems), sections };
+}
+
+function sectionHint(kind: FileKind, name: string): string {
+  const titles = schema[kind].sections.map((s) => s.title);
+  const close = suggest(name, [...titles, ...titles.filter((t) => t.endsWith('<name>')).map((t) => t.replace('<name>', name.replace(/^.*?_/, '')))]);
+  return close && !close.includes('<') ? `did you mean [${close}]?` : `sections of ${schema[kind].title}: ${titles.map((t) => `[${t}]`).join(', ')}`;
+}
+
+function checkSection(kind: FileKind, section: IniSection, ctx: CheckContext, problems: ConfigProblem[]): ResolvedSection {
+  const name = section.name;
+  const file = section.file;
+  const spec = findSectionSpec(kind, name);
+  const resolved: ResolvedSection = { name, section, spec, values: new Map() };
+  if (!spec) {
+    problems.push(at(file, section.nameSpan, 'unknown-section', `unknown section [${name}]`, sectionHint(kind, name), { section: name }));
+    return resolved;
+  }
+  const stepMatch = /^step_(.*)$/.exec(name);
+  const step = stepMatch && spec.keys.length > 0 ? stepMatch[1] : undefined;
+  const extraMatch = /^extra_daemon_(.*)$/.exec(name);
+  for (const [matched, label] of [[step, 'step'], [extraMatch?.[1], 'extra daemon']] as const) {
+    if (matched === undefined) continue;
+    const issue = stepNameIssue(matched);
+    if (issue) problems.push(at(file, section.nameSpan, issue.code, label === 'step' ? issue.message : issue.message.replace('step', 'extra daemon'), issue.hint, { section: name }));
+  }
+  let switchType: string | undefined;
+  if (spec.freeKeys === 'switch-rule') {
+    const { parsed, issue } = parseSwitchSectionName(name);
+    if (issue) problems.push(at(file, section.nameSpan, issue.code, issue.message, issue.hint, { section: name }));
+    switchType = parsed?.type;
+  }
+  const vars = expansionVariables({ env: ctx.env, home: ctx.home, plugin: ctx.plugin, step });
+  const stepModuleEntry = getEntry(section, '_step_module');
+  const stepModule = stepModuleEntry ? expandValue(stepModuleEntry.value, vars).value : undefined;
+  const allowed = keysOfSection(kind, name, stepModule);
+  const seenKeys = new Set<string>();
+
+  for (const entry of section.entries) {
+    if (entry.variant !== undefined) {
+      problems.push({ ...at(entry.file, entry.keySpan, 'unsupported-variant', `key variant '${entry.key}[${entry.variant}]' is not supported; line ignored`,
+        `write plain '${entry.key} = …' (or set it in an operator override)`, { key: entry.key, section: name }), severity: 'warning' });
+      continue;
+    }
+    if (seenKeys.has(entry.key)) continue;
+    seenKeys.add(entry.key);
+    const expanded = expandValue(entry.value, vars);
+    const valid = expanded.errors.length === 0;
+    for (const e of expanded.errors) {
+      problems.push(issueAt(entry, { code: 'unknown-variable', message: e.message, hint: e.name ? `define ${e.name} in the environment, or use one of MFDATA_CURRENT_PLUGIN_NAME, MFDATA_CURRENT_PLUGIN_DIR, MFDATA_HOME…` : 'close it with }}', offset: e.offset, length: e.length }, name));
+    }
+    const resolvedValue: ResolvedValue = { entry, value: expanded.value, valid };
+    resolved.values.set(entry.key, resolvedValue);
+    if (kind === 'override' && entry.key.startsWith('_')) {
+      problems.push(at(entry.file, entry.keySpan, 'override-private-key', `operator overrides may not set '${entry.key}' (keys starting with _ belong to the plugin)`,
+        'change it in the plugin config.ini instead', { key: entry.key, section: name }));
+      resolvedValue.valid = false;
+      continue;
+    }
+    if (spec.freeKeys === 'custom') continue;
+    if (spec.freeKeys === 'switch-rule') {
+      checkSwitchRule(entry, expanded.value, switchType, name, ctx, problems);
+      continue;
+    }
+    const keySpec = allowed.find((k) => k.key === entry.key);
+    if (!keySpec) {
+      resolvedValue.valid = false;
+      const retired = RETIRED_KEYS[entry.key] ?? (entry.key.startsWith('arg_') ? RETIRED_KEYS.arg_ : undefined);
+      const close = suggest(entry.key, allowed.map((k) => k.key));
+      const hint = retired ?? (close ? `did you mean '${close}'?` : `keys of [${spec.title}]: ${allowed.map((k) => k.key).join(', ')}`);
+      problems.push(at(entry.file, entry.keySpan, retired ? 'retired-key' : 'unknown-key', `unknown key '${entry.key}' in [${name}]`, hint, { key: entry.key, section: name }));
+      continue;
+    }
+    if (!valid) continue;
+    const issue = checkValue(keySpec, expanded.value);
+    if (issue) {
+      resolvedValue.valid = false;
+      problems.push(issueAt(entry, issue, name));
+      continue;
+    }
+    checkTargets(keySpec, entry, expanded.value, name, ctx, problems);
+  }
+
+  if (kind !== 'override' && kind !== 'observer') {
+    for (const k of allowed) {
+      if (k.mandatory && !resolved.values.has(k.key)) {
+        problems.push(at(file, section.nameSpan, 'missing-key', `missing mandatory key '${k.key}' in [${name}]`, `add '${k.key} = …' (${k.doc})`, { key: k.key, section: name }));
+      }
+    }
+  }
+  if (step !== undefined && kind === 'plugin') checkStep(resolved, step, stepModule, ctx, problems);
+  return resolved;
+}
+
+/** Targets (`plugin/step`) naming no known step: a warning, as the other plugin may simply not be loaded. */
+function checkTargets(spec: KeySpec, entry: IniEntry, value: string, section: string, ctx: CheckContext, problems: ConfigProblem[]): void {
+  if (!ctx.knownSteps || !ctx.plugin) return;
+  let targets: { name: string; offset: number; length: number }[] = [];
+  if (spec.type === 'target-list') {
+    targets = parseTargetList(value, ctx.plugin.name).targets.map((t) => ({ name: `${t.plugin}/${t.step}`, offset: t.offset, length: t.length }));
+  } else if (spec.type === 'target-or-dir' && TARGET_PATTERN.test(value)) {
+    targets = [{ name: value, offset: 0, length: value.length }];
+  }
+  for (const t of targets) {
+    if (ctx.knownSteps.includes(t.name)) continue;
+    const close = suggest(t.name, ctx.knownSteps);
+    problems.push({
+      ...issueAt(entry, { code: 'unknown-target', message: `'${t.name}' names no known plugin step`, hint: close ? `did you mean '${close}'?` : `known steps: ${ctx.knownSteps.join(', ') || 'none'}`, offset: t.offset, length: t.length }, section),
+      severity: 'warning',
+    });
+  }
+}
+
+function checkSwitchRule(entry: IniEntry, value: string, type: string | undefined, section: string, ctx: CheckContext, problems: ConfigProblem[]): void {
+  const pattern = unescapePattern(entry.key);
+  if (type === 'regex' || type === 'notregex') {
+    const error = regexError(pattern);
+    if (error) problems.push(at(entry.file, entry.keySpan, 'bad-regex', `invalid regular expression '${pattern}': ${error}`, 'write = as @@@@@@ and # as ~~~~~~ in a pattern', { key: entry.key, section }));
+  }
+  const spec: KeySpec = { key: entry.key, type: 'target-list', default: '', doc: 'switch rule targets' };
+  if (value === '') {
+    problems.push(at(entry.file, entry.valueSpan.column === entry.valueSpan.endColumn ? { ...entry.keySpan } : entry.valueSpan, 'empty-value', `switch rule '${pattern}' has no target`, 'write pattern = plugin/step', { key: entry.key, section }));
+    return;
+  }
+  const issue = checkValue(spec, value);
+  if (issue) problems.push(issueAt(entry, issue, section));
+  else checkTargets(spec, entry, value, section, ctx, problems);
+}
+
+function num(r: ResolvedSection, key: string, def: number): number {
+  const v = r.values.get(key);
+  return v && v.valid && v.value !== '' ? Number(v.value) : def;
+}
+
+function checkStep(r: ResolvedSection, step: string, stepModule: string | undefined, ctx: CheckContext, problems: ConfigProblem[]): void {
+  const policy = r.values.get('failure_policy');
+  const dest = r.values.get('failure_policy_move_dest_dir');
+  if (policy?.valid && policy.value === 'move' && (!dest || dest.value === '')) {
+    problems.push(at(policy.entry.file, policy.entry.valueSpan, 'move-without-dest', 'failure_policy = move needs failure_policy_move_dest_dir',
+      'add failure_policy_move_dest_dir = <plugin>/<step> or an absolute directory', { key: 'failure_policy', section: r.name }));
+  }
+  const max = r.values.get('retry_max_wait');
+  if (max?.valid && num(r, 'retry_max_wait', 120) < num(r, 'retry_min_wait', 10)) {
+    problems.push(at(max.entry.file, max.entry.valueSpan, 'retry-max-below-min',
+      `retry_max_wait (${max.value}) must be at least retry_min_wait (${num(r, 'retry_min_wait', 10)})`, 'raise retry_max_wait or lower retry_min_wait', { key: 'retry_max_wait', section: r.name }));
+  }
+  if (!ctx.plugin || builtinName(stepModule) || (stepModule ?? '').startsWith('builtin:')) return;
+  const file = stepModule || `${step}.ts`;
+  const candidates = stepModule ? [file] : [file, `${step}.js`];
+  if (!candidates.some((c) => fs.existsSync(path.join(ctx.plugin!.dir, c)))) {
+    const entry = r.values.get('_step_module')?.entry;
+    problems.push(at(r.section.file, entry ? entry.valueSpan : r.section.nameSpan, 'missing-step-module',
+      `step module '${file}' of step '${step}' not found in ${ctx.plugin.dir}`, stepModule ? 'create the file or fix _step_module' : `create ${step}.ts (or ${step}.js), or set _step_module`, { section: r.name, key: '_step_module' }));
+  }
+}

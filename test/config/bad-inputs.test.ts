@@ -1,0 +1,163 @@
+// Bad configuration inputs: each one gives its exact message at its exact position, and none crashes the loader.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { loadRuntimeConfig } from '../../runtime/config/load';
+import { checkDocument } from '../../runtime/config/validate';
+import { formatted, GENERAL, tempTree } from './helpers';
+
+const P = 'ws/plugins/p/config.ini';
+/** A whole config.ini (no [general] prepended), as bytes. */
+const raw = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
+/** Loads a workspace holding plugin `p` (config.ini = [general] + `body`, plus main.ts) and returns the problems. */
+function pluginProblems(body: string | Uint8Array, extra: Record<string, string | Uint8Array> = {}): string[] {
+  const config = typeof body === 'string' ? GENERAL + body : body;
+  const t = tempTree({ 'ws/plugins/p/config.ini': config, 'ws/plugins/p/main.ts': '', ...extra });
+  try {
+    return formatted(loadRuntimeConfig({ workspace: t.workspace, home: t.home, env: {} }).problems, t.root);
+  } finally {
+    t.cleanup();
+  }
+}
+
+const OBSERVER_COMMON = '[common]\nredis_unix_socket = /run/r.sock\n';
+function observerProblems(text: string): string[] {
+  return formatted(checkDocument('observer', text, '/o/directory_observer.ini', { env: {}, home: '/h' }).problems, '/o');
+}
+
+const cases: [string, () => string[], string[]][] = [
+  ['unknown key with a did-you-mean', () => pluginProblems('[step_main]\nnumprocess = 2\n'),
+    [`${P}:9:1: error: unknown key 'numprocess' in [step_main] (did you mean 'numprocesses'?)`]],
+  ['wrong type (int)', () => pluginProblems('[step_main]\nnumprocesses = two\n'),
+    [`${P}:9:16: error: 'numprocesses' must be an integer, not 'two' (for example numprocesses = 1)`]],
+  ['negative int', () => pluginProblems('[step_main]\ntimeout = 0\n'),
+    [`${P}:9:11: error: 'timeout' must be at least 1, not 0 (seconds between SIGTERM and SIGKILL when the step stops; longer than the slowest file)`]],
+  ['bad boolean', () => pluginProblems('[step_main]\ndebug = maybe\n'),
+    [`${P}:9:9: error: 'debug' must be a boolean, not 'maybe' (write 1 or 0 (true/false, yes/no, on/off also work))`]],
+  ['bad enum with a did-you-mean', () => pluginProblems('[step_main]\nfailure_policy = kep\n'),
+    [`${P}:9:18: error: 'failure_policy' must be one of keep, delete, move, not 'kep' (did you mean 'keep'?)`]],
+  ['missing mandatory key [general] _version', () => pluginProblems(raw(GENERAL.replace('_version = 1.0.0\n', '') + '[step_main]\n')),
+    [`${P}:1:2: error: missing mandatory key '_version' in [general] (add '_version = …' (plugin version, [a-z0-9-_.]+ ({{MFMODULE_VERSION}} allowed)))`]],
+  ['bad version', () => pluginProblems(raw(GENERAL.replace('1.0.0', '1.0 Beta') + '[step_main]\n')),
+    [`${P}:2:12: error: '_version' must match [a-z0-9-_.]+, not '1.0 Beta' (for example _version = 1.0.0)`]],
+  ['empty file: [general] missing', () => pluginProblems(new Uint8Array()),
+    [`${P}:1:1: error: missing section [general] (add a [general] section with _version, _summary, _license, _url, _maintainer, _vendor)`]],
+  ['duplicate section', () => pluginProblems('[step_main]\n[step_main]\n'),
+    [`${P}:9:2: error: duplicate section [step_main] (first defined at line 8) (merge the two sections into one)`]],
+  ['duplicate key', () => pluginProblems('[step_main]\ndebug = 1\ndebug = 0\n'),
+    [`${P}:10:1: error: duplicate key 'debug' in [step_main] (first defined at line 9) (keep only one of them)`]],
+  ['unknown section with a did-you-mean', () => pluginProblems('[step_main]\n[custon]\n'),
+    [`${P}:9:2: error: unknown section [custon] (did you mean [custom]?)`]],
+  ['invalid step name', () => pluginProblems('[step_main]\n[step_my-step]\n', { 'ws/plugins/p/my-step.ts': '' }),
+    [`${P}:9:2: error: invalid step name 'my-step' (use only letters, digits and _)`]],
+  ['MFDATA _cmd_and_args is named and replaced', () => pluginProblems('[step_main]\n_cmd_and_args = main.py\n'),
+    [`${P}:9:1: error: unknown key '_cmd_and_args' in [step_main] (steps are modules here: set _step_module (a .ts/.js file or builtin:<name>) instead of a command)`]],
+  ['unknown built-in step', () => pluginProblems('[step_main]\n_step_module = builtin:cpy\n'),
+    [`${P}:9:16: error: unknown built-in step 'cpy' (did you mean 'builtin:copy'?)`]],
+  ['missing step module file', () => pluginProblems('[step_other]\n'),
+    [`${P}:8:2: error: step module 'other.ts' of step 'other' not found in ./ws/plugins/p (create other.ts (or other.js), or set _step_module)`]],
+  ['built-in option missing', () => pluginProblems('[step_main]\n_step_module = builtin:copy\n'),
+    [`${P}:8:2: error: missing mandatory key 'dest_dirs' in [step_main] (add 'dest_dirs = …' (comma list of plugin/step targets; a trailing * allows a hardlink))`]],
+  ['built-in option on a module step', () => pluginProblems('[step_main]\ndest_dir = p/main\n'),
+    [`${P}:9:1: error: unknown key 'dest_dir' in [step_main] (keys of [step_<name>]: _step_module, numprocesses, debug, timeout, process_timeout, max_age, max_age_variance, rlimit_as, rlimit_nofile, rlimit_stack, rlimit_fsize, log_split_stdout_stderr, log_split_multiple_workers, watched_directories, failure_policy, failure_policy_move_dest_dir, retry_total, retry_min_wait, retry_max_wait, retry_backoff, step_limit, batch_max_size, batch_max_wait)`]],
+  ['extra daemon without command', () => pluginProblems('[extra_daemon_listener]\nnumprocesses = 1\n'),
+    [`${P}:8:2: error: missing mandatory key '_cmd_and_args' in [extra_daemon_listener] (add '_cmd_and_args = …' (the daemon command and its arguments (split on blanks, no shell); {{VARS}} are expanded))`]],
+  ['key outside any section', () => pluginProblems(raw('numprocesses = 1\n' + GENERAL)),
+    [`${P}:1:1: error: key 'numprocesses' outside any section (put it under a [section] header)`]],
+  ['line without =', () => pluginProblems('[step_main]\ndebug\n'),
+    [`${P}:9:1: error: expected 'key = value', a [section] header or a comment (add '=' between the key and its value)`]],
+  ['colon separator', () => pluginProblems('[step_main]\ndebug: 1\n'),
+    [`${P}:9:1: error: missing '=': MFDATA configuration uses '=' only (write 'debug = 1')`]],
+  ['unclosed section header', () => pluginProblems('[step_main\n'),
+    [`${P}:8:1: error: unclosed section header (end the header with ']')`]],
+  ['unknown {{VAR}}', () => pluginProblems('[custom]\nout = {{ NOPE_VAR }}/x\n'),
+    [`${P}:9:7: error: unknown variable 'NOPE_VAR' in '{{ NOPE_VAR }}' (define NOPE_VAR in the environment, or use one of MFDATA_CURRENT_PLUGIN_NAME, MFDATA_CURRENT_PLUGIN_DIR, MFDATA_HOME…)`]],
+  ['failure_policy = move without a destination', () => pluginProblems('[step_main]\nfailure_policy = move\n'),
+    [`${P}:9:18: error: failure_policy = move needs failure_policy_move_dest_dir (add failure_policy_move_dest_dir = <plugin>/<step> or an absolute directory)`]],
+  ['bad move destination', () => pluginProblems('[step_main]\nfailure_policy = move\nfailure_policy_move_dest_dir = failed\n'),
+    [`${P}:10:32: error: 'failure_policy_move_dest_dir' must be plugin/step or an absolute directory, not 'failed' (for example my_plugin/main or /data/out)`]],
+  ['retry_max_wait < retry_min_wait', () => pluginProblems('[step_main]\nretry_min_wait = 10\nretry_max_wait = 5\n'),
+    [`${P}:10:18: error: retry_max_wait (5) must be at least retry_min_wait (10) (raise retry_max_wait or lower retry_min_wait)`]],
+  ['unknown switch rule type', () => pluginProblems('[step_main]\n[switch_rules:regexp:latest.x]\n* = main\n'),
+    [`${P}:9:2: error: unknown switch rule type 'regexp' (did you mean 'regex'?)`]],
+  ['switch rule type needing a tag', () => pluginProblems('[step_main]\n[switch_rules:fnmatch]\n* = main\n'),
+    [`${P}:9:2: error: switch rule type 'fnmatch' needs a tag name (write [switch_rules:fnmatch:latest.guess_file_type.main.system_magic] for example)`]],
+  ['bad regex in a switch rule', () => pluginProblems('[step_main]\n[switch_rules:regex:latest.x]\n^(abc = main\n'),
+    [`${P}:10:1: error: invalid regular expression '^(abc': Unterminated group (write = as @@@@@@ and # as ~~~~~~ in a pattern)`]],
+  ['switch target naming a missing step (warning)', () => pluginProblems('[step_main]\n[switch_rules:alwaystrue]\n* = p/mian, other/x\n'),
+    [`${P}:10:5: warning: 'p/mian' names no known plugin step (did you mean 'p/main'?)`,
+      `${P}:10:13: warning: 'other/x' names no known plugin step (known steps: p/main)`]],
+  ['invalid plugin name', () => pluginProblems(new Uint8Array(), { 'ws/plugins/p/config.ini': '', 'ws/plugins/my.plugin/config.ini': GENERAL }).filter((l) => l.includes('my.plugin')),
+    ["ws/plugins/my.plugin/config.ini:1:1: error: invalid plugin name 'my.plugin' (use only letters, digits, _ and -)"]],
+  ['reserved plugin names', () => pluginProblems(raw(GENERAL), { 'ws/plugins/base/config.ini': GENERAL, 'ws/plugins/plugin_x/config.ini': GENERAL }),
+    ["ws/plugins/base/config.ini:1:1: error: plugin name 'base' is reserved (rename the plugin directory)",
+      "ws/plugins/plugin_x/config.ini:1:1: error: plugin name 'plugin_x' must not start with 'plugin_' or '__' (rename the plugin directory)"]],
+  ['operator override of an underscore key', () => pluginProblems('[step_main]\n', { 'home/config/plugins/p.ini': '[step_main]\n_step_module = x.ts\nnumprocesses = 3\n' }),
+    ["home/config/plugins/p.ini:2:1: error: operator overrides may not set '_step_module' (keys starting with _ belong to the plugin) (change it in the plugin config.ini instead)"]],
+  ['override of a section the plugin lacks', () => pluginProblems('[step_main]\n', { 'home/config/plugins/p.ini': '[step_other]\ndebug = 1\n' }),
+    ["home/config/plugins/p.ini:1:2: error: section [step_other] does not exist in the plugin's config.ini (an override may only change sections the plugin defines (and [custom]))"]],
+  ['non-UTF-8 bytes', () => pluginProblems(Buffer.concat([Buffer.from(GENERAL + '[custom]\nname = caf'), Buffer.from([0xe9]), Buffer.from('\n')])),
+    [`${P}:9:11: error: invalid UTF-8 byte sequence (save the file as UTF-8)`]],
+  ['BOM and CRLF are accepted', () => pluginProblems(raw('\uFEFF' + (GENERAL + '[step_main]\nnumprocesses = 2\n').replace(/\n/g, '\r\n'))), []],
+  ['CRLF keeps columns right', () => pluginProblems(raw((GENERAL + '[step_main]\nnumprocesses = x\n').replace(/\n/g, '\r\n'))),
+    [`${P}:9:16: error: 'numprocesses' must be an integer, not 'x' (for example numprocesses = 1)`]],
+  ['a 1 MB line', () => pluginProblems(`[custom]\nbig = ${'x'.repeat(1 << 20)}\n`),
+    [`${P}:9:1: error: line is ${(1 << 20) + 6} characters long (limit 65536) (split the value or read it from a file)`]],
+  ['mfdata.ini: value below its minimum', () => pluginProblems('[step_main]\n', { 'ws/mfdata.ini': '[redis]\nmax_memory = 0\n' }),
+    ["ws/mfdata.ini:2:14: error: 'max_memory' must be at least 1, not 0 (maxmemory of our own Redis in MB (policy noeviction: writes fail rather than queues being evicted))"]],
+  ['mfdata.ini: bad log level', () => pluginProblems('[step_main]\n', { 'ws/mfdata.ini': '[log]\nminimal_level = info\n' }),
+    ["ws/mfdata.ini:2:17: error: 'minimal_level' must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'info' (did you mean 'INFO'?)"]],
+  ['observer: relative directory', () => observerProblems(`${OBSERVER_COMMON}[a]\ndirectory = in/a\nqueue = q\n`),
+    ["directory_observer.ini:4:13: error: 'directory' must be an absolute path, not 'in/a' (start it with /)"]],
+  ['observer: bad regex in ignore, with its column', () => observerProblems(`${OBSERVER_COMMON}[a]\ndirectory = /in/a\nqueue = q\nignore = ^.*\\.t$;^(.tmp$\n`),
+    ["directory_observer.ini:6:18: error: invalid regular expression '^(.tmp$' in 'ignore': Unterminated group (patterns are separated by ;)"]],
+  ['observer: conflicting redis settings', () => observerProblems('[common]\nredis_server = h\n[a]\ndirectory = /a\nqueue = q\nredis_port = 1\n[b]\ndirectory = /b\nqueue = q\nredis_port = 2\n'),
+    ['directory_observer.ini:10:14: error: redis_port differs between sections [a] (1) and [b] (2) (the observer uses one Redis connection: set it once in [common])']],
+  ['observer: missing queue', () => observerProblems(`${OBSERVER_COMMON}[a]\ndirectory = /in/a\n`),
+    ["directory_observer.ini:3:2: error: missing mandatory key 'queue' in [a] (add 'queue = …' to [a] or to [common])"]],
+];
+
+for (const [name, run, expected] of cases) {
+  test(`bad input: ${name}`, () => {
+    assert.deepEqual(run(), expected);
+  });
+}
+
+test('there are at least 25 bad inputs', () => {
+  assert.ok(cases.length >= 25, `${cases.length} cases`);
+});
+
+test('a broken plugin does not stop the others from loading', () => {
+  const t = tempTree({
+    'ws/plugins/good/config.ini': GENERAL + '[step_main]\n',
+    'ws/plugins/good/main.ts': '',
+    'ws/plugins/bad/config.ini': GENERAL + '[step_main]\nnumprocesses = x\n',
+    'ws/plugins/bad/main.ts': '',
+  });
+  try {
+    const result = loadRuntimeConfig({ workspace: t.workspace, home: t.home, env: {} });
+    assert.deepEqual(result.config.plugins.map((p) => p.name), ['good']);
+    assert.deepEqual(result.rejectedPlugins, ['bad']);
+    assert.equal(result.problems.length, 1);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a workspace plugin hides an installed one of the same name, with a warning', () => {
+  const t = tempTree({
+    'ws/plugins/p/config.ini': GENERAL + '[step_main]\n',
+    'ws/plugins/p/main.ts': '',
+    'home/var/plugins/p/config.ini': GENERAL + '[step_main]\n',
+    'home/var/plugins/q/config.ini': GENERAL + '[step_main]\n_step_module = builtin:delete\n',
+  });
+  try {
+    const result = loadRuntimeConfig({ workspace: t.workspace, home: t.home, env: {} });
+    assert.deepEqual(result.config.plugins.map((p) => [p.name, p.origin]), [['p', 'workspace'], ['q', 'installed']]);
+    assert.deepEqual(formatted(result.problems, t.root), [
+      `home/var/plugins/p/config.ini:1:1: warning: installed plugin 'p' is hidden by the workspace plugin ./ws/plugins/p (uninstall it, or rename one of them)`,
+    ]);
+  } finally {
+    t.cleanup();
+  }
+});
