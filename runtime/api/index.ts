@@ -1,0 +1,15 @@
+// The step API plugin code imports as `mfdata`: its types and `defineStep`.
+import type { StepDefinition } from './types';
+
+export type { StepFile, StepContext, StepLogger, StepDefinition, RouteOptions, TagQuery, LogValue, Awaitable } from './types';
+
+/** Declares a step module's step with full typing: `export const step = defineStep({ process(file, ctx) { … } })`. */
+export function defineStep<T extends StepDefinition>(definition: T): T {
+  return definition;
+}
+
+/** The module specifier plugin code uses for the API; the step loader provides it at bundle time. */
+export const API_MODULE_NAME = 'mfdata';
+
+/** Source of the `mfdata` module as bundled into step code (it only needs `defineStep`). */
+export const API_MODULE_SOURCE = 'export function defineStep(definition) { return definition; }\n';

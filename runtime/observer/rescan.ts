@@ -1,0 +1,57 @@
+// Directory rescan (MFDATA start-up scan and forced_poll): files passing the filter, oldest mtime first, as "exists" events.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { NameFilter } from './name-filter';
+
+export interface ListedFile {
+  name: string;
+  mtimeMs: number;
+}
+
+/** Regular files of `directory` that pass `filter`, oldest first. A missing directory lists nothing. */
+export async function listCandidates(directory: string, filter: NameFilter): Promise<ListedFile[]> {
+  let entries: fs.Dirent[];
+  try {
+    entries = await fs.promises.readdir(directory, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const files: ListedFile[] = [];
+  for (const entry of entries) {
+    if (!filter(entry.name)) continue;
+    if (entry.isDirectory()) continue;
+    try {
+      // lstat would see the link: MFDATA follows links (isdir on the target), so stat.
+      const st = await fs.promises.stat(path.join(directory, entry.name));
+      if (st.isDirectory()) continue;
+      files.push({ name: entry.name, mtimeMs: st.mtimeMs });
+    } catch {
+      // Gone meanwhile (claimed by a worker): nothing to announce.
+    }
+  }
+  return files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : 1));
+}
+
+export interface RescanTarget {
+  directory: string;
+  queue: string;
+  filter: NameFilter;
+  /** ≤ 0 = unlimited. */
+  pollQueueLimit: number;
+}
+
+export interface RescanIo {
+  queueLength(queue: string): Promise<number>;
+  push(queue: string, directory: string, filename: string): Promise<void>;
+}
+
+/** Pushes an "exists" event for each candidate until the queue would exceed poll_queue_limit. Returns how many were pushed. */
+export async function rescanDirectory(target: RescanTarget, io: RescanIo): Promise<number> {
+  const files = await listCandidates(target.directory, target.filter);
+  if (files.length === 0) return 0;
+  let budget = Number.POSITIVE_INFINITY;
+  if (target.pollQueueLimit > 0) budget = Math.max(0, target.pollQueueLimit - (await io.queueLength(target.queue)));
+  const chosen = files.slice(0, Math.min(files.length, budget));
+  await Promise.all(chosen.map((f) => io.push(target.queue, target.directory, f.name)));
+  return chosen.length;
+}

@@ -1,0 +1,43 @@
+// Every Redis key name the data path uses, in one place (MFDATA-compatible names).
+import { createHash } from 'node:crypto';
+
+/** Redis list of a step: `step.<plugin>.<step>` (same name as its inbox directory). */
+export function stepQueueKey(plugin: string, step: string): string {
+  return `step.${plugin}.${step}`;
+}
+
+/** Number of files a step has claimed: `counter.<plugin>.<step>` (INCR). */
+export function counterKey(plugin: string, step: string): string {
+  return `counter.${plugin}.${step}`;
+}
+
+/** Unix timestamp of the step's latest claim: `latest.<plugin>.<step>`. */
+export function latestKey(plugin: string, step: string): string {
+  return `latest.${plugin}.${step}`;
+}
+
+/** Tags of one file: hash `xattr_<md5(absolute path)>`. */
+export function tagsKey(absolutePath: string): string {
+  return `xattr_${createHash('md5').update(absolutePath).digest('hex')}`;
+}
+
+/** Seconds a tag hash lives after its latest write. */
+export const TAGS_TTL_SECONDS = 86_400;
+
+/** Seconds a trace counter lives. */
+export const TRACE_TTL_SECONDS = 86_400;
+
+/** A trace end: a real `plugin/step` or a pseudo target such as `>trash/keep` or `<step.p.main`. */
+export function traceEnd(plugin: string, step: string): string {
+  return `${plugin}/${step}`;
+}
+
+/** Flow-graph edge counter: `trace@<YYYY-MM-DD>~<from>~<to>` (UTC date). */
+export function traceKey(from: string, to: string, now: Date = new Date()): string {
+  return `trace@${now.toISOString().slice(0, 10)}~${from}~${to}`;
+}
+
+/** Pseudo trace targets of failure-policy decisions (MFDATA names). */
+export const TRACE_TRASH_KEEP = '>trash/keep';
+export const TRACE_TRASH_DELETE = '>trash/delete';
+export const TRACE_GIVE_UP = '>delete/giveup';

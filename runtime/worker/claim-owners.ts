@@ -1,0 +1,116 @@
+// Who holds the claims in a step's tmp directory: each worker registers a random prefix that starts all its claim uids.
+// A claim whose prefix has no registration, or whose registered process is dead on this host, is an orphan.
+import { randomBytes, randomFillSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** 16 hex: the registered prefix. Claims are `<prefix><16 random hex>` = 128-bit hex uids. */
+export const PREFIX_LENGTH = 16;
+export const CLAIM_NAME = /^[0-9a-f]{32}$/;
+/** Scratch files of `ctx.tmpPath()`: `<claim-like uid>.<anything>.tmp`, removed with a dead owner. */
+export const SCRATCH_NAME = /^[0-9a-f]{32}\..*tmp$/s;
+
+export interface OwnerRecord {
+  host: string;
+  pid: number;
+  /** Process start time (/proc/<pid>/stat field 22), to tell a reused pid apart; '' where unknown. */
+  startTime: string;
+  plugin: string;
+  step: string;
+  registeredAt: string;
+}
+
+export type OwnerState = 'alive' | 'dead' | 'foreign';
+
+/** Start time of a process on this host, or undefined when it does not exist; '' when /proc is unavailable but the pid exists. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19];
+  } catch {
+    if (fs.existsSync('/proc/self/stat')) return undefined;
+    try {
+      process.kill(pid, 0);
+      return '';
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM' ? '' : undefined;
+    }
+  }
+}
+
+export class ClaimOwners {
+  readonly dir: string;
+  readonly prefix: string;
+  private readonly pool = Buffer.alloc(8 * 512);
+  private poolAt = this.pool.length;
+
+  constructor(readonly tmpDir: string, private readonly plugin: string, private readonly step: string) {
+    this.dir = path.join(tmpDir, '.workers');
+    this.prefix = randomBytes(PREFIX_LENGTH / 2).toString('hex');
+  }
+
+  /** Writes this worker's registration (atomically, synced) before its first claim. */
+  register(): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const record: OwnerRecord = {
+      host: os.hostname(), pid: process.pid, startTime: processStartTime(process.pid) ?? '',
+      plugin: this.plugin, step: this.step, registeredAt: new Date().toISOString(),
+    };
+    const file = path.join(this.dir, this.prefix);
+    const fd = fs.openSync(`${file}.t`, 'w');
+    try {
+      fs.writeSync(fd, JSON.stringify(record));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(`${file}.t`, file);
+  }
+
+  /** Removes the registration at a clean exit, once no claim of this worker is left. */
+  unregister(): void {
+    fs.rmSync(path.join(this.dir, this.prefix), { force: true });
+  }
+
+  /** A fresh claim uid: this worker's prefix + 64 random bits. */
+  newUid(): string {
+    if (this.poolAt >= this.pool.length) {
+      randomFillSync(this.pool);
+      this.poolAt = 0;
+    }
+    const hex = this.pool.toString('hex', this.poolAt, this.poolAt + 8);
+    this.poolAt += 8;
+    return this.prefix + hex;
+  }
+
+  /** alive: a live process on this host (or this worker); foreign: registered by another host (left to it); dead: recoverable. */
+  stateOf(prefix: string): OwnerState {
+    if (prefix === this.prefix) return 'alive';
+    let record: OwnerRecord;
+    try {
+      record = JSON.parse(fs.readFileSync(path.join(this.dir, prefix), 'utf8')) as OwnerRecord;
+    } catch {
+      return 'dead';
+    }
+    if (record.host !== os.hostname()) return 'foreign';
+    const start = processStartTime(record.pid);
+    if (start === undefined) return 'dead';
+    return start === '' || record.startTime === '' || start === record.startTime ? 'alive' : 'dead';
+  }
+
+  /** Registered prefixes (for removing the registrations of dead owners). */
+  registeredPrefixes(): string[] {
+    try {
+      return fs.readdirSync(this.dir).filter((n) => /^[0-9a-f]{16}$/.test(n));
+    } catch {
+      return [];
+    }
+  }
+
+  forget(prefix: string): void {
+    if (prefix !== this.prefix) fs.rmSync(path.join(this.dir, prefix), { force: true });
+  }
+}

@@ -1,0 +1,99 @@
+// The failure policy of a step: keep (trash + .tags), delete, or move (to plugin/step, or to a directory + .tags).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FailurePolicy } from '../config/model';
+import { stepInbox, stepTrashDir, type RuntimeHome } from '../home';
+import { TRACE_TRASH_DELETE, TRACE_TRASH_KEEP, traceEnd } from '../queue/keys';
+import type { StepState } from '../queue/step-state';
+import { FAILURE_REASON, ORIGINAL_BASENAME } from '../tags/tag-names';
+import type { TagStore } from '../tags/tag-store';
+import { errorCode, moveTagged } from '../tags/tagged-file';
+
+export interface FailurePolicyTarget {
+  home: RuntimeHome;
+  policy: FailurePolicy;
+  /** `plugin/step` or an absolute directory (policy `move`). */
+  moveDestDir: string;
+  tags: TagStore;
+  state: StepState;
+}
+
+export interface FailureOutcome {
+  /** Where the file ended (undefined when deleted or already gone). */
+  finalPath?: string;
+  tagsFile?: string;
+}
+
+export class FailurePolicyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FailurePolicyError';
+  }
+}
+
+/** Applies the policy to a claimed file (if the step left it there), recording `reason` in its tags. */
+export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath: string, reason: string): Promise<FailureOutcome> {
+  if (!fs.existsSync(claimPath)) return {};
+  const { tags, state } = target;
+  await tags.set(claimPath, { [FAILURE_REASON]: reason });
+  const name = safeBasename((await tags.get(claimPath, ORIGINAL_BASENAME)) ?? path.basename(claimPath));
+  if (target.policy === 'delete') {
+    await fs.promises.rm(claimPath, { force: true });
+    await tags.drop(claimPath);
+    await state.trace(TRACE_TRASH_DELETE);
+    return {};
+  }
+  if (target.policy === 'move' && !path.isAbsolute(target.moveDestDir)) {
+    const [plugin, step] = target.moveDestDir.split('/');
+    if (!plugin || !step) throw new FailurePolicyError(`failure_policy_move_dest_dir '${target.moveDestDir}' is neither 'plugin/step' nor an absolute directory`);
+    const inbox = stepInbox(target.home, plugin, step);
+    await fs.promises.mkdir(inbox, { recursive: true });
+    let dst = path.join(inbox, name);
+    if (fs.existsSync(dst)) dst = path.join(inbox, path.basename(claimPath));
+    await moveTagged(tags, claimPath, dst);
+    await state.trace(traceEnd(plugin, step));
+    return { finalPath: dst };
+  }
+  const dir = target.policy === 'keep' ? stepTrashDir(target.home, state.plugin, state.step) : target.moveDestDir;
+  await fs.promises.mkdir(dir, { recursive: true });
+  const finalPath = await placeWithoutClobber(claimPath, dir, name);
+  const tagsFile = `${finalPath}.tags`;
+  // The tags still live under the claim path: dump them next to the file, then drop them.
+  await tags.dump(claimPath, tagsFile);
+  await tags.drop(claimPath);
+  await state.trace(target.policy === 'keep' ? TRACE_TRASH_KEEP : `>move/${dir}`);
+  return { finalPath, tagsFile };
+}
+
+/** A base name usable in a directory (tags come from anywhere: no slash, not `.`/`..`). */
+function safeBasename(name: string): string {
+  const cleaned = name.replace(/\//g, '_');
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? '_' : cleaned;
+}
+
+/**
+ * Moves `src` into `dir` as `name`, or `name.1`, `name.2`… when taken: link(2) fails with EEXIST instead of
+ * replacing, so two workers trashing files of the same name never overwrite each other.
+ */
+export async function placeWithoutClobber(src: string, dir: string, name: string): Promise<string> {
+  for (let i = 0; ; i++) {
+    const candidate = path.join(dir, i === 0 ? name : `${name}.${i}`);
+    try {
+      await fs.promises.link(src, candidate);
+      await fs.promises.unlink(src);
+      return candidate;
+    } catch (err) {
+      const code = errorCode(err);
+      if (code === 'EEXIST') continue;
+      if (code !== 'EXDEV' && code !== 'EPERM') throw err;
+      try {
+        await fs.promises.copyFile(src, candidate, fs.constants.COPYFILE_EXCL);
+        await fs.promises.unlink(src);
+        return candidate;
+      } catch (copyErr) {
+        if (errorCode(copyErr) === 'EEXIST') continue;
+        throw copyErr;
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// Entry point of a step worker process: `node --enable-source-maps dist/runtime/worker.js --home H --plugin P --step S`.
+import * as path from 'node:path';
+import { createLogger } from '../log/mflog';
+import { compiledStepPath, loadStep, StepLoadError } from './step-loader';
+import { StepWorker } from './step-worker';
+import { loadWorkerConfig, parseWorkerArgs, WorkerConfigError } from './worker-config';
+import { EXIT_CONFIG_ERROR, EXIT_STEP_LOAD_FAILED } from './exit-codes';
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadWorkerConfig(parseWorkerArgs(process.argv.slice(2)));
+  } catch (err) {
+    if (err instanceof WorkerConfigError) {
+      process.stderr.write(`mfdata worker: ${err.message}\n`);
+      return EXIT_CONFIG_ERROR;
+    }
+    throw err;
+  }
+  const { home, plugin, step } = config;
+  const log = createLogger(`mfdata.${plugin.name}.${step.name}`, { plugin: plugin.name, step: step.name });
+  if (!step.stepModulePath) {
+    process.stderr.write(`mfdata worker: step ${plugin.name}/${step.name} has no step module file (${step.stepModule}); built-in steps are run by their own worker\n`);
+    return EXIT_CONFIG_ERROR;
+  }
+  let definition;
+  try {
+    definition = await loadStep(step.stepModulePath, compiledStepPath(home.tmpDir, plugin.name, step.name));
+  } catch (err) {
+    if (err instanceof StepLoadError) {
+      // One line the supervisor shows as the watcher's failure reason.
+      process.stderr.write(`mfdata worker: step module failed to load: ${err.message}\n`);
+      log.critical('step module failed to load', { file: err.location, reason: err.message });
+      return EXIT_STEP_LOAD_FAILED;
+    }
+    throw err;
+  }
+  const rescanTargets = (config.observer?.sections ?? [])
+    .filter((s) => s.queue === `step.${plugin.name}.${step.name}`)
+    .map((s) => ({ directory: s.directory, queue: s.queue, filter: s.filter, pollQueueLimit: s.pollQueueLimit }));
+  const worker = new StepWorker({ home, plugin, step, redis: config.redis, definition, log, rescanTargets });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log.info('stop requested: finishing the current file', { signal });
+    worker.stop();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  await worker.start();
+  log.info('worker started', { queue: worker.queue, module: path.relative(plugin.dir, step.stepModulePath) });
+  await worker.run();
+  await worker.close();
+  log.info('worker stopped');
+  return 0;
+}
+
+main().then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    process.stderr.write(`mfdata worker: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,114 @@
+// Recovery of orphaned claims: files left in tmp/<plugin>.<step>/ by a worker that died are taken over atomically,
+// then put back into the inbox (and re-announced), or sent to the failure policy after too many deaths.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { encodeMessage, messageFor } from '../queue/message';
+import { crashCountTag, INBOX_BASENAME } from '../tags/tag-names';
+import type { TagStore } from '../tags/tag-store';
+import { errorCode, moveTagged } from '../tags/tagged-file';
+import type { Logger } from '../log/mflog';
+import type { RescanTarget } from '../observer/rescan';
+import { rescanDirectory } from '../observer/rescan';
+import { CLAIM_NAME, PREFIX_LENGTH, SCRATCH_NAME, type ClaimOwners, type OwnerState } from './claim-owners';
+import { applyFailurePolicy, type FailurePolicyTarget } from './failure-policy';
+import type Redis from 'ioredis';
+
+/** A file whose worker died this many times goes to the failure policy instead of looping. */
+export const MAX_CRASHES = 3;
+
+export interface RecoveryEnv {
+  tmpDir: string;
+  plugin: string;
+  step: string;
+  owners: ClaimOwners;
+  tags: TagStore;
+  redis: Redis;
+  queue: string;
+  /** Where a recovered file is put back (the step's first watched directory, else its inbox). */
+  inbox: string;
+  /** The observer's directories feeding this step: rescanned when a dead worker is found (it may have popped a message and died before claiming). */
+  rescanTargets: RescanTarget[];
+  failure: FailurePolicyTarget;
+  log: Logger;
+}
+
+export interface RecoveryReport {
+  requeued: number;
+  failed: number;
+  scratchRemoved: number;
+  deadOwners: number;
+}
+
+export async function recoverOrphans(env: RecoveryEnv): Promise<RecoveryReport> {
+  const report: RecoveryReport = { requeued: 0, failed: 0, scratchRemoved: 0, deadOwners: 0 };
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(env.tmpDir);
+  } catch {
+    return report;
+  }
+  const states = new Map<string, OwnerState>();
+  const stateOf = (prefix: string): OwnerState => {
+    let s = states.get(prefix);
+    if (!s) states.set(prefix, (s = env.owners.stateOf(prefix)));
+    return s;
+  };
+  for (const name of names) {
+    const isClaim = CLAIM_NAME.test(name);
+    if (!isClaim && !SCRATCH_NAME.test(name)) continue;
+    if (stateOf(name.slice(0, PREFIX_LENGTH)) !== 'dead') continue;
+    const orphan = path.join(env.tmpDir, name);
+    if (!isClaim) {
+      await fs.promises.rm(orphan, { force: true });
+      report.scratchRemoved++;
+      continue;
+    }
+    if (await recoverClaim(env, orphan)) report.requeued++;
+    else report.failed++;
+  }
+  // Registrations of dead owners go once their claims are handled; a dead owner may also have popped a
+  // message and died before its claim: re-announce what waits in the step's directories.
+  for (const prefix of env.owners.registeredPrefixes()) {
+    if (stateOf(prefix) === 'dead') {
+      env.owners.forget(prefix);
+      report.deadOwners++;
+    }
+  }
+  if (report.deadOwners > 0 || report.requeued > 0 || report.failed > 0) {
+    for (const target of env.rescanTargets) {
+      await rescanDirectory(target, {
+        queueLength: (q) => env.redis.llen(q),
+        push: async (q, dir, file) => { await env.redis.lpush(q, encodeMessage(messageFor(dir, file, 'exists'))); },
+      });
+    }
+  }
+  return report;
+}
+
+/** Takes the orphan over (rename into a claim of ours: one recoverer wins), then requeues it or fails it. True if requeued. */
+async function recoverClaim(env: RecoveryEnv, orphan: string): Promise<boolean> {
+  const mine = path.join(env.tmpDir, env.owners.newUid());
+  try {
+    await fs.promises.rename(orphan, mine);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return true; // another recovering worker won
+    throw err;
+  }
+  await env.tags.move(orphan, mine);
+  const crashes = await env.tags.increment(mine, crashCountTag(env.plugin, env.step));
+  if (crashes >= MAX_CRASHES) {
+    const reason = `the worker died ${crashes} times while processing this file (killed or crashed); not retried again`;
+    const outcome = await applyFailurePolicy(env.failure, mine, reason);
+    env.log.error('file abandoned after repeated worker deaths', { file: mine, crashes, final_path: outcome.finalPath });
+    return false;
+  }
+  const inboxName = (await env.tags.get(mine, INBOX_BASENAME))?.replace(/\//g, '_') || path.basename(mine);
+  await fs.promises.mkdir(env.inbox, { recursive: true });
+  let dst = path.join(env.inbox, inboxName);
+  if (fs.existsSync(dst)) dst = path.join(env.inbox, path.basename(mine));
+  await moveTagged(env.tags, mine, dst);
+  // Announce it ourselves too: the inbox may not be watched, and a duplicate is absorbed by the claim.
+  await env.redis.lpush(env.queue, encodeMessage(messageFor(env.inbox, path.basename(dst), 'exists')));
+  env.log.warning('orphaned claim of a dead worker put back into the inbox', { file: dst, crashes });
+  return true;
+}

@@ -1,0 +1,116 @@
+// The `ctx` a step receives: names, custom keys, its logger, tags, routing to other steps, a private tmp path.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RouteOptions, StepContext, StepFile, StepLogger, TagQuery } from '../api/types';
+import type { PluginConfig, StepConfig } from '../config/model';
+import { stepInbox, stepTmpDir, type RuntimeHome } from '../home';
+import { traceEnd } from '../queue/keys';
+import type { StepState } from '../queue/step-state';
+import { ORIGINAL_BASENAME, ORIGINAL_UID, STEP_COUNTER, stepTag } from '../tags/tag-names';
+import type { TagStore } from '../tags/tag-store';
+import { copyTagged, hardlinkTagged, moveTagged } from '../tags/tagged-file';
+import type { ClaimOwners } from './claim-owners';
+
+export class CustomKeyError extends Error {
+  constructor(plugin: string, step: string, key: string) {
+    super(`plugin '${plugin}' step '${step}': custom key '${key}' is not set (add it to [custom] or to [step_${step}] in config.ini, or pass a default)`);
+    this.name = 'CustomKeyError';
+  }
+}
+
+type Route = 'move' | 'copy' | 'hardlink';
+
+export class WorkerStepContext implements StepContext {
+  readonly plugin: string;
+  readonly step: string;
+  readonly pluginDir: string;
+  readonly custom: Readonly<Record<string, string>>;
+  readonly options: Readonly<Record<string, string>>;
+
+  constructor(
+    private readonly home: RuntimeHome,
+    pluginConfig: PluginConfig,
+    stepConfig: StepConfig,
+    readonly log: StepLogger,
+    private readonly tags: TagStore,
+    private readonly state: StepState,
+    private readonly owners: ClaimOwners,
+  ) {
+    this.plugin = pluginConfig.name;
+    this.step = stepConfig.name;
+    this.pluginDir = pluginConfig.dir;
+    this.custom = Object.freeze({ ...(pluginConfig.custom ?? {}) });
+    this.options = Object.freeze({ ...(stepConfig.options ?? {}) });
+  }
+
+  getCustom(key: string, defaultValue?: string): string {
+    const value = this.custom[key] ?? this.options[key] ?? defaultValue;
+    if (value === undefined) throw new CustomKeyError(this.plugin, this.step, key);
+    return value;
+  }
+
+  async getTag(file: StepFile | string, name: string, query: TagQuery = {}): Promise<string | undefined> {
+    return this.tags.get(pathOf(file), stepTag(query.counter ?? 'latest', query.plugin ?? this.plugin, query.step ?? this.step, name));
+  }
+
+  async setTag(file: StepFile | string, name: string, value: string | number): Promise<void> {
+    const p = pathOf(file);
+    const n = typeof file === 'string' ? Number((await this.tags.get(p, STEP_COUNTER)) ?? 0) : file.stepCounter;
+    await this.tags.set(p, { [stepTag(n, this.plugin, this.step, name)]: String(value), [stepTag('latest', this.plugin, this.step, name)]: String(value) });
+  }
+
+  async getTags(file: StepFile | string): Promise<Record<string, string>> {
+    return this.tags.getAll(pathOf(file));
+  }
+
+  moveToPluginStep(file: StepFile | string, plugin: string, step: string, options?: RouteOptions): Promise<boolean> {
+    return this.route('move', file, plugin, step, options);
+  }
+
+  copyToPluginStep(file: StepFile | string, plugin: string, step: string, options?: RouteOptions): Promise<boolean> {
+    return this.route('copy', file, plugin, step, options);
+  }
+
+  hardlinkToPluginStep(file: StepFile | string, plugin: string, step: string, options?: RouteOptions): Promise<boolean> {
+    return this.route('hardlink', file, plugin, step, options);
+  }
+
+  tmpPath(suffix = ''): string {
+    const dir = stepTmpDir(this.home, this.plugin, this.step);
+    return path.join(dir, `${this.owners.newUid()}.${suffix.replace(/\//g, '_')}tmp`);
+  }
+
+  inbox(plugin: string, step: string): string {
+    return stepInbox(this.home, plugin, step);
+  }
+
+  private async route(kind: Route, file: StepFile | string, plugin: string, step: string, options: RouteOptions = {}): Promise<boolean> {
+    const src = pathOf(file);
+    try {
+      const inbox = stepInbox(this.home, plugin, step);
+      await fs.promises.mkdir(inbox, { recursive: true });
+      const dst = path.join(inbox, await this.targetName(src, options.keepOriginalBasename ?? false, inbox));
+      if (kind === 'move') await moveTagged(this.tags, src, dst);
+      else if (kind === 'copy') await copyTagged(this.tags, src, dst);
+      else await hardlinkTagged(this.tags, src, dst);
+      await this.state.trace(traceEnd(plugin, step));
+      return true;
+    } catch (err) {
+      this.log.exception(`cannot ${kind} the file to ${plugin}/${step}`, err, { file: src });
+      return false;
+    }
+  }
+
+  /** true: original base name (a random suffix when taken); null: the original uid; false: a new random name. */
+  private async targetName(src: string, keep: boolean | null, inbox: string): Promise<string> {
+    if (keep === false) return this.owners.newUid();
+    const tag = keep === true ? ORIGINAL_BASENAME : ORIGINAL_UID;
+    const name = (await this.tags.get(src, tag))?.replace(/\//g, '_') || this.owners.newUid();
+    // A rename would replace a waiting file of the same name: never lose one of them.
+    return fs.existsSync(path.join(inbox, name)) ? `${name}.${this.owners.newUid().slice(-8)}` : name;
+  }
+}
+
+function pathOf(file: StepFile | string): string {
+  return typeof file === 'string' ? file : file.path;
+}

@@ -1,0 +1,266 @@
+// A long-lived step worker: pops its queue (FIFO), claims each file by rename, runs the step, then deletes the
+// file, leaves it where the step routed it, or applies the failure policy. SIGTERM finishes the current file.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type Redis from 'ioredis';
+import type { StepDefinition, StepFile } from '../api/types';
+import type { PluginConfig, StepConfig } from '../config/model';
+import { stepInbox, stepTmpDir, type RuntimeHome } from '../home';
+import type { Logger } from '../log/mflog';
+import { connectRedis, type RedisAddress } from '../queue/connection';
+import { QueueConsumer } from '../queue/consumer';
+import { stepQueueKey } from '../queue/keys';
+import { decodeMessage, InvalidMessageError } from '../queue/message';
+import { StepState } from '../queue/step-state';
+import { ORIGINAL_BASENAME, ORIGINAL_DIRNAME, ORIGINAL_UID } from '../tags/tag-names';
+import { TagStore } from '../tags/tag-store';
+import { errorCode } from '../tags/tagged-file';
+import type { RescanTarget } from '../observer/rescan';
+import { ClaimOwners } from './claim-owners';
+import { applyFailurePolicy, type FailurePolicyTarget } from './failure-policy';
+import { recoverOrphans } from './recovery';
+import { WorkerStepContext } from './step-context';
+
+export interface StepWorkerOptions {
+  home: RuntimeHome;
+  plugin: PluginConfig;
+  step: StepConfig;
+  redis: RedisAddress;
+  definition: StepDefinition;
+  log: Logger;
+  rescanTargets: RescanTarget[];
+}
+
+class ProcessTimeoutError extends Error {
+  constructor(seconds: number) {
+    super(`process_timeout exceeded: the step took more than ${seconds} s`);
+    this.name = 'ProcessTimeoutError';
+  }
+}
+
+interface Claimed {
+  file: StepFile;
+}
+
+export class StepWorker {
+  readonly queue: string;
+  private readonly redis: Redis;
+  private readonly consumer: QueueConsumer;
+  private readonly tags: TagStore;
+  private readonly state: StepState;
+  private readonly owners: ClaimOwners;
+  private readonly ctx: WorkerStepContext;
+  private readonly tmpDir: string;
+  private readonly failure: FailurePolicyTarget;
+  private readonly allowedRoots: string[];
+  private stopping = false;
+
+  constructor(private readonly options: StepWorkerOptions) {
+    const { home, plugin, step } = options;
+    this.queue = stepQueueKey(plugin.name, step.name);
+    this.tmpDir = stepTmpDir(home, plugin.name, step.name);
+    const name = `mfdata:worker:${plugin.name}.${step.name}:${process.pid}`;
+    this.redis = connectRedis(options.redis, { name });
+    this.consumer = new QueueConsumer(options.redis, `${name}:pop`, this.redis);
+    this.tags = new TagStore(this.redis);
+    this.state = new StepState(this.redis, plugin.name, step.name);
+    this.owners = new ClaimOwners(this.tmpDir, plugin.name, step.name);
+    this.ctx = new WorkerStepContext(home, plugin, step, options.log, this.tags, this.state, this.owners);
+    this.failure = { home, policy: step.failurePolicy, moveDestDir: step.failurePolicyMoveDestDir, tags: this.tags, state: this.state };
+    // A message may only name files under the data directory or a watched directory: a queue is not a way to grab any file.
+    this.allowedRoots = [home.inDir, ...step.watchedDirectories].map((d) => path.resolve(d) + path.sep);
+  }
+
+  /** Registers as a claim owner, recovers dead workers' claims, runs `init`. */
+  async start(): Promise<void> {
+    await fs.promises.mkdir(this.tmpDir, { recursive: true });
+    this.owners.register();
+    const { plugin, step } = this.options;
+    const report = await recoverOrphans({
+      tmpDir: this.tmpDir, plugin: plugin.name, step: step.name, owners: this.owners, tags: this.tags, redis: this.redis,
+      queue: this.queue, inbox: step.watchedDirectories[0] ?? stepInbox(this.options.home, plugin.name, step.name),
+      rescanTargets: this.options.rescanTargets, failure: this.failure, log: this.options.log,
+    });
+    if (report.deadOwners + report.requeued + report.failed + report.scratchRemoved > 0) {
+      this.options.log.warning('recovered the claims of dead workers', { ...report });
+    }
+    await this.options.definition.init?.(this.ctx);
+  }
+
+  /** Ends the loop after the current file (or batch); a pending pop returns at once. */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    void this.consumer.stop();
+  }
+
+  /** Pops and handles messages until stopped. */
+  async run(): Promise<void> {
+    const batch = this.options.definition.batchProcess !== undefined && !this.options.definition.process;
+    if (batch) await this.runBatches();
+    else {
+      while (!this.stopping) {
+        const raw = await this.popOne(0);
+        if (raw === undefined) continue;
+        const claimed = await this.claim(raw);
+        if (claimed) await this.processOne(claimed);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.options.definition.destroy?.(this.ctx);
+    } catch (err) {
+      this.options.log.exception('destroy() failed', err);
+    }
+    this.owners.unregister();
+    await this.consumer.close();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private async popOne(timeoutSeconds: number): Promise<string | undefined> {
+    try {
+      return (await this.consumer.pop([this.queue], timeoutSeconds))?.raw;
+    } catch (err) {
+      if (!this.stopping) this.options.log.exception('queue pop failed; retrying', err, undefined, 'warning');
+      return undefined;
+    }
+  }
+
+  /** Decodes the message and renames the file into our tmp area. Undefined when there is nothing to do. */
+  private async claim(raw: string): Promise<Claimed | undefined> {
+    const log = this.options.log;
+    let msg;
+    try {
+      msg = decodeMessage(raw);
+    } catch (err) {
+      if (err instanceof InvalidMessageError) {
+        log.warning('skipped an invalid queue message', { queue: this.queue, reason: err.message });
+        return undefined;
+      }
+      throw err;
+    }
+    const src = path.join(msg.directory, msg.filename);
+    if (!this.allowedRoots.some((root) => src.startsWith(root))) {
+      log.warning('skipped a message naming a file outside the data directory', { queue: this.queue, file: src });
+      return undefined;
+    }
+    const uid = this.owners.newUid();
+    const claimPath = path.join(this.tmpDir, uid);
+    try {
+      await fs.promises.rename(src, claimPath);
+    } catch (err) {
+      // ENOENT: another worker claimed it first, or a duplicate event for a file already processed.
+      if (errorCode(err) === 'ENOENT') log.debug('skipped a message: the file no longer exists', { file: src });
+      else log.exception('cannot claim the file', err, { file: src });
+      return undefined;
+    }
+    const record = await this.state.recordClaim(src, claimPath, uid);
+    const file: StepFile = {
+      path: claimPath, uid,
+      originalBasename: record.tags[ORIGINAL_BASENAME] ?? msg.filename,
+      originalDirname: record.tags[ORIGINAL_DIRNAME] ?? path.basename(msg.directory),
+      originalUid: record.tags[ORIGINAL_UID] ?? uid,
+      stepCounter: record.stepCounter,
+      tags: record.tags,
+    };
+    if (log.isEnabled('debug')) log.debug('claimed a file', { file: src, claim: claimPath, step_counter: record.stepCounter });
+    return { file };
+  }
+
+  private async processOne({ file }: Claimed): Promise<void> {
+    const { definition, step, log } = this.options;
+    let status = false;
+    let reason = 'process() returned false';
+    if (file.stepCounter > step.stepLimit) {
+      reason = `step_limit exceeded: the file went through ${file.stepCounter} steps (limit ${step.stepLimit}); a routing loop?`;
+      log.error('step_limit exceeded: the failure policy applies', { file: file.path, original_basename: file.originalBasename, step_counter: file.stepCounter });
+    } else {
+      try {
+        status = (await this.withTimeout(Promise.resolve().then(() => (definition.process as NonNullable<StepDefinition['process']>)(file, this.ctx)))) === true;
+      } catch (err) {
+        reason = err instanceof ProcessTimeoutError ? err.message : `exception: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+        log.exception(err instanceof ProcessTimeoutError ? 'process timed out' : 'process() raised an exception', err, { file: file.path, original_basename: file.originalBasename });
+      }
+    }
+    await this.finish(file, status, reason);
+  }
+
+  private async finish(file: StepFile, status: boolean, reason: string): Promise<void> {
+    const log = this.options.log;
+    try {
+      if (status) {
+        try {
+          await fs.promises.unlink(file.path);
+          await this.tags.drop(file.path);
+        } catch (err) {
+          if (errorCode(err) !== 'ENOENT') throw err;
+        }
+      } else {
+        const outcome = await applyFailurePolicy(this.failure, file.path, reason);
+        log.warning('failure policy applied', { policy: this.options.step.failurePolicy, file: file.path, original_basename: file.originalBasename, reason, final_path: outcome.finalPath });
+      }
+    } catch (err) {
+      // The claim stays in tmp/: it is recovered as an orphan when this worker restarts.
+      log.exception('cannot finish the file', err, { file: file.path });
+    }
+    try {
+      await this.options.definition.after?.(status, this.ctx, file);
+    } catch (err) {
+      log.exception('after() raised an exception', err, { file: file.path });
+    }
+  }
+
+  private withTimeout<T>(work: Promise<T>): Promise<T> {
+    const seconds = this.options.step.processTimeout;
+    if (!(seconds > 0)) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new ProcessTimeoutError(seconds)), seconds * 1000); });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Batch steps: flush at batch_max_size files or batch_max_wait seconds after the first, and at stop. */
+  private async runBatches(): Promise<void> {
+    const { step } = this.options;
+    const maxSize = Math.max(1, step.batchMaxSize || 100);
+    const maxWaitMs = Math.max(0, (step.batchMaxWait ?? 10) * 1000);
+    let batch: StepFile[] = [];
+    let firstAt = 0;
+    while (!this.stopping || batch.length > 0) {
+      if (!this.stopping) {
+        const remaining = batch.length === 0 ? 0 : Math.max(0.001, (firstAt + maxWaitMs - Date.now()) / 1000);
+        const raw = batch.length > 0 && remaining <= 0.001 ? undefined : await this.popOne(batch.length === 0 ? 0 : remaining);
+        if (raw !== undefined) {
+          const claimed = await this.claim(raw);
+          if (claimed) {
+            if (batch.length === 0) firstAt = Date.now();
+            batch.push(claimed.file);
+          }
+        }
+      }
+      const due = batch.length >= maxSize || (batch.length > 0 && (this.stopping || Date.now() >= firstAt + maxWaitMs));
+      if (due) {
+        const files = batch;
+        batch = [];
+        await this.processBatch(files);
+      }
+    }
+  }
+
+  private async processBatch(files: StepFile[]): Promise<void> {
+    const { definition, log } = this.options;
+    const batchId = this.owners.newUid();
+    await Promise.all(files.map((f) => this.ctx.setTag(f, 'batch_id', batchId)));
+    let results: boolean[] = files.map(() => false);
+    let reason = 'batchProcess() returned false';
+    try {
+      const r = await this.withTimeout(Promise.resolve().then(() => (definition.batchProcess as NonNullable<StepDefinition['batchProcess']>)(files, this.ctx)));
+      results = Array.isArray(r) ? files.map((_, i) => r[i] === true) : files.map(() => r === true);
+    } catch (err) {
+      reason = err instanceof ProcessTimeoutError ? err.message : `exception: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+      log.exception('batchProcess() raised an exception', err, { batch_id: batchId, files: files.length });
+    }
+    for (let i = 0; i < files.length; i++) await this.finish(files[i], results[i], reason);
+  }
+}
