@@ -1,17 +1,65 @@
 // Composition root of the extension: builds the services and hands them to views and commands.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RUNTIME_VERSION } from '../runtime/version';
+import { registerCreatePlugin } from './commands/createPlugin';
+import { registerQueueCommands } from './commands/queueCommands';
+import { registerRuntimeCommands } from './commands/runtimeCommands';
+import { registerTreeCommands } from './commands/treeCommands';
+import type { CommandContext } from './commands/context';
+import { ControlClient } from './runtime/client';
+import { RuntimeLauncher } from './runtime/launcher';
+import { RedisQueueInspector } from './runtime/queues';
+import { RuntimeController } from './services/runtimeController';
+import { RuntimeMonitor } from './services/runtimeMonitor';
+import { readSettings } from './services/settings';
+import { currentWorkspace } from './services/workspace';
+import { registerViews, type MfdataViews } from './views/registerViews';
+import { createStatusBar } from './views/statusBar';
 
-export function activate(context: vscode.ExtensionContext): { version: string } {
+/** What activate() returns: the services, for other extensions and for the in-host tests. */
+export interface MfdataApi {
+  version: string;
+  controller: RuntimeController;
+  monitor: RuntimeMonitor;
+  views: Pick<MfdataViews, 'plugins' | 'queues' | 'processes' | 'refresh'>;
+}
+
+export function activate(context: vscode.ExtensionContext): MfdataApi {
+  const log = vscode.window.createOutputChannel('MFDATA', { log: true });
+  const workspace = currentWorkspace();
+  const home = workspace.home();
+  // Without a folder there is no home; the client then follows a socket that never answers.
+  const socket = home?.supervisorSocket ?? path.join(context.globalStorageUri.fsPath, 'no-workspace.sock');
+  const launcher = new RuntimeLauncher(path.join(context.extensionPath, 'dist', 'runtime'), () => readSettings(workspace.folder?.uri));
+  const monitor = new RuntimeMonitor(
+    new ControlClient(socket),
+    new RedisQueueInspector(() => workspace.home()?.redisSocket ?? socket),
+  );
+  const controller = new RuntimeController(workspace, launcher, monitor);
+  const views = registerViews(monitor, controller.onDidChangeState, () => readSettings(workspace.folder?.uri).refreshSeconds);
+  const ctx: CommandContext = { workspace, launcher, monitor, controller, refresh: views.refresh, log };
+
   context.subscriptions.push(
+    log,
+    monitor,
+    controller,
+    ...views.disposables,
+    createStatusBar(controller),
+    ...registerRuntimeCommands(ctx),
+    ...registerTreeCommands(ctx),
+    ...registerQueueCommands(ctx),
+    registerCreatePlugin(ctx),
     vscode.commands.registerCommand('mfdata.showVersion', () => {
       void vscode.window.showInformationMessage(`MFDATA for VS Code ${RUNTIME_VERSION}`);
       return RUNTIME_VERSION;
     }),
   );
-  return { version: RUNTIME_VERSION };
+  log.info(`activated: workspace ${workspace.root ?? '(none)'}, home ${home?.root ?? '(none)'}, state ${controller.state}`);
+  return { version: RUNTIME_VERSION, controller, monitor, views };
 }
 
 export function deactivate(): void {
-  // Services register their disposables on the context; nothing else to do.
+  // Services are disposed through context.subscriptions. The runtime keeps running: it is a daemon
+  // the CLI and the next window can attach to; MFDATA: Stop Runtime stops it.
 }

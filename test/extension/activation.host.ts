@@ -1,22 +1,26 @@
-// In-host: the extension activates on a workspace holding plugins and contributes its commands.
+// In-host: on a workspace holding plugins, the extension activates, contributes its commands and
+// views, and reports the runtime as not running until it is started.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { describe, it } from 'mocha';
-
-const EXTENSION_ID = 'mfdata.mfdata-vscode';
+import { activeApi } from './helpers';
 
 describe('activation', () => {
   it('activates on a workspace with plugins/<name>/config.ini', async () => {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the host was opened on a workspace folder');
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} is loaded in the host`);
-    await ext.activate();
-    assert.equal(ext.isActive, true);
+    assert.ok(vscode.workspace.workspaceFolders?.[0], 'the host was opened on a workspace folder');
+    const api = await activeApi();
+    assert.match(api.version, /^\d+\.\d+\.\d+/);
   });
 
-  it('registers the MFDATA commands', async () => {
+  it('registers every MFDATA palette command', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['mfdata.showVersion']) assert.ok(commands.includes(id), `${id} is registered`);
+    const expected = ['start', 'stop', 'restart', 'showStatus', 'createPlugin', 'injectFile', 'openGeneratedConfig', 'purgeQueue', 'revealHome'];
+    for (const id of expected) assert.ok(commands.includes(`mfdata.${id}`), `mfdata.${id} is registered`);
+  });
+
+  it('says the runtime is not running (welcome view state notRunning) before any start', async () => {
+    const api = await activeApi();
+    assert.equal(api.controller.state, 'notRunning');
+    assert.deepEqual(await api.views.plugins.getChildren(), []);
   });
 });
