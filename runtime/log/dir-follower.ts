@@ -37,6 +37,7 @@ export function liveLogFiles(dir: string, exclude?: (name: string) => boolean): 
 export class LogDirFollower {
   private readonly followers = new Map<string, LogFollower>();
   private first = true;
+  private turn = 0;
 
   constructor(readonly dir: string, private readonly options: DirFollowOptions) {}
 
@@ -44,6 +45,19 @@ export class LogDirFollower {
   read(maxPerFile = Infinity): LogLine[][] {
     this.discover();
     return [...this.followers.values()].map((f) => f.read(maxPerFile));
+  }
+
+  /** At most `maxTotal` new lines over all files, starting with a different file each call so none starves. */
+  readUpTo(maxTotal: number): LogLine[] {
+    this.discover();
+    const all = [...this.followers.values()];
+    const out: LogLine[] = [];
+    for (let i = 0; i < all.length && out.length < maxTotal; i++) {
+      const f = all[(this.turn + i) % all.length];
+      out.push(...f.read(maxTotal - out.length));
+    }
+    this.turn = all.length === 0 ? 0 : (this.turn + 1) % all.length;
+    return out;
   }
 
   /** Positions to persist, by live file path. */
