@@ -1,5 +1,11 @@
 // Every `mfdata` sub-command, in the order `mfdata --help` lists them.
 import type { Command } from '../command';
 import { logsCommand } from './logs';
+import { pluginsBuildCommand } from './plugins-build';
+import { pluginsCreateCommand } from './plugins-create';
+import { pluginsInfoCommand } from './plugins-info';
+import { pluginsInstallCommand } from './plugins-install';
+import { pluginsUninstallCommand } from './plugins-uninstall';
 
-export const commands: Command[] = [logsCommand];
+export const commands: Command[] = [logsCommand,
+  pluginsCreateCommand, pluginsBuildCommand, pluginsInstallCommand, pluginsUninstallCommand, pluginsInfoCommand];
