@@ -1,0 +1,122 @@
+// Generates the supervisor configuration (watchers.json): one WatcherSpec per process group, in start order.
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { runtimeHome } from '../../home';
+import type { SupervisorConfig, WatcherSpec } from '../../supervisor/watcher-spec';
+import type { PluginConfig, RuntimeConfig } from '../model';
+import { sortedRecord, stepEnv, pluginEnv } from './plugin-env';
+import { redisEndpoint } from './redis-address';
+
+export interface GenerateOptions {
+  /** Directory holding observer.js, worker.js, conf-monitor.js (the built dist/runtime). */
+  runtimeDir: string;
+  /** The node executable that runs them. */
+  nodePath: string;
+  /** Overrides the redis-server executable of mfdata.ini [redis] path. */
+  redisServer?: string;
+}
+
+/** Start order (stop runs in reverse): Redis first, then the steps, then the observer that feeds them, then conf_monitor. */
+export const PRIORITY = { redis: 0, step: 10, extra: 10, directory_observer: 20, conf_monitor: 30 } as const;
+
+type Unsigned = Omit<WatcherSpec, 'fingerprint'>;
+
+/** sha256 of the spec (minus its fingerprint) and of whatever else the watcher's processes read. */
+export function fingerprint(spec: Unsigned, extra: unknown): string {
+  return createHash('sha256').update(JSON.stringify(spec)).update('\0').update(JSON.stringify(extra ?? null)).digest('hex');
+}
+
+/** Field order of watchers.json, whatever order a spec was built in. */
+const FIELD_ORDER: (keyof WatcherSpec)[] = [
+  'name', 'kind', 'plugin', 'step', 'command', 'args', 'cwd', 'env', 'numprocesses', 'gracefulTimeout', 'stopSignal',
+  'maxAge', 'maxAgeVariance', 'priority', 'autostart', 'logFile', 'hooks', 'watchPaths',
+];
+
+function sign(spec: Unsigned, extra: unknown): WatcherSpec {
+  const ordered = Object.fromEntries(FIELD_ORDER.filter((k) => k in spec).map((k) => [k, spec[k as keyof Unsigned]])) as Unsigned;
+  return { ...ordered, fingerprint: fingerprint(ordered, extra) };
+}
+
+function stepWatchers(config: RuntimeConfig, plugin: PluginConfig, options: GenerateOptions): WatcherSpec[] {
+  const home = runtimeHome(config.home);
+  const specs: WatcherSpec[] = [];
+  for (const step of plugin.steps) {
+    specs.push(sign({
+      name: `step.${plugin.name}.${step.name}`,
+      kind: 'step',
+      plugin: plugin.name,
+      step: step.name,
+      command: options.nodePath,
+      args: ['--enable-source-maps', path.join(options.runtimeDir, 'worker.js'), '--home', home.root, '--plugin', plugin.name, '--step', step.name],
+      cwd: plugin.dir,
+      env: sortedRecord(stepEnv(plugin, step, config.module, config.home)),
+      numprocesses: step.numprocesses,
+      gracefulTimeout: step.timeout,
+      stopSignal: 'SIGTERM',
+      maxAge: step.maxAge,
+      maxAgeVariance: step.maxAge > 0 ? step.maxAgeVariance : 0,
+      priority: PRIORITY.step,
+      autostart: true,
+      logFile: path.join(home.logDir, `step_${plugin.name}_${step.name}.log`),
+      watchPaths: [plugin.dir],
+    }, plugin));
+  }
+  for (const extra of plugin.extraDaemons) {
+    const [command, ...args] = extra.cmdAndArgs;
+    specs.push(sign({
+      name: `extra.${plugin.name}.${extra.name}`,
+      kind: 'extra',
+      plugin: plugin.name,
+      command,
+      args,
+      cwd: plugin.dir,
+      env: sortedRecord(pluginEnv(plugin, config.module, config.home, extra.debug)),
+      numprocesses: extra.numprocesses,
+      gracefulTimeout: extra.gracefulTimeout,
+      stopSignal: 'SIGTERM',
+      maxAge: extra.maxAge,
+      maxAgeVariance: extra.maxAge > 0 ? extra.maxAge : 0,
+      priority: PRIORITY.extra,
+      autostart: true,
+      logFile: path.join(home.logDir, `extra_${plugin.name}_${extra.name}.log`),
+      watchPaths: [plugin.dir],
+    }, plugin));
+  }
+  return specs;
+}
+
+/**
+ * The supervisor's watchers. `files` = the generated files a watcher reads (redis.conf,
+ * directory_observer.ini), folded into its fingerprint so a change restarts it.
+ */
+export function generateSupervisorConfig(config: RuntimeConfig, options: GenerateOptions, files: { redisConf?: string; observerIni: string }): SupervisorConfig {
+  const home = runtimeHome(config.home);
+  const base = { cwd: home.root, stopSignal: 'SIGTERM' as const, maxAge: 0, maxAgeVariance: 0, autostart: true, numprocesses: 1 };
+  const logEnv = { MFDATA_HOME: home.root, MFLOG_MINIMAL_LEVEL: config.module.log.minimalLevel };
+  const watchers: WatcherSpec[] = [];
+  if (redisEndpoint(config.module, config.home).own && files.redisConf !== undefined) {
+    watchers.push(sign({
+      ...base, name: 'redis', kind: 'redis',
+      command: options.redisServer ?? (config.module.redis.path || 'redis-server'),
+      args: [path.join(home.configAutoDir, 'redis.conf')],
+      env: {}, gracefulTimeout: 10, priority: PRIORITY.redis, logFile: path.join(home.logDir, 'redis.log'),
+    }, files.redisConf));
+  }
+  for (const plugin of config.plugins) watchers.push(...stepWatchers(config, plugin, options));
+  watchers.push(sign({
+    ...base, name: 'directory_observer', kind: 'directory_observer',
+    command: options.nodePath,
+    args: [path.join(options.runtimeDir, 'observer.js'), '--config', path.join(home.configAutoDir, 'directory_observer.ini'), '--home', home.root],
+    env: sortedRecord(logEnv), gracefulTimeout: 10, priority: PRIORITY.directory_observer, logFile: path.join(home.logDir, 'directory_observer.log'),
+  }, files.observerIni));
+  if (config.module.autorestart) {
+    watchers.push(sign({
+      ...base, name: 'conf_monitor', kind: 'conf_monitor',
+      command: options.nodePath,
+      args: [path.join(options.runtimeDir, 'conf-monitor.js'), '--home', home.root, '--workspace', config.workspace],
+      env: sortedRecord(logEnv), gracefulTimeout: 10, priority: PRIORITY.conf_monitor, logFile: path.join(home.logDir, 'conf_monitor.log'),
+    }, null));
+  }
+  watchers.sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { home: home.root, watchers };
+}
