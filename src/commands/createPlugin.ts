@@ -9,7 +9,7 @@ export interface PluginTemplate {
   description: string;
 }
 
-/** Offered when the CLI cannot list its templates (`mfdata plugins templates --json`). */
+/** Offered when the CLI cannot list its templates. */
 export const FALLBACK_TEMPLATES: PluginTemplate[] = [
   { name: 'default', description: 'a TypeScript step (process(file, ctx)) you write' },
   { name: 'copy', description: 'built-in: copy each file to other steps' },
@@ -30,19 +30,24 @@ export function pluginNameProblem(name: string, existing: string[]): string | un
   return undefined;
 }
 
+/** The templates `mfdata plugins create --list` prints (`name  summary` lines); the known ones if it cannot. */
 async function templates(ctx: CommandContext): Promise<PluginTemplate[]> {
   try {
-    const r = await ctx.launcher.cli(location(ctx), ['plugins', 'templates', '--json'], { timeoutMs: 15_000 });
-    if (r.code === 0) {
-      const list: unknown = JSON.parse(r.stdout);
-      if (Array.isArray(list) && list.every((t) => typeof t?.name === 'string')) {
-        return list.map((t: { name: string; description?: string; summary?: string }) => ({ name: t.name, description: t.description ?? t.summary ?? '' }));
-      }
-    }
+    const r = await ctx.launcher.cli(location(ctx), ['plugins', 'create', '--list'], { timeoutMs: 15_000 });
+    const parsed = r.code === 0 ? parseTemplateList(r.stdout) : [];
+    if (parsed.length > 0) return parsed;
   } catch {
     // an older CLI: offer the known templates
   }
   return FALLBACK_TEMPLATES;
+}
+
+export function parseTemplateList(text: string): PluginTemplate[] {
+  return text
+    .split('\n')
+    .map((line) => /^(\S+)\s*(.*)$/.exec(line.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ name: m[1], description: m[2].trim() }));
 }
 
 /** Template pick (step 1/2) then name (step 2/2), with Back from the name to the template. */

@@ -2,6 +2,7 @@
 // lengths and first messages, and the per-step counters. Read-only except purge.
 // No vscode import. Connects over the runtime's unix socket on demand and never queues commands offline.
 import Redis from 'ioredis';
+import { counterKey, TRACE_GIVE_UP, TRACE_TRASH_DELETE, TRACE_TRASH_KEEP } from '../../runtime/queue/keys';
 
 /** A queue message as the observer writes it (MFDATA wire format). */
 export interface QueueMessage {
@@ -19,15 +20,25 @@ export interface QueueInfo {
 }
 
 export interface StepCounters {
-  /** Files the step took from its queue (`counter.<plugin>.<step>`). */
+  /** Files the step claimed from its queue (`counter.<plugin>.<step>`, never reset). */
   processed: number;
-  /** Files that ended in the failure policy (`counter.<plugin>.<step>.failed`; 0 when absent). */
+  /**
+   * Files the step gave up on (trash, delete or give-up after retries) over the last day: the sum
+   * of its failure traces `trace@<date>~<plugin>/<step>~>trash/keep|>trash/delete|>delete/giveup`,
+   * which live one day. The `move` failure policy is routing, not counted.
+   */
   failed: number;
 }
 
-/** Redis keys of a step's counters, in one place. */
-export function stepCounterKeys(plugin: string, step: string): { processed: string; failed: string } {
-  return { processed: `counter.${plugin}.${step}`, failed: `counter.${plugin}.${step}.failed` };
+const FAILURE_TARGETS = new Set([TRACE_TRASH_KEEP, TRACE_TRASH_DELETE, TRACE_GIVE_UP]);
+
+/** `trace@<date>~<plugin>/<step>~<to>` → the `<plugin>.<step>` it counts a failure of, or undefined. */
+export function failureTraceStep(key: string): string | undefined {
+  const parts = key.split('~');
+  if (parts.length !== 3 || !parts[0].startsWith('trace@') || !FAILURE_TARGETS.has(parts[2])) return undefined;
+  const slash = parts[1].indexOf('/');
+  if (slash <= 0) return undefined;
+  return `${parts[1].slice(0, slash)}.${parts[1].slice(slash + 1)}`;
 }
 
 export class QueueInspectorError extends Error {
@@ -75,14 +86,7 @@ export class RedisQueueInspector implements QueueInspector {
 
   async queues(): Promise<QueueInfo[]> {
     return this.run('listing step queues', async (r) => {
-      const names = new Set<string>();
-      let cursor = '0';
-      do {
-        const [next, keys] = await r.scan(cursor, 'MATCH', 'step.*', 'COUNT', 500, 'TYPE', 'list');
-        cursor = next;
-        for (const k of keys) names.add(k);
-      } while (cursor !== '0');
-      const sorted = [...names].sort();
+      const sorted = (await this.scanKeys(r, 'step.*', 'list')).sort();
       const lengths = await this.lengthsWith(r, sorted);
       return sorted.map((name) => ({ name, length: lengths.get(name) ?? 0 }));
     });
@@ -96,14 +100,17 @@ export class RedisQueueInspector implements QueueInspector {
     return this.run('reading step counters', async (r) => {
       const result = new Map<string, StepCounters>();
       if (steps.length === 0) return result;
-      const keys = steps.flatMap((s) => {
-        const k = stepCounterKeys(s.plugin, s.step);
-        return [k.processed, k.failed];
-      });
-      const values = await r.mget(...keys);
-      steps.forEach((s, i) => {
-        result.set(`${s.plugin}.${s.step}`, { processed: Number(values[2 * i] ?? 0) || 0, failed: Number(values[2 * i + 1] ?? 0) || 0 });
-      });
+      const values = await r.mget(...steps.map((s) => counterKey(s.plugin, s.step)));
+      steps.forEach((s, i) => result.set(`${s.plugin}.${s.step}`, { processed: Number(values[i] ?? 0) || 0, failed: 0 }));
+      const traces = await this.scanKeys(r, 'trace@*~>*');
+      if (traces.length > 0) {
+        const counts = await r.mget(...traces);
+        traces.forEach((key, i) => {
+          const step = failureTraceStep(key);
+          const entry = step === undefined ? undefined : result.get(step);
+          if (entry) entry.failed += Number(counts[i] ?? 0) || 0;
+        });
+      }
       return result;
     });
   }
@@ -123,6 +130,17 @@ export class RedisQueueInspector implements QueueInspector {
   dispose(): void {
     this.client?.disconnect();
     this.client = undefined;
+  }
+
+  private async scanKeys(r: Redis, pattern: string, type?: string): Promise<string[]> {
+    const found = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = type ? await r.scan(cursor, 'MATCH', pattern, 'COUNT', 1000, 'TYPE', type) : await r.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) found.add(k);
+    } while (cursor !== '0');
+    return [...found];
   }
 
   private async lengthsWith(r: Redis, names: string[]): Promise<Map<string, number>> {
