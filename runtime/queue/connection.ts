@@ -13,6 +13,8 @@ export interface ConnectOptions {
   name: string;
   /** Batch the commands issued in one event-loop tick into one write (producers). */
   autoPipelining?: boolean;
+  /** Told once per outage (the connection retries on its own); default: silent. */
+  onOutage?: (err: Error) => void;
 }
 
 /**
@@ -29,7 +31,15 @@ export function connectRedis(address: RedisAddress, options: ConnectOptions): Re
     // A READONLY replica or LOADING server: wait and retry rather than fail the command.
     reconnectOnError: (err) => /READONLY|LOADING/.test(err.message),
   };
-  return 'socket' in address ? new Redis({ ...common, path: address.socket }) : new Redis({ ...common, host: address.host, port: address.port });
+  const redis = 'socket' in address ? new Redis({ ...common, path: address.socket }) : new Redis({ ...common, host: address.host, port: address.port });
+  // Without a listener ioredis prints every failed reconnection attempt; one report per outage is enough.
+  let reported = false;
+  redis.on('error', (err: Error) => {
+    if (!reported) options.onOutage?.(err);
+    reported = true;
+  });
+  redis.on('ready', () => { reported = false; });
+  return redis;
 }
 
 /** Resolves the address from the usual sources: explicit, then MFDATA_REDIS_UNIX_SOCKET / MFDATA_REDIS_HOST+PORT, then the fallback. */

@@ -8,8 +8,8 @@ export class QueueProducer {
   private pending = 0;
   private drained: Array<() => void> = [];
 
-  constructor(address: RedisAddress, name: string) {
-    this.redis = connectRedis(address, { name, autoPipelining: true });
+  constructor(address: RedisAddress, name: string, onOutage?: (err: Error) => void) {
+    this.redis = connectRedis(address, { name, autoPipelining: true, onOutage });
   }
 
   /** Pushes one message (LPUSH, so BRPOP consumers see FIFO). Resolves once Redis has it. */
@@ -32,9 +32,14 @@ export class QueueProducer {
     return new Promise((resolve) => this.drained.push(resolve));
   }
 
-  /** Waits for outstanding pushes first: a QUIT sent right after an auto-pipelined LPUSH would overtake it. */
-  async close(): Promise<void> {
-    await this.flush();
+  /**
+   * Waits for outstanding pushes first (a QUIT sent right after an auto-pipelined LPUSH would overtake it), but
+   * not forever when Redis is away: files whose push is abandoned here are found by the next start-up rescan.
+   */
+  async close(maxWaitMs = 3000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.flush(), new Promise((r) => { timer = setTimeout(r, maxWaitMs); })]);
+    clearTimeout(timer);
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -60,7 +60,9 @@ export class StepWorker {
     this.queue = stepQueueKey(plugin.name, step.name);
     this.tmpDir = stepTmpDir(home, plugin.name, step.name);
     const name = `mfdata:worker:${plugin.name}.${step.name}:${process.pid}`;
-    this.redis = connectRedis(options.redis, { name });
+    this.redis = connectRedis(options.redis, {
+      name, onOutage: (err) => options.log.warning('Redis unavailable: waiting for it to come back', { error: err.message }),
+    });
     this.consumer = new QueueConsumer(options.redis, `${name}:pop`, this.redis);
     this.tags = new TagStore(this.redis);
     this.state = new StepState(this.redis, plugin.name, step.name);

@@ -130,11 +130,14 @@ export async function waitFor(what: string, predicate: () => boolean | Promise<b
   }
 }
 
-/** Writes a file the well-behaved way: `<name>.t`, then a rename into the directory. */
+let dropCounter = 0;
+
+/** Writes a file the well-behaved way: a temporary `.t` name (short, so a 255-byte final name works), then a rename. */
 export function dropFile(dir: string, name: string, content: string | Buffer): string {
   const final = path.join(dir, name);
-  fs.writeFileSync(`${final}.t`, content);
-  fs.renameSync(`${final}.t`, final);
+  const tmp = path.join(dir, `.drop-${process.pid}-${dropCounter++}.t`);
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, final);
   return final;
 }
 

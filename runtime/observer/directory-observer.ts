@@ -1,0 +1,198 @@
+// The directory observer: announces every new file of every watched directory on its section's queue (MFDATA semantics),
+// with a start-up rescan, forced_poll rescans, a rescan after any lost events (overflow, Redis back, watcher restart).
+import * as fs from 'node:fs';
+import type { Logger } from '../log/mflog';
+import { QueueProducer } from '../queue/producer';
+import { messageFor } from '../queue/message';
+import type { RedisAddress } from '../queue/connection';
+import type { EventSource, SourceHandlers } from './event-source';
+import { FsWatchSource } from './fswatch-source';
+import { InotifySource } from './inotify-source';
+import type { WatchSection } from './observer-config';
+import { rescanDirectory } from './rescan';
+
+export interface ObserverOptions {
+  sections: WatchSection[];
+  redis: RedisAddress;
+  log: Logger;
+  /** Force the fs.watch fallback (tests; machines without inotify-tools). */
+  watcher?: 'inotifywait' | 'fs.watch';
+  /** Seconds between rescans when running on the fs.watch fallback (default 30). */
+  fallbackRescanSeconds?: number;
+}
+
+/** Seconds between existence checks of a directory that went away (only while one is missing). */
+const MISSING_DIRECTORY_CHECK_MS = 1000;
+
+export class DirectoryObserver {
+  private readonly producer: QueueProducer;
+  private readonly byDirectory = new Map<string, WatchSection[]>();
+  private readonly missing = new Set<string>();
+  private source: EventSource | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private missingTimer: NodeJS.Timeout | undefined;
+  private restarting: Promise<void> | undefined;
+  private stopped = false;
+  private readyCount = 0;
+  private pushed = 0;
+
+  constructor(private readonly options: ObserverOptions) {
+    this.producer = new QueueProducer(options.redis, `mfdata:directory_observer:${process.pid}`, (err) => {
+      options.log.warning('Redis unavailable: events wait in memory and every directory is rescanned when it is back', { error: err.message });
+    });
+    for (const s of options.sections) {
+      const list = this.byDirectory.get(s.directory) ?? [];
+      list.push(s);
+      this.byDirectory.set(s.directory, list);
+    }
+    // Every reconnection after the first: Redis may have lost queued messages (restart without persistence).
+    this.producer.redis.on('ready', () => {
+      if (++this.readyCount > 1 && !this.stopped) {
+        options.log.warning('Redis is back: rescanning every directory');
+        void this.rescanAll('redis-reconnect');
+      }
+    });
+  }
+
+  get pushedCount(): number {
+    return this.pushed;
+  }
+
+  async start(): Promise<void> {
+    await this.startSource();
+    await this.rescanAll('startup');
+    for (const s of this.options.sections) {
+      if (s.forcedPoll > 0) this.timers.push(setInterval(() => void this.rescanSection(s, 'forced_poll'), s.forcedPoll * 1000));
+    }
+    if (this.source?.kind === 'fs.watch') {
+      const every = (this.options.fallbackRescanSeconds ?? 30) * 1000;
+      this.timers.push(setInterval(() => void this.rescanAll('fallback-poll'), every));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    if (this.missingTimer) clearInterval(this.missingTimer);
+    await this.source?.stop();
+    await this.producer.close();
+  }
+
+  private handlers(): SourceHandlers {
+    return {
+      onFile: (dir, name) => this.announce(dir, name),
+      onOverflow: () => {
+        this.options.log.warning('inotify event queue overflow: rescanning every directory');
+        void this.rescanAll('overflow');
+      },
+      onDirectoryGone: (dir) => this.directoryGone(dir),
+      onSourceLost: (reason) => {
+        if (this.stopped) return;
+        this.options.log.warning('file watcher lost; restarting it', { reason });
+        void this.restartSource();
+      },
+    };
+  }
+
+  private async startSource(): Promise<void> {
+    const present = [...this.byDirectory.keys()].filter((d) => {
+      const ok = isDirectory(d);
+      if (!ok) this.markMissing(d);
+      return ok;
+    });
+    if (present.length === 0) {
+      this.source = undefined;
+      return;
+    }
+    if (this.options.watcher !== 'fs.watch') {
+      const inotify = new InotifySource(this.handlers());
+      try {
+        await inotify.start(present);
+        this.source = inotify;
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        this.options.log.warning('inotifywait not found (install inotify-tools): falling back to fs.watch plus a periodic rescan, which is slower and can miss events between rescans');
+      }
+    }
+    const fallback = new FsWatchSource(this.handlers());
+    await fallback.start(present);
+    this.source = fallback;
+  }
+
+  /** Restarts the watcher on every present directory, then rescans (events of the gap are recovered). */
+  private restartSource(): Promise<void> {
+    this.restarting ??= (async () => {
+      try {
+        await this.source?.stop();
+        await this.startSource();
+        await this.rescanAll('watcher-restart');
+      } catch (err) {
+        this.options.log.exception('cannot restart the file watcher; retrying in 1 s', err);
+        setTimeout(() => void this.restartSource(), 1000).unref();
+      } finally {
+        this.restarting = undefined;
+      }
+    })();
+    return this.restarting;
+  }
+
+  private announce(dir: string, name: string): void {
+    const sections = this.byDirectory.get(dir);
+    if (!sections) return;
+    const now = Date.now();
+    for (const s of sections) {
+      if (!s.filter(name)) continue;
+      this.pushed++;
+      this.producer.push(s.queue, messageFor(dir, name, 'created', now)).catch((err: unknown) => {
+        this.options.log.exception('cannot push an event; the next rescan recovers it', err, { directory: dir, filename: name }, 'warning');
+      });
+    }
+  }
+
+  private directoryGone(dir: string): void {
+    if (this.stopped || !this.byDirectory.has(dir)) return;
+    this.options.log.warning('watched directory disappeared; watching for it to come back', { directory: dir });
+    this.markMissing(dir);
+  }
+
+  private markMissing(dir: string): void {
+    this.missing.add(dir);
+    this.missingTimer ??= setInterval(() => {
+      const back = [...this.missing].filter(isDirectory);
+      if (back.length === 0) return;
+      for (const d of back) this.missing.delete(d);
+      if (this.missing.size === 0 && this.missingTimer) {
+        clearInterval(this.missingTimer);
+        this.missingTimer = undefined;
+      }
+      this.options.log.info('watched directory is back', { directories: back.join(', ') });
+      void this.restartSource();
+    }, MISSING_DIRECTORY_CHECK_MS);
+  }
+
+  async rescanAll(why: string): Promise<void> {
+    await Promise.all(this.options.sections.map((s) => this.rescanSection(s, why)));
+  }
+
+  private async rescanSection(s: WatchSection, why: string): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const n = await rescanDirectory(s, {
+        queueLength: (q) => this.producer.length(q),
+        push: (q, dir, file) => { this.pushed++; return this.producer.push(q, messageFor(dir, file, 'exists')); },
+      });
+      if (n > 0) this.options.log.info('rescan pushed files', { reason: why, directory: s.directory, queue: s.queue, files: n });
+    } catch (err) {
+      this.options.log.exception('rescan failed', err, { reason: why, directory: s.directory });
+    }
+  }
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,89 @@
+// File events from `inotifywait` (inotify-tools): a C reader that drains the kernel queue fast and, unlike libuv
+// (fs.watch, chokidar), reports a queue overflow. Records are NUL-separated, so any file name survives.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { EventSource, SourceHandlers } from './event-source';
+
+/**
+ * IN_CLOSE_WRITE and IN_MOVED_TO: a file is announced once complete (written in place and closed) or renamed in
+ * (the `.t` convention). MFDATA uses IN_CREATE, which announces a file written in place before its content is
+ * there. IN_DELETE_SELF / IN_MOVE_SELF tell us a watched directory went away.
+ */
+const EVENTS = ['close_write', 'moved_to', 'delete_self', 'move_self'];
+
+export class InotifySource implements EventSource {
+  readonly kind = 'inotifywait';
+  private child: ChildProcess | undefined;
+  private pending: Buffer = Buffer.alloc(0);
+  private fields: string[] = [];
+  private stopped = false;
+
+  constructor(private readonly handlers: SourceHandlers, private readonly binary = 'inotifywait') {}
+
+  /** Resolves once every watch is established (events after that are seen), rejects if inotifywait cannot start. */
+  start(directories: string[]): Promise<void> {
+    this.stopped = false;
+    const args = ['-m', '--no-newline', '--format', '%w%0%e%0%f%0', ...EVENTS.flatMap((e) => ['-e', e]), '--', ...directories];
+    const child = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    return new Promise((resolve, reject) => {
+      let established = false;
+      let stderr = '';
+      child.on('error', (err) => { if (!established) reject(err); });
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (text: string) => {
+        stderr += text;
+        if (!established && stderr.includes('Watches established')) {
+          established = true;
+          resolve();
+        }
+      });
+      child.stdout?.on('data', (chunk: Buffer) => this.onData(chunk));
+      child.on('exit', (code, signal) => {
+        if (this.child === child) this.child = undefined;
+        if (!established) reject(new Error(`inotifywait exited (${code ?? signal}) before watching: ${stderr.trim()}`));
+        else if (!this.stopped) this.handlers.onSourceLost(`inotifywait exited (${code ?? signal}): ${stderr.trim().split('\n').pop() ?? ''}`);
+      });
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    let start = 0;
+    for (;;) {
+      const nul = this.pending.indexOf(0, start);
+      if (nul === -1) break;
+      this.fields.push(this.pending.toString('utf8', start, nul));
+      start = nul + 1;
+      if (this.fields.length === 3) {
+        const [watched, events, name] = this.fields;
+        this.fields = [];
+        this.dispatch(watched, events, name);
+      }
+    }
+    this.pending = this.pending.subarray(start);
+  }
+
+  private dispatch(watched: string, events: string, name: string): void {
+    const flags = events.split(',');
+    if (flags.includes('Q_OVERFLOW')) {
+      this.handlers.onOverflow();
+      return;
+    }
+    const dir = watched.length > 1 ? watched.replace(/\/+$/, '') : watched;
+    if (flags.includes('DELETE_SELF') || flags.includes('MOVE_SELF') || flags.includes('UNMOUNT')) {
+      this.handlers.onDirectoryGone(dir);
+      return;
+    }
+    if (flags.includes('ISDIR') || name === '') return;
+    this.handlers.onFile(dir, name);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
