@@ -1,5 +1,8 @@
 // Every `mfdata` sub-command, in the order `mfdata --help` lists them.
 import type { Command } from '../command';
+import { configCheckCommand } from './config-check';
+import { configShowCommand } from './config-show';
+import { pluginsListCommand } from './plugins-list';
 import { logsCommand } from './logs';
 import { pluginsBuildCommand } from './plugins-build';
 import { pluginsCreateCommand } from './plugins-create';
@@ -8,4 +11,5 @@ import { pluginsInstallCommand } from './plugins-install';
 import { pluginsUninstallCommand } from './plugins-uninstall';
 
 export const commands: Command[] = [logsCommand,
-  pluginsCreateCommand, pluginsBuildCommand, pluginsInstallCommand, pluginsUninstallCommand, pluginsInfoCommand];
+  pluginsListCommand, pluginsCreateCommand, pluginsBuildCommand, pluginsInstallCommand, pluginsUninstallCommand, pluginsInfoCommand,
+  configCheckCommand, configShowCommand];
