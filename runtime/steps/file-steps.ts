@@ -1,0 +1,110 @@
+// Built-ins that look inside files: guess_file_type (tags, then on to the switch), ungzip, and fork (a command per file).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { spawn } from 'node:child_process';
+import { pipeline } from 'node:stream/promises';
+import type { StepDefinition } from '../api/types';
+import { asciiHeader, FileMagic } from './libmagic';
+import { forkArgv, parseForkCommand, parseForkOutput } from './fork-command';
+import { boolOption, destinationOption, LazyTags, option, BuiltinStepError, type BuiltinDeps } from './builtin';
+
+/** `builtin:guess_file_type`: tags `ascii_header`, `system_magic`, `size`, then moves the file to `dest_dir` (switch/main). */
+export function guessFileTypeStep(deps: BuiltinDeps): StepDefinition {
+  const dest = destinationOption(deps, 'dest_dir', 'switch/main');
+  if (dest.kind !== 'step') throw new BuiltinStepError(deps.plugin.name, deps.step.name, 'dest_dir', 'must be plugin/step');
+  const maxLength = Math.max(0, Number(option(deps, 'ascii_header_max_length', '60')) || 60);
+  const magic = new FileMagic();
+  return {
+    init(ctx) {
+      if (!magic.available()) ctx.log.error('the file command (libmagic) is not installed: system_magic will be magic_exception', { hint: 'apt-get install file' });
+    },
+    async process(file, ctx) {
+      const fd = await fs.promises.open(file.path, 'r');
+      let header: Buffer;
+      let size: number;
+      try {
+        size = (await fd.stat()).size;
+        const buf = Buffer.alloc(Math.min(maxLength, size));
+        const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
+        header = buf.subarray(0, bytesRead);
+      } finally {
+        await fd.close();
+      }
+      await ctx.setTag(file, 'ascii_header', asciiHeader(header));
+      await ctx.setTag(file, 'system_magic', await magic.describe(file.path));
+      await ctx.setTag(file, 'size', size);
+      return ctx.moveToPluginStep(file, dest.plugin, dest.step, { keepOriginalBasename: true });
+    },
+    destroy: () => magic.close(),
+  };
+}
+
+/** `builtin:ungzip`: uncompresses into the step's tmp area, gives the result the file's tags, forwards it. */
+export function ungzipStep(deps: BuiltinDeps): StepDefinition {
+  const dest = destinationOption(deps, 'dest_dir', 'guess_file_type/main');
+  if (dest.kind !== 'step') throw new BuiltinStepError(deps.plugin.name, deps.step.name, 'dest_dir', 'must be plugin/step');
+  const tags = new LazyTags(deps);
+  return {
+    async process(file, ctx) {
+      const out = ctx.tmpPath('ungzip');
+      try {
+        await pipeline(fs.createReadStream(file.path), zlib.createGunzip(), fs.createWriteStream(out));
+      } catch (err) {
+        await fs.promises.rm(out, { force: true });
+        ctx.log.warning('not a valid gzip file', { file: file.path, original_basename: file.originalBasename, reason: (err as Error).message });
+        return false;
+      }
+      await tags.get().copy(file.path, out);
+      return ctx.moveToPluginStep(out, dest.plugin, dest.step, { keepOriginalBasename: true });
+    },
+    destroy: () => tags.close(),
+  };
+}
+
+/** `builtin:fork`: runs `command_template` per file (argument vector, timeout); `FILEPATH:` outputs go to `dest_dir`. */
+export function forkStep(deps: BuiltinDeps): StepDefinition {
+  const cmd = parseForkCommand(option(deps, 'command_template'));
+  const returning = boolOption(deps, 'command_returning_path', false);
+  const dest = returning ? destinationOption(deps, 'dest_dir') : undefined;
+  if (dest && dest.kind !== 'step') throw new BuiltinStepError(deps.plugin.name, deps.step.name, 'dest_dir', 'must be plugin/step');
+  const timeoutMs = deps.step.processTimeout > 0 ? deps.step.processTimeout * 1000 : 0;
+  // Only files under the data directory or the home's tmp may be forwarded: a command cannot inject /etc/passwd.
+  const allowed = [deps.home.inDir, deps.home.tmpDir].map((d) => path.resolve(d) + path.sep);
+  const tags = new LazyTags(deps);
+  return {
+    async process(file, ctx) {
+      const { file: exe, args } = forkArgv(cmd, file.path);
+      const r = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; error?: Error }>((resolve) => {
+        const child = spawn(exe, args, { cwd: path.dirname(file.path), stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+        child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });
+        const timer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
+        child.on('error', (error) => { clearTimeout(timer); resolve({ code: null, signal: null, stdout, stderr, error }); });
+        child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+      });
+      if (r.code !== 0) {
+        ctx.log.error('command failed', { command: cmd.template, code: r.code, signal: r.signal, stderr: r.stderr.trim(), error: r.error?.message, file: file.path });
+        return false;
+      }
+      if (!dest || dest.kind !== 'step') return true;
+      const out = parseForkOutput(r.stdout);
+      for (const p of out.rejected) ctx.log.warning('ignored a FILEPATH: line that is not an absolute path', { path: p });
+      let ok = true;
+      for (const p of out.paths) {
+        if (!allowed.some((a) => path.resolve(p).startsWith(a))) {
+          ctx.log.error('refused a FILEPATH: outside the runtime data directories', { path: p });
+          ok = false;
+          continue;
+        }
+        if (!fs.existsSync(p)) { ctx.log.error('FILEPATH: names a missing file', { path: p }); ok = false; continue; }
+        await tags.get().copy(file.path, p);
+        ok = (await ctx.moveToPluginStep(p, dest.plugin, dest.step, { keepOriginalBasename: true })) && ok;
+      }
+      return ok;
+    },
+    destroy: () => tags.close(),
+  };
+}

@@ -1,0 +1,23 @@
+// The built-in step modules (`_step_module = builtin:<name>`), as step definitions the worker runs like user steps.
+import type { StepDefinition } from '../api/types';
+import type { BuiltinStep } from '../config/schema';
+import type { BuiltinDeps, BuiltinFactory } from './builtin';
+import { archiveStep, copyStep, deleteStep, moveStep } from './simple-steps';
+import { forkStep, guessFileTypeStep, ungzipStep } from './file-steps';
+import { switchStep } from './switch-step';
+
+export const BUILTIN_FACTORIES: Readonly<Record<BuiltinStep, BuiltinFactory>> = {
+  copy: copyStep,
+  move: moveStep,
+  archive: archiveStep,
+  fork: forkStep,
+  delete: deleteStep,
+  ungzip: ungzipStep,
+  switch: switchStep,
+  guess_file_type: guessFileTypeStep,
+};
+
+/** The definition of a built-in step; throws BuiltinStepError (or a template error) when its options are unusable. */
+export function createBuiltinStep(name: BuiltinStep, deps: BuiltinDeps): StepDefinition {
+  return BUILTIN_FACTORIES[name](deps);
+}
