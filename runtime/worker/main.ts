@@ -1,6 +1,8 @@
 // Entry point of a step worker process: `node --enable-source-maps dist/runtime/worker.js --home H --plugin P --step S`.
 import * as path from 'node:path';
 import { createLogger } from '../log/mflog';
+import { builtinName } from '../config/schema';
+import { createBuiltinStep } from '../steps';
 import { compiledStepPath, loadStep, StepLoadError } from './step-loader';
 import { StepWorker } from './step-worker';
 import { loadWorkerConfig, parseWorkerArgs, WorkerConfigError } from './worker-config';
@@ -19,14 +21,23 @@ async function main(): Promise<number> {
   }
   const { home, plugin, step } = config;
   const log = createLogger(`mfdata.${plugin.name}.${step.name}`, { plugin: plugin.name, step: step.name });
-  if (!step.stepModulePath) {
-    process.stderr.write(`mfdata worker: step ${plugin.name}/${step.name} has no step module file (${step.stepModule}); built-in steps are run by their own worker\n`);
+  const builtin = builtinName(step.stepModule);
+  if (!builtin && !step.stepModulePath) {
+    process.stderr.write(`mfdata worker: step ${plugin.name}/${step.name} has no step module file (${step.stepModule})\n`);
     return EXIT_CONFIG_ERROR;
   }
   let definition;
   try {
-    definition = await loadStep(step.stepModulePath, compiledStepPath(home.tmpDir, plugin.name, step.name));
+    // Built-in steps (runtime/steps) are step definitions like user modules: same worker, same claim and failure path.
+    definition = builtin
+      ? createBuiltinStep(builtin, { home, plugin, step, redis: config.redis, log })
+      : await loadStep(step.stepModulePath as string, compiledStepPath(home.tmpDir, plugin.name, step.name));
   } catch (err) {
+    if (builtin) {
+      process.stderr.write(`mfdata worker: built-in step ${builtin} cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+      log.critical('built-in step cannot start', { builtin, reason: err instanceof Error ? err.message : String(err) });
+      return EXIT_CONFIG_ERROR;
+    }
     if (err instanceof StepLoadError) {
       // One line the supervisor shows as the watcher's failure reason.
       process.stderr.write(`mfdata worker: step module failed to load: ${err.message}\n`);
@@ -46,7 +57,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   await worker.start();
-  log.info('worker started', { queue: worker.queue, module: path.relative(plugin.dir, step.stepModulePath) });
+  log.info('worker started', { queue: worker.queue, module: step.stepModulePath ? path.relative(plugin.dir, step.stepModulePath) : step.stepModule });
   await worker.run();
   await worker.close();
   log.info('worker stopped');
