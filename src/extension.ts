@@ -6,6 +6,7 @@ import { registerCreatePlugin } from './commands/createPlugin';
 import { registerQueueCommands } from './commands/queueCommands';
 import { registerRuntimeCommands } from './commands/runtimeCommands';
 import { registerTreeCommands } from './commands/treeCommands';
+import { registerLogs, type LogsApi } from './logs/registerLogs';
 import type { CommandContext } from './commands/context';
 import { ControlClient } from './runtime/client';
 import { RuntimeLauncher } from './runtime/launcher';
@@ -23,6 +24,7 @@ export interface MfdataApi {
   controller: RuntimeController;
   monitor: RuntimeMonitor;
   views: Pick<MfdataViews, 'plugins' | 'queues' | 'processes' | 'refresh'>;
+  logs: LogsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): MfdataApi {
@@ -38,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
   );
   const controller = new RuntimeController(workspace, launcher, monitor);
   const views = registerViews(monitor, controller.onDidChangeState, () => readSettings(workspace.folder?.uri).refreshSeconds);
+  const logs = registerLogs(context, { workspace, log });
   const ctx: CommandContext = { workspace, launcher, monitor, controller, refresh: views.refresh, log };
 
   context.subscriptions.push(
@@ -56,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
     }),
   );
   log.info(`activated: workspace ${workspace.root ?? '(none)'}, home ${home?.root ?? '(none)'}, state ${controller.state}`);
-  return { version: RUNTIME_VERSION, controller, monitor, views };
+  return { version: RUNTIME_VERSION, controller, monitor, views, logs };
 }
 
 export function deactivate(): void {

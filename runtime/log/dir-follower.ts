@@ -5,8 +5,8 @@ import { LogFollower, type FollowPosition, type LogLine } from './follow';
 import { isRotatedName } from './rotated-files';
 
 export interface DirFollowOptions {
-  /** Where files present now start: all history (rotated siblings first) or their end. Files that appear later are read whole. */
-  start: 'history' | 'end';
+  /** Where files present now start: all history (rotated siblings first), their end, or their last bytes. Files that appear later are read whole. */
+  start: 'history' | 'end' | { tailBytes: number };
   /** Saved positions by live file path (they win over `start`). */
   positions?: Record<string, FollowPosition>;
   /** Live files to leave out (by base name), e.g. the shipper's own log. */

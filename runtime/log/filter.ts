@@ -24,8 +24,11 @@ export class LogFilterError extends Error {
   }
 }
 
-/** Compiles a filter into a predicate (the regex is compiled once, not per entry). */
-export function compileFilter(filter: LogFilter): (entry: LogEntry) => boolean {
+/**
+ * Compiles a filter into a predicate (the regex is compiled once, not per entry). `textOf` gives the text free-text
+ * search looks at; a caller holding many entries passes a cached one.
+ */
+export function compileFilter(filter: LogFilter, textOf: (entry: LogEntry) => string = searchText): (entry: LogEntry) => boolean {
   const minRank = filter.level ? levelRank(filter.level) : 0;
   let matchText: ((s: string) => boolean) | undefined;
   if (filter.text) {
@@ -47,7 +50,7 @@ export function compileFilter(filter: LogFilter): (entry: LogEntry) => boolean {
     if (filter.plugin && entry.plugin !== filter.plugin) return false;
     if (filter.step && entry.step !== filter.step) return false;
     if (filter.since && entry.timestamp !== '' && entry.timestamp < filter.since) return false;
-    if (matchText && !matchText(searchText(entry))) return false;
+    if (matchText && !matchText(textOf(entry))) return false;
     return true;
   };
 }

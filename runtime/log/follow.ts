@@ -28,8 +28,11 @@ export interface LogLine {
   end: number;
 }
 
-/** Where a new follower starts: a saved position, the oldest rotated sibling, the live file's start, or its end. */
-export type FollowStart = FollowPosition | 'history' | 'beginning' | 'end';
+/**
+ * Where a new follower starts: a saved position, the oldest rotated sibling, the live file's start, its end, or
+ * the first whole line of its last `tailBytes` (a viewer's recent history without reading hundreds of megabytes).
+ */
+export type FollowStart = FollowPosition | 'history' | 'beginning' | 'end' | { tailBytes: number };
 
 interface Current {
   path: string;
@@ -76,7 +79,7 @@ export class LogFollower {
 
   /** The position to persist: after the last line returned by `read()`. Undefined before the file first exists. */
   position(): FollowPosition | undefined {
-    if (!this.cur) return typeof this.pendingStart === 'object' ? this.pendingStart : undefined;
+    if (!this.cur) return typeof this.pendingStart === 'object' && 'inode' in this.pendingStart ? this.pendingStart : undefined;
     return { file: this.file, inode: this.cur.inode, head: this.cur.head, offset: this.cur.pos };
   }
 
@@ -140,6 +143,10 @@ export class LogFollower {
       if (this.cur) this.cur.pos = this.lastLineEnd(this.cur.fd, live?.size ?? 0);
       // Every line of a file created after we started following it is new.
       else this.pendingStart = 'beginning';
+    } else if ('tailBytes' in start) {
+      this.cur = live ? this.openAt(this.file, 0) : undefined;
+      if (this.cur && live && live.size > start.tailBytes) this.cur.pos = this.lastLineEnd(this.cur.fd, live.size - start.tailBytes);
+      else if (!this.cur) this.pendingStart = 'beginning';
     } else {
       this.cur = this.resume(start);
     }
