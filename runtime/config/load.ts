@@ -4,6 +4,7 @@ import { sortProblems, type ConfigProblem } from './errors';
 import type { RuntimeConfig } from './model';
 import { loadModuleConfig } from './module-config';
 import { declaredSteps, discoverPlugins, loadPlugin } from './plugins';
+import { internalPlugins } from '../steps/internal-plugins';
 
 export interface LoadOptions {
   workspace: string;
@@ -20,6 +21,11 @@ export interface LoadResult {
   rejectedPlugins: string[];
 }
 
+/** Every `plugin/step` the plugins declare (sorted): the `knownSteps` of checkDocument, for an editor. */
+export function listKnownSteps(workspace: string, home: string): string[] {
+  return discoverPlugins(path.resolve(workspace), path.resolve(home)).plugins.flatMap(declaredSteps).sort();
+}
+
 export function loadRuntimeConfig(options: LoadOptions): LoadResult {
   const workspace = path.resolve(options.workspace);
   const home = path.resolve(options.home);
@@ -27,8 +33,10 @@ export function loadRuntimeConfig(options: LoadOptions): LoadResult {
   const { module, problems } = loadModuleConfig(workspace, ctx);
   const discovered = discoverPlugins(workspace, home);
   problems.push(...discovered.problems);
+  // mfdata.ini [internal_plugins]: guess_file_type and switch are plugins like the others (targets, generation, workers).
+  const internal = internalPlugins(module, home, new Set(discovered.plugins.map((p) => p.name)));
   // Targets are checked against the steps every plugin declares, even a plugin that fails to load.
-  const knownSteps = discovered.plugins.flatMap(declaredSteps).sort();
+  const knownSteps = [...discovered.plugins.flatMap(declaredSteps), ...internal.flatMap((p) => p.steps.map((s) => `${p.name}/${s.name}`))].sort();
   const config: RuntimeConfig = { workspace, home, module, plugins: [] };
   const rejectedPlugins: string[] = [];
   for (const found of discovered.plugins) {
@@ -36,6 +44,10 @@ export function loadRuntimeConfig(options: LoadOptions): LoadResult {
     problems.push(...loaded.problems);
     if (loaded.plugin) config.plugins.push(loaded.plugin);
     else rejectedPlugins.push(found.name);
+  }
+  if (internal.length > 0) {
+    config.plugins.push(...internal);
+    config.plugins.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   return { config, problems: sortProblems(problems), rejectedPlugins };
 }

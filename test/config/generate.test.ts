@@ -42,7 +42,7 @@ test('the example plugins produce the golden directory_observer.ini, redis.conf,
   const t = exampleWorkspace();
   try {
     const generated = generate(t);
-    assert.deepEqual(generated.files.map((f) => f.path), ['directory_observer.ini', 'plugins/fail_demo.json', 'plugins/normalize.json', 'redis.conf', 'watchers.json']);
+    assert.deepEqual(generated.files.map((f) => f.path), ['directory_observer.ini', 'plugins/fail_demo.json', 'plugins/normalize.json', 'redis.conf', 'switch_rules.json', 'watchers.json']);
     for (const file of generated.files) {
       const golden = path.join(goldenDir, file.path);
       const actual = normalise(file.content, t.root);

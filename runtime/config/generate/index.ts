@@ -2,7 +2,7 @@
 import type { RuntimeConfig } from '../model';
 import { generateDirectoryObserverIni } from './directory-observer';
 import { generateRedisConf } from './redis-conf';
-import { generateSupervisorConfig, type GenerateOptions } from './watchers';
+import { generateSupervisorConfig, switchRulesByInstance, type GenerateOptions } from './watchers';
 import type { SupervisorConfig } from '../../supervisor/watcher-spec';
 
 export type { GenerateOptions } from './watchers';
@@ -10,6 +10,8 @@ export type { GenerateOptions } from './watchers';
 export const WATCHERS_FILE = 'watchers.json';
 export const OBSERVER_FILE = 'directory_observer.ini';
 export const REDIS_CONF_FILE = 'redis.conf';
+/** Every switch rule of every plugin, grouped by switch instance (`switch` unless `[switch_rules@<name>:…]`). */
+export const SWITCH_RULES_FILE = 'switch_rules.json';
 
 export interface GeneratedFile {
   /** Path relative to config_auto, `/`-separated (`plugins/<name>.json`). */
@@ -34,6 +36,7 @@ export function generateConfigAuto(config: RuntimeConfig, options: GenerateOptio
     { path: OBSERVER_FILE, content: observerIni },
     { path: WATCHERS_FILE, content: json(supervisor) },
     ...config.plugins.map((p) => ({ path: `plugins/${p.name}.json`, content: json(p) })),
+    { path: SWITCH_RULES_FILE, content: json(switchRulesByInstance(config)) },
   ];
   if (redisConf !== undefined) files.push({ path: REDIS_CONF_FILE, content: redisConf });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

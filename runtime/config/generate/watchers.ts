@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { runtimeHome } from '../../home';
 import type { SupervisorConfig, WatcherSpec } from '../../supervisor/watcher-spec';
-import type { PluginConfig, RuntimeConfig } from '../model';
+import type { PluginConfig, RuntimeConfig, SwitchRule } from '../model';
 import { sortedRecord, stepEnv, pluginEnv } from './plugin-env';
 import { redisEndpoint } from './redis-address';
 
@@ -37,6 +37,13 @@ function sign(spec: Unsigned, extra: unknown): WatcherSpec {
   return { ...ordered, fingerprint: fingerprint(ordered, extra) };
 }
 
+/** Rules per switch instance; plugins arrive sorted by name and rules keep their file order (MFDATA's concatenation). */
+export function switchRulesByInstance(config: RuntimeConfig): Record<string, SwitchRule[]> {
+  const byName: Record<string, SwitchRule[]> = {};
+  for (const plugin of config.plugins) for (const rule of plugin.switchRules) (byName[rule.switchName] ??= []).push(rule);
+  return Object.fromEntries(Object.keys(byName).sort().map((k) => [k, byName[k]]));
+}
+
 function stepWatchers(config: RuntimeConfig, plugin: PluginConfig, options: GenerateOptions): WatcherSpec[] {
   const home = runtimeHome(config.home);
   const specs: WatcherSpec[] = [];
@@ -59,7 +66,8 @@ function stepWatchers(config: RuntimeConfig, plugin: PluginConfig, options: Gene
       autostart: true,
       logFile: path.join(home.logDir, `step_${plugin.name}_${step.name}.log`),
       watchPaths: [plugin.dir],
-    }, plugin));
+    // A switch step re-reads the rules of every plugin: a rule change anywhere restarts it.
+    }, step.stepModule === 'builtin:switch' ? { plugin, rules: switchRulesByInstance(config)[step.options.switch_name] ?? [] } : plugin));
   }
   for (const extra of plugin.extraDaemons) {
     const [command, ...args] = extra.cmdAndArgs;
