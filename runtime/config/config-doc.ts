@@ -86,8 +86,8 @@ function (\`checkDocument\` in \`runtime/config/validate.ts\`) produces them for
 \`directory_observer.ini\` (\`[common]\` from mfdata.ini \`[directory_observer]\` plus the Redis address, then
 one \`[step_<plugin>_<step>_<n>]\` per watched directory), \`redis.conf\` (unix socket \`<home>/var/redis.sock\`
 mode 700, \`port 0\`, \`maxmemory-policy noeviction\`, \`appendonly yes\`, \`appendfsync everysec\`; absent
-with an external Redis), \`watchers.json\` (the supervisor's watchers) and \`plugins/<name>.json\` (the
-resolved plugin a worker reads). \`mfdata config show\` prints them.
+with an external Redis), \`watchers.json\` (the supervisor's watchers), \`plugins/<name>.json\` (the
+resolved plugin a worker reads) and \`switch_rules.json\` (every plugin's switch rules, per switch instance). \`mfdata config show\` prints them.
 `;
 
 export function renderConfigurationDoc(): string {

@@ -8,7 +8,7 @@ import type { ExtraDaemonConfig, FailurePolicy, PluginConfig, StepConfig, Switch
 import { SectionReader } from './read';
 import { builtinName, BUILTIN_STEP_OPTIONS } from './schema';
 import { parseSwitchSectionName, unescapePattern } from './switch-rules';
-import { at, checkDocument, type CheckContext, type ResolvedSection } from './validate';
+import { at, checkDocument, stepCrossProblems, type CheckContext, type ResolvedSection } from './validate';
 import { parseTargetList } from './values';
 
 export interface DiscoveredPlugin {
@@ -200,6 +200,8 @@ export function loadPlugin(found: DiscoveredPlugin, ctx: Omit<CheckContext, 'plu
     const override = checkDocument('override', fs.readFileSync(oFile), oFile, pctx);
     problems.push(...override.problems);
     mergeOverride(sections, override.sections, problems);
+    // Rules between keys are checked again on the merged result; only what the override broke is new.
+    for (const s of sections.filter((x) => x.name.startsWith('step_'))) problems.push(...stepCrossProblems(s).filter((p) => p.file === oFile));
   }
   if (hasErrors(problems)) return { problems };
   const section = (name: string): ResolvedSection | undefined => sections.find((s) => s.name === name);

@@ -212,7 +212,9 @@ function num(r: ResolvedSection, key: string, def: number): number {
   return v && v.valid && v.value !== '' ? Number(v.value) : def;
 }
 
-function checkStep(r: ResolvedSection, step: string, stepModule: string | undefined, ctx: CheckContext, problems: ConfigProblem[]): void {
+/** Rules between keys of one step section (also re-run after an operator override is merged). */
+export function stepCrossProblems(r: ResolvedSection): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   const policy = r.values.get('failure_policy');
   const dest = r.values.get('failure_policy_move_dest_dir');
   if (policy?.valid && policy.value === 'move' && (!dest || dest.value === '')) {
@@ -220,10 +222,20 @@ function checkStep(r: ResolvedSection, step: string, stepModule: string | undefi
       'add failure_policy_move_dest_dir = <plugin>/<step> or an absolute directory', { key: 'failure_policy', section: r.name }));
   }
   const max = r.values.get('retry_max_wait');
-  if (max?.valid && num(r, 'retry_max_wait', 120) < num(r, 'retry_min_wait', 10)) {
-    problems.push(at(max.entry.file, max.entry.valueSpan, 'retry-max-below-min',
-      `retry_max_wait (${max.value}) must be at least retry_min_wait (${num(r, 'retry_min_wait', 10)})`, 'raise retry_max_wait or lower retry_min_wait', { key: 'retry_max_wait', section: r.name }));
+  const min = r.values.get('retry_min_wait');
+  const maxValue = num(r, 'retry_max_wait', 120);
+  const minValue = num(r, 'retry_min_wait', 10);
+  // Point at the key the author wrote: retry_max_wait when present, else retry_min_wait.
+  const culprit = max?.valid ? max : min?.valid ? min : undefined;
+  if (culprit && maxValue < minValue) {
+    problems.push(at(culprit.entry.file, culprit.entry.valueSpan, 'retry-max-below-min',
+      `retry_max_wait (${maxValue}) must be at least retry_min_wait (${minValue})`, 'raise retry_max_wait or lower retry_min_wait', { key: culprit.entry.key, section: r.name }));
   }
+  return problems;
+}
+
+function checkStep(r: ResolvedSection, step: string, stepModule: string | undefined, ctx: CheckContext, problems: ConfigProblem[]): void {
+  problems.push(...stepCrossProblems(r));
   if (!ctx.plugin || builtinName(stepModule) || (stepModule ?? '').startsWith('builtin:')) return;
   const file = stepModule || `${step}.ts`;
   const candidates = stepModule ? [file] : [file, `${step}.js`];
