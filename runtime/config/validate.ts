@@ -47,8 +47,9 @@ export function at(file: string, span: Span, code: string, message: string, hint
 
 function issueAt(entry: IniEntry, issue: ValueIssue, section: string): ConfigProblem {
   const span = issue.offset === undefined
-    ? entry.valueSpan
+    ? { ...entry.valueSpan }
     : { line: entry.valueSpan.line, column: entry.valueSpan.column + issue.offset, endColumn: entry.valueSpan.column + issue.offset + (issue.length ?? 1) };
+  // An empty value still gets a one-column range an editor can underline.
   if (span.endColumn === span.column) span.endColumn = span.column + 1;
   return at(entry.file, span, issue.code, issue.message, issue.hint, { key: entry.key, section });
 }
