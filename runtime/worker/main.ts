@@ -65,7 +65,8 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => { process.exitCode = code; },
+  // Exit now: a step's runaway promise (after a process_timeout) must not keep a stopped worker alive.
+  (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`mfdata worker: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     process.exitCode = 1;

@@ -1,0 +1,128 @@
+// When a step returns false or throws, the step's failure policy decides where the file goes, and `.tags` tells its story.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Redis from 'ioredis';
+import { startTestRedis } from '../helpers/redis-server';
+import { dropFile, listFiles, makeHome, startObserver, startWorker, waitFor, writeObserverIni, writePlugin, type Proc } from '../datapath/harness';
+import { encodeMessage, messageFor } from '../../runtime/queue/message';
+import { parseTagsFile } from '../../runtime/tags/tag-names';
+import { tagsKey } from '../../runtime/queue/keys';
+
+const FAILING = `
+export async function process(file, ctx) {
+  await ctx.setTag(file, 'note', 'was here');
+  if (file.originalBasename.includes('throw')) throw new TypeError('cannot parse ' + file.originalBasename);
+  if (file.originalBasename.includes('slow')) await new Promise((r) => setTimeout(r, 5000));
+  return false;
+}
+`;
+const ACCEPT = 'export function process() { return true; }\n';
+
+test('keep, delete and move (to plugin/step and to a directory) apply with the reason recorded in .tags', async (t) => {
+  const redis = await startTestRedis();
+  const home = makeHome();
+  const client = new Redis({ path: redis.socket });
+  const outside = path.join(home.dir, 'rejected');
+  const plugin = writePlugin(home, 'f', [
+    { name: 'keep', source: FAILING, config: { failurePolicy: 'keep' } },
+    { name: 'del', source: FAILING, config: { failurePolicy: 'delete' } },
+    { name: 'tostep', source: FAILING, config: { failurePolicy: 'move', failurePolicyMoveDestDir: 'f/quarantine' } },
+    { name: 'todir', source: FAILING, config: { failurePolicy: 'move', failurePolicyMoveDestDir: outside, processTimeout: 0.5 } },
+    { name: 'quarantine', source: ACCEPT },
+  ]);
+  const env = { MFDATA_REDIS_UNIX_SOCKET: redis.socket };
+  const workers: Proc[] = ['keep', 'del', 'tostep', 'todir'].map((s) => startWorker(home, 'f', s, env));
+  t.after(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    client.disconnect();
+    await redis.stop();
+    home.cleanup();
+  });
+  const push = async (step: string, name: string, content = 'data'): Promise<void> => {
+    const inbox = plugin.steps.find((s) => s.name === step)?.watchedDirectories[0] as string;
+    dropFile(inbox, name, content);
+    await client.lpush(`step.f.${step}`, encodeMessage(messageFor(inbox, name, 'created')));
+  };
+  const trash = path.join(home.home.inDir, 'trash', 'f.keep');
+  await push('keep', 'report.csv', 'one');
+  await waitFor('first report.csv trashed', () => listFiles(trash).includes('report.csv.tags'));
+  await push('keep', 'report.csv', 'two'); // same name: the trash keeps both
+  await push('keep', 'throw-me.csv');
+  await push('del', 'gone.csv');
+  await push('tostep', 'q.csv', 'quarantined');
+  await push('todir', 'slow.csv', 'timed out');
+
+  await waitFor('three files kept in the trash with their .tags', () => listFiles(trash).length === 6);
+  assert.deepEqual(listFiles(trash).sort(), ['report.csv', 'report.csv.1', 'report.csv.1.tags', 'report.csv.tags', 'throw-me.csv', 'throw-me.csv.tags']);
+  assert.deepEqual([fs.readFileSync(path.join(trash, 'report.csv'), 'utf8'), fs.readFileSync(path.join(trash, 'report.csv.1'), 'utf8')].sort(), ['one', 'two']);
+  const kept = parseTagsFile(fs.readFileSync(path.join(trash, 'throw-me.csv.tags'), 'utf8'));
+  assert.equal(kept['first.core.original_basename'], 'throw-me.csv');
+  assert.equal(kept['first.core.original_dirname'], 'step.f.keep');
+  assert.match(kept['first.core.original_uid'], /^[0-9a-f]{32}$/);
+  assert.equal(kept['latest.core.step_counter'], '0');
+  assert.match(kept['0.f.keep.enter_step'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d:\d{6}$/);
+  assert.equal(kept['0.f.keep.note'], 'was here');
+  assert.equal(kept['latest.f.keep.note'], 'was here');
+  assert.equal(kept['latest.core.failure_reason'], 'exception: TypeError: cannot parse throw-me.csv');
+  const text = fs.readFileSync(path.join(trash, 'report.csv.tags'), 'utf8');
+  const lines = text.trimEnd().split('\n');
+  assert.deepEqual(lines, [...lines].sort(), 'sorted key = value lines');
+  assert.ok(lines.includes('latest.core.failure_reason = process() returned false'));
+
+  await waitFor('the quarantined file reached the other step inbox', () => listFiles(path.join(home.home.inDir, 'step.f.quarantine')).length === 1);
+  const q = path.join(home.home.inDir, 'step.f.quarantine', 'q.csv');
+  assert.equal(fs.readFileSync(q, 'utf8'), 'quarantined');
+  assert.equal(await client.hget(tagsKey(q), 'latest.core.failure_reason'), 'process() returned false', 'tags travel with a move to plugin/step');
+
+  await waitFor('the timed-out file moved to the directory with its .tags', () => listFiles(outside).length === 2);
+  const moved = parseTagsFile(fs.readFileSync(path.join(outside, 'slow.csv.tags'), 'utf8'));
+  assert.match(moved['latest.core.failure_reason'], /^process_timeout exceeded/);
+  assert.equal(fs.readFileSync(path.join(outside, 'slow.csv'), 'utf8'), 'timed out');
+
+  await waitFor('delete policy traced', async () => (await client.keys('trace@*~f/del~>trash/delete')).length === 1);
+  for (const step of ['keep', 'del', 'tostep', 'todir']) {
+    assert.deepEqual(listFiles(path.join(home.home.inDir, 'tmp', `f.${step}`)), [], `nothing left in tmp/f.${step}`);
+    assert.deepEqual(listFiles(path.join(home.home.inDir, `step.f.${step}`)), []);
+  }
+  assert.deepEqual(listFiles(path.join(home.home.inDir, 'trash', 'f.del')), []);
+  assert.equal((await client.keys('trace@*~f/keep~>trash/keep')).length, 1);
+  const logged = workers[0].records.filter((r) => r.event === 'process() raised an exception');
+  assert.equal(logged.length, 1);
+  assert.equal(logged[0].exception_type, 'TypeError');
+  assert.match(String(logged[0].exception), /TypeError: cannot parse throw-me\.csv\n\s+at .*keep\.ts:4:\d+/);
+  assert.equal(logged[0].name, 'mfdata.f.keep');
+});
+
+test('step_limit stops a routing loop by applying the failure policy', async (t) => {
+  const redis = await startTestRedis();
+  const home = makeHome();
+  const client = new Redis({ path: redis.socket });
+  const LOOP = `
+import { defineStep } from 'mfdata';
+export const step = defineStep({
+  async process(file, ctx) {
+    return ctx.moveToPluginStep(file, 'loop', 'main', { keepOriginalBasename: true });
+  },
+});
+`;
+  const plugin = writePlugin(home, 'loop', [{ name: 'main', source: LOOP, config: { stepLimit: 5 } }]);
+  const inbox = plugin.steps[0].watchedDirectories[0];
+  writeObserverIni(home, redis.socket, [plugin]);
+  const obs = startObserver(home);
+  const w = startWorker(home, 'loop', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket });
+  t.after(async () => {
+    await Promise.all([w.stop(), obs.stop()]);
+    client.disconnect();
+    await redis.stop();
+    home.cleanup();
+  });
+  dropFile(inbox, 'looping', 'x');
+  const trash = path.join(home.home.inDir, 'trash', 'loop.main');
+  await waitFor('looping file trashed', () => listFiles(trash).length === 2);
+  const tags = parseTagsFile(fs.readFileSync(path.join(trash, 'looping.tags'), 'utf8'));
+  assert.equal(tags['latest.core.step_counter'], '6');
+  assert.match(tags['latest.core.failure_reason'], /^step_limit exceeded/);
+  assert.equal(await client.get('counter.loop.main'), '7');
+});
