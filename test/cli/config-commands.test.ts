@@ -69,6 +69,19 @@ test('plugins list shows name, version, release, origin and home; --json gives t
   }
 });
 
+test('plugins list still shows a plugin whose configuration has errors, marked invalid, with its written version', () => {
+  const t = examples();
+  try {
+    fs.writeFileSync(path.join(t.workspace, 'plugins/fail_demo/config.ini'), GENERAL.replace('1.0.0', '0.9') + '[step_main]\nnumprocesses = x\n');
+    const r = mfdata(['plugins', 'list', '--home', t.home], t.workspace);
+    assert.equal(r.code, 0);
+    const row = r.stdout.split('\n').find((l) => l.startsWith('fail_demo'));
+    assert.deepEqual(row?.split(/ {2,}/).slice(0, 4), ['fail_demo (invalid)', '0.9', '1', 'workspace']);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('config check on the examples: exit 0 and a summary; the workspace is found from a sub-directory', () => {
   const t = examples();
   try {

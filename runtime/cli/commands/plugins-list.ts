@@ -1,8 +1,20 @@
 // `mfdata plugins list [--json]`: every plugin of the workspace and the home, with version, origin and directory.
+import * as fs from 'node:fs';
 import type { ParsedArgs } from '../args';
 import type { CliContext, Command } from '../command';
 import { loadRuntimeConfig } from '../../config/load';
+import { getEntry, getSection, parseIni } from '../../config/ini-parser';
 import { discoverPlugins } from '../../config/plugins';
+
+/** `_version`/`_release` as written, for a plugin whose configuration has errors. */
+function writtenMetadata(configFile: string): { version: string; release: string } {
+  try {
+    const general = getSection(parseIni(fs.readFileSync(configFile), configFile), 'general');
+    return { version: getEntry(general, '_version')?.value || '?', release: getEntry(general, '_release')?.value || '1' };
+  } catch {
+    return { version: '?', release: '?' };
+  }
+}
 
 export interface PluginRow {
   name: string;
@@ -20,10 +32,11 @@ export function pluginRows(workspace: string, home: string): PluginRow[] {
   const { config } = loadRuntimeConfig({ workspace, home, env: process.env });
   return discoverPlugins(workspace, home).plugins.map((found) => {
     const p = config.plugins.find((x) => x.name === found.name);
+    const written = p ? { version: p.version, release: p.release } : writtenMetadata(found.configFile);
     return {
       name: found.name,
-      version: p?.version ?? '?',
-      release: p?.release ?? '?',
+      version: written.version,
+      release: written.release,
       origin: found.origin,
       home: found.dir,
       steps: p?.steps.map((s) => s.name) ?? [],
