@@ -1,0 +1,116 @@
+// No file is lost when a worker dies: its claims are recovered by the next worker of the step, never a live worker's.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Redis from 'ioredis';
+import { startTestRedis } from '../helpers/redis-server';
+import { dropFile, listFiles, makeHome, startWorker, waitFor, writePlugin } from '../datapath/harness';
+import { encodeMessage, messageFor } from '../../runtime/queue/message';
+import { parseTagsFile } from '../../runtime/tags/tag-names';
+
+const STEP = `
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+export async function process(file, ctx) {
+  if (file.originalBasename.startsWith('poison')) globalThis.process.kill(globalThis.process.pid, 'SIGKILL');
+  if (file.originalBasename.startsWith('slow')) await new Promise((r) => setTimeout(r, Number(ctx.getCustom('slow_ms'))));
+  const out = ctx.getCustom('out');
+  fs.mkdirSync(out, { recursive: true });
+  const tags = await ctx.getTags(file);
+  fs.writeFileSync(path.join(out, file.originalBasename), fs.readFileSync(file.path, 'utf8') + '|crashes=' + (tags['latest.r.main.crash_count'] ?? '0'));
+  return true;
+}
+`;
+
+async function setup(slowMs: number) {
+  const redis = await startTestRedis();
+  const home = makeHome();
+  const client = new Redis({ path: redis.socket });
+  const out = path.join(home.dir, 'out');
+  const plugin = writePlugin(home, 'r', [{ name: 'main', source: STEP }], { out, slow_ms: String(slowMs) });
+  const inbox = plugin.steps[0].watchedDirectories[0];
+  const tmp = path.join(home.home.inDir, 'tmp', 'r.main');
+  const push = async (name: string, content: string): Promise<void> => {
+    dropFile(inbox, name, content);
+    await client.lpush('step.r.main', encodeMessage(messageFor(inbox, name, 'created')));
+  };
+  const env = { MFDATA_REDIS_UNIX_SOCKET: redis.socket };
+  const cleanup = async (): Promise<void> => {
+    client.disconnect();
+    await redis.stop();
+    home.cleanup();
+  };
+  return { redis, home, client, out, inbox, tmp, push, env, cleanup };
+}
+
+test('a claim left by a worker killed with SIGKILL is put back and processed by the restarted worker', async (t) => {
+  const s = await setup(3000);
+  const started: Array<ReturnType<typeof startWorker>> = [];
+  t.after(async () => {
+    await Promise.all(started.map((w) => w.stop()));
+    await s.cleanup();
+  });
+  const first = startWorker(s.home, 'r', 'main', s.env);
+  started.push(first);
+  await s.push('slow-file', 'content');
+  await waitFor('file claimed', () => listFiles(s.tmp).length === 1);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  assert.equal(listFiles(s.tmp).length, 1, 'the dead worker left its claim');
+  const second = startWorker(s.home, 'r', 'main', s.env);
+  started.push(second);
+  await waitFor('file processed by the new worker', () => listFiles(s.out).includes('slow-file'), 15_000);
+  assert.equal(fs.readFileSync(path.join(s.out, 'slow-file'), 'utf8'), 'content|crashes=1');
+  await waitFor('tmp empty', () => listFiles(s.tmp).length === 0);
+  assert.ok(second.records.some((r) => r.event === 'recovered the claims of dead workers' && r.requeued === 1));
+  assert.deepEqual(fs.readdirSync(path.join(s.tmp, '.workers')).length, 1, 'only the live worker is registered');
+});
+
+test('a file that kills its worker 3 times goes to the failure policy with a .tags note saying why', async (t) => {
+  const s = await setup(0);
+  const workers: Array<ReturnType<typeof startWorker>> = [];
+  t.after(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await s.cleanup();
+  });
+  await s.push('poison.bin', 'bad');
+  for (let death = 1; death <= 3; death++) {
+    const w = startWorker(s.home, 'r', 'main', s.env);
+    workers.push(w);
+    await w.exited;
+    assert.equal(w.child.signalCode, 'SIGKILL', `death ${death}`);
+  }
+  const survivor = startWorker(s.home, 'r', 'main', s.env);
+  workers.push(survivor);
+  const trash = path.join(s.home.home.inDir, 'trash', 'r.main');
+  await waitFor('poison file in the trash', () => listFiles(trash).length === 2);
+  const tags = parseTagsFile(fs.readFileSync(path.join(trash, 'poison.bin.tags'), 'utf8'));
+  assert.equal(tags['latest.r.main.crash_count'], '3');
+  assert.match(tags['latest.core.failure_reason'], /the worker died 3 times while processing this file/);
+  assert.equal(fs.readFileSync(path.join(trash, 'poison.bin'), 'utf8'), 'bad');
+  // The survivor goes on with other files.
+  await s.push('after.txt', 'fine');
+  await waitFor('next file processed', () => listFiles(s.out).includes('after.txt'));
+  assert.equal(survivor.child.exitCode, null);
+  assert.deepEqual(listFiles(s.tmp), []);
+});
+
+test('a worker starting next to a busy live worker leaves its claim alone', async (t) => {
+  const s = await setup(1500);
+  const started: Array<ReturnType<typeof startWorker>> = [];
+  t.after(async () => {
+    await Promise.all(started.map((w) => w.stop()));
+    await s.cleanup();
+  });
+  started.push(startWorker(s.home, 'r', 'main', s.env));
+  await s.push('slow-owned', 'mine');
+  await waitFor('file claimed', () => listFiles(s.tmp).length === 1);
+  const late = startWorker(s.home, 'r', 'main', s.env);
+  started.push(late);
+  await waitFor('late worker started', () => late.records.some((r) => r.event === 'worker started'));
+  assert.equal(listFiles(s.tmp).length, 1, 'the claim is still there');
+  await waitFor('processed once by its owner', () => listFiles(s.out).includes('slow-owned'));
+  assert.equal(fs.readFileSync(path.join(s.out, 'slow-owned'), 'utf8'), 'mine|crashes=0');
+  assert.ok(!late.records.some((r) => r.event === 'recovered the claims of dead workers'));
+});
