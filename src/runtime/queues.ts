@@ -81,6 +81,7 @@ export function parseQueueMessage(raw: string): QueueMessage {
 
 export class RedisQueueInspector implements QueueInspector {
   private client?: Redis;
+  private connecting?: Promise<Redis>;
 
   constructor(private readonly socket: () => string) {}
 
@@ -130,6 +131,7 @@ export class RedisQueueInspector implements QueueInspector {
   dispose(): void {
     this.client?.disconnect();
     this.client = undefined;
+    this.connecting = undefined;
   }
 
   private async scanKeys(r: Redis, pattern: string, type?: string): Promise<string[]> {
@@ -164,10 +166,11 @@ export class RedisQueueInspector implements QueueInspector {
     }
   }
 
-  private async connection(socket: string): Promise<Redis> {
+  /** One shared connection; concurrent callers wait for the same connect (no offline queue to hide it). */
+  private connection(socket: string): Promise<Redis> {
     if (this.client && this.client.options.path !== socket) this.dispose();
     if (!this.client) {
-      this.client = new Redis({
+      const client = new Redis({
         path: socket,
         lazyConnect: true,
         enableOfflineQueue: false,
@@ -175,9 +178,10 @@ export class RedisQueueInspector implements QueueInspector {
         retryStrategy: () => null,
         connectTimeout: 2000,
       });
-      this.client.on('error', () => { /* reported by the failing call */ });
-      await this.client.connect();
+      client.on('error', () => { /* reported by the failing call */ });
+      this.client = client;
+      this.connecting = client.connect().then(() => client);
     }
-    return this.client;
+    return this.connecting!;
   }
 }

@@ -52,3 +52,12 @@ test('reports which socket failed when Redis is not there', async () => {
   await assert.rejects(inspector.queues(), /\/nonexistent\/redis\.sock: listing step queues failed/);
   inspector.dispose();
 });
+
+test('concurrent first calls share one connection (the views load queues and counters at once)', async (t) => {
+  const redis = await startTestRedis();
+  const inspector = new RedisQueueInspector(() => redis.socket);
+  t.after(async () => { inspector.dispose(); await redis.stop(); });
+  const [queues, counters] = await Promise.all([inspector.queues(), inspector.counters([{ plugin: 'p', step: 'main' }])]);
+  assert.deepEqual(queues, []);
+  assert.deepEqual(counters.get('p.main'), { processed: 0, failed: 0 });
+});
