@@ -1,5 +1,8 @@
 // mflog-style JSON-lines logger: one JSON object per line on stdout, as every MFDATA process writes.
+import * as path from 'node:path';
 import { inspect } from 'node:util';
+import { minimalLevel } from './levels';
+import { loadOverrides, type LevelOverride } from './overrides';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 
@@ -23,8 +26,12 @@ export interface Logger {
 }
 
 export interface LoggerOptions {
-  /** Records below this level are dropped (default: MFLOG_MINIMAL_LEVEL, else info). */
+  /** Records below this level are dropped (default: MFLOG_MINIMAL_LEVEL, else info). A matching override wins. */
   minimalLevel?: LogLevel;
+  /** A step's `debug=1`: log at debug (a matching override still wins, as in mflog). */
+  debug?: boolean;
+  /** `pattern => LEVEL` rules (default: `$MFDATA_HOME/config/mflog_override.conf`, read once per process). */
+  overrides?: readonly LevelOverride[];
   /** Where lines go (default: process.stdout). */
   write?: (line: string) => void;
 }
@@ -96,7 +103,28 @@ class JsonLogger implements Logger {
 
 /** A logger named like MFDATA's (`mfdata.<plugin>.<step>`, `directory_observer`, …). */
 export function createLogger(name: string, fields: LogFields = {}, options: LoggerOptions = {}): Logger {
-  const level = options.minimalLevel ?? parseLogLevel(process.env.MFLOG_MINIMAL_LEVEL) ?? 'info';
+  const level = minimalLevel({
+    loggerName: name,
+    overrides: options.overrides ?? homeOverrides(),
+    debug: options.debug,
+    envLevel: options.minimalLevel ?? process.env.MFLOG_MINIMAL_LEVEL,
+  });
   const write = options.write ?? ((line: string) => { process.stdout.write(line); });
-  return new JsonLogger(name, fields, LEVEL_RANK[level], write);
+  // Every record names its plugin; core processes say `#core#`, as MetWork's extra context does.
+  return new JsonLogger(name, { plugin: '#core#', ...fields }, LEVEL_RANK[level], write);
+}
+
+let cachedOverrides: readonly LevelOverride[] | undefined;
+
+/** The operator's per-logger levels of this home; a malformed file is reported once on stderr and ignored. */
+function homeOverrides(): readonly LevelOverride[] {
+  if (cachedOverrides) return cachedOverrides;
+  const home = process.env.MFDATA_HOME;
+  try {
+    cachedOverrides = home ? loadOverrides(path.join(home, 'config')) : [];
+  } catch (err) {
+    process.stderr.write(`mflog: ${err instanceof Error ? err.message : String(err)}; overrides ignored\n`);
+    cachedOverrides = [];
+  }
+  return cachedOverrides;
 }
