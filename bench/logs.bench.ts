@@ -118,6 +118,7 @@ async function latencyBench(): Promise<void> {
   });
   await measure('baseline: poll only, every 100 ms (CLI -f)', (onLine) => {
     const follower = new LogDirFollower(dir, { start: 'end' });
+    follower.read(); // takes the starting point now, before the writer starts
     const timer = setInterval(() => follower.read().flat().forEach((l) => onLine((JSON.parse(l.text) as { sent: number }).sent)), 100);
     return () => { clearInterval(timer); follower.close(); };
   });
