@@ -32,7 +32,9 @@ export function internalPlugins(module: ModuleConfig, homeRoot: string, taken: R
   const entry = (watchedDirectories.length > 0 ? watchedDirectories : ['incoming']).map((d) => (path.isAbsolute(d) ? path.normalize(d) : path.join(home.inDir, d)));
   const out: PluginConfig[] = [];
   if (installGuessFileType && !taken.has('guess_file_type')) {
-    out.push(plugin('guess_file_type', [step('main', 'builtin:guess_file_type', entry, { dest_dir: 'switch/main', ascii_header_max_length: '60' })]));
+    // Its own inbox too: ungzip and others send files back to guess_file_type/main for a second look.
+    const inbox = stepInbox(home, 'guess_file_type', 'main');
+    out.push(plugin('guess_file_type', [step('main', 'builtin:guess_file_type', [inbox, ...entry], { dest_dir: 'switch/main', ascii_header_max_length: '60' })]));
   }
   if ((installSwitch || installGuessFileType) && !taken.has('switch')) {
     const inbox = stepInbox(home, 'switch', 'main');

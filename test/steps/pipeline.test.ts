@@ -1,0 +1,43 @@
+// The MFDATA default flow with real processes: incoming/ → guess_file_type → switch → plugins, gzip files through ungzip,
+// and a switch rule change picked up by the running switch.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { listFiles, startRuntime, waitFor, writeWorkspacePlugin } from './runtime-harness';
+
+test('a gzip file dropped in incoming/ is recognised by system_magic, routed to ungzip, then to a plugin; rules change live', async () => {
+  let out = '';
+  const rt = await startRuntime((ws, root) => {
+    out = path.join(root, 'out');
+    fs.writeFileSync(path.join(ws, 'mfdata.ini'), '[internal_plugins]\ninstall_guess_file_type = 1\n\n[autorestart]\nflag = 0\n');
+    writeWorkspacePlugin(ws, 'gunzip', [
+      '[step_main]', '_step_module = builtin:ungzip', '',
+      '[switch_rules:fnmatch:latest.guess_file_type.main.system_magic]', 'gzip compressed data* = main', '',
+    ].join('\n'));
+    writeWorkspacePlugin(ws, 'texts', [
+      '[step_main]', '_step_module = builtin:move', `dest_dir = ${out}/main`, 'dest_basename = {ORIGINAL_BASENAME}', '',
+      '[step_other]', '_step_module = builtin:move', `dest_dir = ${out}/other`, 'dest_basename = {ORIGINAL_BASENAME}', '',
+      '[switch_rules:regex:latest.guess_file_type.main.system_magic]', '^(ASCII|Unicode text) = main', '',
+    ].join('\n'));
+  });
+  try {
+    rt.drop(rt.home.incomingDir, 'report.txt.gz', zlib.gzipSync('temperature 21.5\n'));
+    rt.drop(rt.home.incomingDir, 'plain.txt', 'hello\n');
+    await waitFor(() => listFiles(out).length === 2, 'both files delivered to texts/main', 30000, rt.home.logDir);
+    assert.deepEqual(listFiles(out), ['main/plain.txt', 'main/report.txt.gz']);
+    assert.equal(fs.readFileSync(path.join(out, 'main/report.txt.gz'), 'utf8'), 'temperature 21.5\n', 'delivered uncompressed');
+
+    // Change the rule in config.ini and regenerate (as conf_monitor does): the running switch follows it.
+    const ini = path.join(rt.workspace, 'plugins/texts/config.ini');
+    fs.writeFileSync(ini, fs.readFileSync(ini, 'utf8').replace('^(ASCII|Unicode text) = main', '^(ASCII|Unicode text) = other'));
+    rt.regenerate();
+    await new Promise((r) => setTimeout(r, 1100));
+    rt.drop(rt.home.incomingDir, 'later.txt', 'later\n');
+    await waitFor(() => listFiles(out).includes('other/later.txt'), 'the file routed by the new rule', 30000, rt.home.logDir);
+    assert.deepEqual(listFiles(path.join(rt.home.inDir, 'trash')), [], 'nothing failed');
+  } finally {
+    await rt.stop();
+  }
+});
