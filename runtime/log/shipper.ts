@@ -58,6 +58,17 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done);
   });
 
+/** `<base>/_bulk`, with credentials written in the URL moved to a Basic Authorization header (fetch refuses them in URLs). */
+export function bulkEndpoint(base: string): { url: string; authorization?: string } {
+  const u = new URL(base);
+  const user = decodeURIComponent(u.username);
+  const password = decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  const url = `${u.toString().replace(/\/+$/, '')}/_bulk`;
+  return user || password ? { url, authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } : { url };
+}
+
 export class LogShipper {
   private readonly o: Required<Omit<ShipperOptions, 'exclude'>> & Pick<ShipperOptions, 'exclude'>;
   private readonly follower: LogDirFollower;
@@ -188,12 +199,12 @@ export class LogShipper {
   }
 
   private async post(docs: BulkDoc[]): Promise<unknown> {
-    const url = `${this.o.url.replace(/\/+$/, '')}/_bulk`;
+    const { url, authorization } = bulkEndpoint(this.o.url);
     let res: Response;
     try {
       res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson' },
+        headers: { 'content-type': 'application/x-ndjson', ...(authorization ? { authorization } : {}) },
         body: bulkBody(docs),
         signal: AbortSignal.timeout(this.o.requestTimeoutMs),
       });

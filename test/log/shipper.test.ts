@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createLogger } from '../../runtime/log/mflog';
-import { LogShipper, type ShipperOptions } from '../../runtime/log/shipper';
+import { bulkEndpoint, LogShipper, type ShipperOptions } from '../../runtime/log/shipper';
 import { RotatingFile } from '../../runtime/log/rotating-file';
 import { startFakeElasticsearch, type FakeElasticsearch } from './helpers/fake-elasticsearch';
 
@@ -168,4 +168,9 @@ test('killed (SIGKILL) and restarted mid-run while the log rotates: every line i
   assert.equal(await exited, 0);
   assert.ok(fs.readdirSync(s.logDir).length > 3, 'the log rotated during the run');
   assert.deepEqual(shippedNumbers(s.es), Array.from({ length: total }, (_, i) => i));
+});
+
+test('credentials in the URL become a Basic Authorization header; the URL sent has none', () => {
+  assert.deepEqual(bulkEndpoint('http://elastic:s%40cret@es.example:9200/'), { url: 'http://es.example:9200/_bulk', authorization: `Basic ${Buffer.from('elastic:s@cret').toString('base64')}` });
+  assert.deepEqual(bulkEndpoint('https://es.example/prefix'), { url: 'https://es.example/prefix/_bulk' });
 });
