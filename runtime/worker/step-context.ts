@@ -89,7 +89,7 @@ export class WorkerStepContext implements StepContext {
     try {
       const inbox = stepInbox(this.home, plugin, step);
       await fs.promises.mkdir(inbox, { recursive: true });
-      const dst = path.join(inbox, await this.targetName(src, options.keepOriginalBasename ?? false, inbox));
+      const dst = path.join(inbox, await this.targetName(file, options.keepOriginalBasename ?? false, inbox));
       if (kind === 'move') await moveTagged(this.tags, src, dst);
       else if (kind === 'copy') await copyTagged(this.tags, src, dst);
       else await hardlinkTagged(this.tags, src, dst);
@@ -102,10 +102,11 @@ export class WorkerStepContext implements StepContext {
   }
 
   /** true: original base name (a random suffix when taken); null: the original uid; false: a new random name. */
-  private async targetName(src: string, keep: boolean | null, inbox: string): Promise<string> {
+  private async targetName(file: StepFile | string, keep: boolean | null, inbox: string): Promise<string> {
     if (keep === false) return this.owners.newUid();
-    const tag = keep === true ? ORIGINAL_BASENAME : ORIGINAL_UID;
-    const name = (await this.tags.get(src, tag))?.replace(/\//g, '_') || this.owners.newUid();
+    // The claim-time values first: they survive a Redis that lost its data since.
+    const known = typeof file === 'string' ? undefined : keep === true ? file.originalBasename : file.originalUid;
+    const name = (known ?? (await this.tags.get(pathOf(file), keep === true ? ORIGINAL_BASENAME : ORIGINAL_UID)))?.replace(/\//g, '_') || this.owners.newUid();
     // A rename would replace a waiting file of the same name: never lose one of them.
     return fs.existsSync(path.join(inbox, name)) ? `${name}.${this.owners.newUid().slice(-8)}` : name;
   }
