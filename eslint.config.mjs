@@ -18,4 +18,9 @@ export default tseslint.config(
     files: ['runtime/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'runtime/ never imports vscode' }] }] },
   },
+  {
+    // The configuration language service is a plain module (tested without an editor): only src/language/*.ts adapt it to VS Code.
+    files: ['src/language/service/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/language/service/ never imports vscode: adapt it in src/language/*.ts' }] }] },
+  },
 );

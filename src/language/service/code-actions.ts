@@ -1,0 +1,76 @@
+// Quick fixes for diagnostics: create a missing directory, fix a misspelt key, value, target or queue,
+// add a missing mandatory key to its section.
+import { findSectionSpec, keysOfSection } from '../../../runtime/config/schema';
+import { suggest } from '../../../runtime/config/suggest';
+import { getSection } from '../../../runtime/config/ini-parser';
+import { stepModuleOf, type Analysis } from './analysis';
+import type { CodeAction, LanguageDiagnostic, Range } from './types';
+
+/** `did you mean 'x'?` in a hint: the suggestion the checker already computed. */
+function suggestion(message: string): string | undefined {
+  return /did you mean '([^']+)'\?/.exec(message)?.[1];
+}
+
+function textOf(a: Analysis, r: Range): string {
+  return (a.lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
+}
+
+function addKey(a: Analysis, d: LanguageDiagnostic): CodeAction | undefined {
+  const section = d.section ? getSection(a.checked.doc, d.section) : undefined;
+  if (!section || !d.key) return undefined;
+  // "neither redis_unix_socket nor redis_server": the socket is what the runtime's own Redis listens on.
+  const key = a.info.kind === 'observer' && d.key === 'redis_server' ? 'redis_unix_socket' : d.key;
+  const spec = keysOfSection(a.info.kind, section.name, stepModuleOf(section)).find((k) => k.key === key);
+  const value = key === 'redis_unix_socket' ? `${a.ctx.home.replace(/\/$/, '')}/var/redis.sock` : spec?.default ?? '';
+  const last = section.entries.length > 0 ? section.entries[section.entries.length - 1].valueSpan : section.headerSpan;
+  const lineText = a.lines[last.line - 1] ?? '';
+  const at = { line: last.line - 1, character: lineText.length };
+  return {
+    title: `Add '${key} = ${value}' to [${section.name}]`,
+    diagnostic: d,
+    isPreferred: true,
+    edits: [{ range: { start: at, end: at }, newText: `${a.eol}${key} = ${value}` }],
+  };
+}
+
+function replaceWith(d: LanguageDiagnostic, title: string, newText: string): CodeAction {
+  return { title, diagnostic: d, isPreferred: true, edits: [{ range: d.range, newText }] };
+}
+
+/** The fixes for the given diagnostics (those of this document that touch the requested range). */
+export function codeActions(a: Analysis, diagnostics: readonly LanguageDiagnostic[]): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const d of diagnostics) {
+    switch (d.code) {
+      case 'missing-directory': {
+        const dir = /^directory '(.+)' does not exist/.exec(d.message)?.[1];
+        if (dir) actions.push({ title: `Create directory ${dir}`, diagnostic: d, isPreferred: true, createDirectory: dir });
+        break;
+      }
+      case 'unknown-key': {
+        const section = d.section ? getSection(a.checked.doc, d.section) : undefined;
+        const written = textOf(a, d.range);
+        const spec = section ? findSectionSpec(a.info.kind, section.name) : undefined;
+        const candidates = spec ? keysOfSection(a.info.kind, section!.name, stepModuleOf(section)).map((k) => k.key) : [];
+        const present = new Set(section?.entries.map((e) => e.key));
+        const close = suggestion(d.message) ?? suggest(written, candidates.filter((k) => !present.has(k)));
+        if (close) actions.push(replaceWith(d, `Change '${written}' to '${close}'`, close));
+        break;
+      }
+      case 'bad-enum':
+      case 'unknown-target':
+      case 'unknown-queue':
+      case 'unknown-builtin': {
+        const close = suggestion(d.message);
+        if (close) actions.push(replaceWith(d, `Change '${textOf(a, d.range)}' to '${close}'`, close));
+        break;
+      }
+      case 'missing-key': {
+        const action = addKey(a, d);
+        if (action) actions.push(action);
+        break;
+      }
+    }
+  }
+  return actions;
+}
