@@ -1,0 +1,90 @@
+// `mfdata inject FILE --plugin P [--step S] [--move] [--random-basename]`: hands a file to a step's inbox (via a `.t` name).
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError, type ParsedArgs } from '../args';
+import type { CliContext, Command } from '../command';
+import type { PluginConfig } from '../../config/model';
+import { declaredSteps, discoverPlugins } from '../../config/plugins';
+import { runtimeHome, stepInbox } from '../../home';
+
+/** The plugin's steps, from the generated config of a running runtime, else from its config.ini. */
+function stepsOf(pluginName: string, ctx: CliContext): string[] | undefined {
+  const home = runtimeHome(ctx.home);
+  const generated = path.join(home.configAutoDir, 'plugins', `${pluginName}.json`);
+  try {
+    const plugin = JSON.parse(fs.readFileSync(generated, 'utf8')) as PluginConfig;
+    return plugin.steps.map((s) => s.name);
+  } catch {
+    const found = discoverPlugins(ctx.workspace, home.root).plugins.find((p) => p.name === pluginName);
+    return found ? declaredSteps(found).map((ps) => ps.slice(pluginName.length + 1)) : undefined;
+  }
+}
+
+/** `main`, or the plugin's first step when it has no `main` (MFDATA's inject_file rule). */
+export function defaultStep(steps: string[]): string | undefined {
+  return steps.includes('main') ? 'main' : steps[0];
+}
+
+/** Writes (or renames) `source` into `dir` as `name`, through a temporary name the observer ignores. */
+export function injectInto(source: string, dir: string, name: string, move: boolean): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const final = path.join(dir, name);
+  // `<name>.t` unless that would exceed the 255-byte name limit.
+  const tmp = Buffer.byteLength(name) <= 253 ? `${final}.t` : path.join(dir, `.inject-${randomBytes(6).toString('hex')}.t`);
+  try {
+    if (move) {
+      try {
+        fs.renameSync(source, tmp);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+        fs.copyFileSync(source, tmp);
+        fs.unlinkSync(source);
+      }
+    } else {
+      fs.copyFileSync(source, tmp);
+    }
+    fs.renameSync(tmp, final);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  return final;
+}
+
+export const injectCommand: Command = {
+  path: ['inject'],
+  summary: "hand a file to a plugin step's inbox (copied, or moved with --move)",
+  usage: 'inject FILE --plugin P [--step S] [--move] [--random-basename]',
+  options: [
+    { name: 'plugin', value: true, description: 'target plugin' },
+    { name: 'step', value: true, description: "target step (default: main, else the plugin's first step)" },
+    { name: 'move', description: 'move the file instead of copying it' },
+    { name: 'random-basename', description: 'give the file a random hex name in the inbox' },
+  ],
+  async run(args: ParsedArgs, ctx: CliContext): Promise<number> {
+    const [file, ...extra] = args.positionals;
+    if (!file || extra.length > 0) throw new UsageError('inject needs exactly one FILE');
+    const plugin = args.options.plugin;
+    if (typeof plugin !== 'string' || plugin === '') throw new UsageError('inject needs --plugin P');
+    const source = path.resolve(file);
+    if (!fs.existsSync(source) || fs.statSync(source).isDirectory()) {
+      ctx.stderr.write(`mfdata inject: ${source} is not a file\n`);
+      return 1;
+    }
+    const steps = stepsOf(plugin, ctx);
+    if (!steps) {
+      ctx.stderr.write(`mfdata inject: unknown plugin '${plugin}' (not in ${path.join(ctx.workspace, 'plugins')} nor installed in ${ctx.home})\n`);
+      return 1;
+    }
+    const step = typeof args.options.step === 'string' ? args.options.step : defaultStep(steps);
+    if (!step || !steps.includes(step)) {
+      ctx.stderr.write(`mfdata inject: plugin '${plugin}' has no step '${step ?? ''}' (steps: ${steps.join(', ') || 'none'})\n`);
+      return 1;
+    }
+    const name = args.options['random-basename'] === true ? randomBytes(16).toString('hex') : path.basename(source);
+    const final = injectInto(source, stepInbox(runtimeHome(ctx.home), plugin, step), name, args.options.move === true);
+    ctx.stdout.write(`${final}\n`);
+    return 0;
+  },
+};

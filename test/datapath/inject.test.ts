@@ -1,0 +1,52 @@
+// `mfdata inject` hands a file to a step inbox through a `.t` name, copying or moving it, to main or the first step.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { defaultStep, injectCommand } from '../../runtime/cli/commands/inject';
+import type { CliContext } from '../../runtime/cli/command';
+import { listFiles, makeHome, writePlugin } from './harness';
+
+function context(home: string, workspace: string): CliContext & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => { out += d; });
+  stderr.on('data', (d) => { err += d; });
+  return { home, workspace, stdout, stderr, out: () => out, err: () => err };
+}
+
+test('the default step is main, else the first step', () => {
+  assert.equal(defaultStep(['a', 'main', 'b']), 'main');
+  assert.equal(defaultStep(['first', 'second']), 'first');
+  assert.equal(defaultStep([]), undefined);
+});
+
+test('inject copies by default, moves with --move, renames with --random-basename, and refuses unknown steps', async (t) => {
+  const h = makeHome();
+  t.after(() => h.cleanup());
+  writePlugin(h, 'p', [{ name: 'first', source: '' }, { name: 'second', source: '' }]);
+  const src = path.join(h.dir, 'data.csv');
+  fs.writeFileSync(src, 'a,b\n');
+  const ctx = context(h.home.root, h.dir);
+  assert.equal(await injectCommand.run({ positionals: [src], options: { plugin: 'p' } }, ctx), 0);
+  const inbox = path.join(h.home.inDir, 'step.p.first');
+  assert.deepEqual(listFiles(inbox), ['data.csv']);
+  assert.equal(ctx.out().trim(), path.join(inbox, 'data.csv'));
+  assert.ok(fs.existsSync(src), 'copied, not moved');
+
+  assert.equal(await injectCommand.run({ positionals: [src], options: { plugin: 'p', step: 'second', move: true, 'random-basename': true } }, ctx), 0);
+  const second = listFiles(path.join(h.home.inDir, 'step.p.second'));
+  assert.equal(second.length, 1);
+  assert.match(second[0], /^[0-9a-f]{32}$/);
+  assert.ok(!fs.existsSync(src), 'moved');
+
+  fs.writeFileSync(src, 'again');
+  assert.equal(await injectCommand.run({ positionals: [src], options: { plugin: 'p', step: 'nope' } }, ctx), 1);
+  assert.match(ctx.err(), /plugin 'p' has no step 'nope' \(steps: first, second\)/);
+  assert.equal(await injectCommand.run({ positionals: [src], options: { plugin: 'ghost' } }, ctx), 1);
+  assert.match(ctx.err(), /unknown plugin 'ghost'/);
+  assert.deepEqual(listFiles(inbox).filter((n) => n.endsWith('.t')), []);
+});
