@@ -5,6 +5,8 @@ import type { BuiltinDeps, BuiltinFactory } from './builtin';
 import { archiveStep, copyStep, deleteStep, moveStep } from './simple-steps';
 import { forkStep, guessFileTypeStep, ungzipStep } from './file-steps';
 import { switchStep } from './switch-step';
+import { REINJECT_MODULE, reinjectStep } from './retry';
+import { builtinName } from '../config/schema';
 
 export const BUILTIN_FACTORIES: Readonly<Record<BuiltinStep, BuiltinFactory>> = {
   copy: copyStep,
@@ -21,3 +23,12 @@ export const BUILTIN_FACTORIES: Readonly<Record<BuiltinStep, BuiltinFactory>> = 
 export function createBuiltinStep(name: BuiltinStep, deps: BuiltinDeps): StepDefinition {
   return BUILTIN_FACTORIES[name](deps);
 }
+
+/** The built-in a `_step_module` names, including the generated `builtin:reinject`; undefined for a module file. */
+export function resolveBuiltin(stepModule: string | undefined): BuiltinFactory | undefined {
+  if (stepModule === REINJECT_MODULE) return reinjectStep;
+  const name = builtinName(stepModule);
+  return name ? BUILTIN_FACTORIES[name] : undefined;
+}
+
+export type { BuiltinDeps };
