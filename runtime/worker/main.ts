@@ -1,8 +1,7 @@
 // Entry point of a step worker process: `node --enable-source-maps dist/runtime/worker.js --home H --plugin P --step S`.
 import * as path from 'node:path';
 import { createLogger } from '../log/mflog';
-import { builtinName } from '../config/schema';
-import { createBuiltinStep } from '../steps';
+import { resolveBuiltin } from '../steps';
 import { compiledStepPath, loadStep, StepLoadError } from './step-loader';
 import { StepWorker } from './step-worker';
 import { loadWorkerConfig, parseWorkerArgs, WorkerConfigError } from './worker-config';
@@ -21,7 +20,7 @@ async function main(): Promise<number> {
   }
   const { home, plugin, step } = config;
   const log = createLogger(`mfdata.${plugin.name}.${step.name}`, { plugin: plugin.name, step: step.name });
-  const builtin = builtinName(step.stepModule);
+  const builtin = resolveBuiltin(step.stepModule);
   if (!builtin && !step.stepModulePath) {
     process.stderr.write(`mfdata worker: step ${plugin.name}/${step.name} has no step module file (${step.stepModule})\n`);
     return EXIT_CONFIG_ERROR;
@@ -30,12 +29,12 @@ async function main(): Promise<number> {
   try {
     // Built-in steps (runtime/steps) are step definitions like user modules: same worker, same claim and failure path.
     definition = builtin
-      ? createBuiltinStep(builtin, { home, plugin, step, redis: config.redis, log })
+      ? builtin({ home, plugin, step, redis: config.redis, log })
       : await loadStep(step.stepModulePath as string, compiledStepPath(home.tmpDir, plugin.name, step.name));
   } catch (err) {
     if (builtin) {
-      process.stderr.write(`mfdata worker: built-in step ${builtin} cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
-      log.critical('built-in step cannot start', { builtin, reason: err instanceof Error ? err.message : String(err) });
+      process.stderr.write(`mfdata worker: built-in step ${step.stepModule} cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+      log.critical('built-in step cannot start', { builtin: step.stepModule, reason: err instanceof Error ? err.message : String(err) });
       return EXIT_CONFIG_ERROR;
     }
     if (err instanceof StepLoadError) {
