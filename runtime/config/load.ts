@@ -5,6 +5,7 @@ import type { RuntimeConfig } from './model';
 import { loadModuleConfig } from './module-config';
 import { declaredSteps, discoverPlugins, loadPlugin } from './plugins';
 import { internalPlugins } from '../steps/internal-plugins';
+import { withRetrySteps } from '../steps/retry';
 
 export interface LoadOptions {
   workspace: string;
@@ -42,7 +43,8 @@ export function loadRuntimeConfig(options: LoadOptions): LoadResult {
   for (const found of discovered.plugins) {
     const loaded = loadPlugin(found, { ...ctx, knownSteps });
     problems.push(...loaded.problems);
-    if (loaded.plugin) config.plugins.push(loaded.plugin);
+    // retry_total > 0: the hidden `<step>_reinject` sibling step (runtime/steps/retry.ts), as MFDATA generates it.
+    if (loaded.plugin) config.plugins.push(withRetrySteps(loaded.plugin, home));
     else rejectedPlugins.push(found.name);
   }
   if (internal.length > 0) {

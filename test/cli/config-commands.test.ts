@@ -63,7 +63,7 @@ test('plugins list shows name, version, release, origin and home; --json gives t
       '',
     ].join('\n'));
     const json = JSON.parse(mfdata(['plugins', 'list', '--json', '--home', t.home], t.workspace).stdout);
-    assert.deepEqual(json.map((p: { name: string; steps: string[] }) => [p.name, p.steps]), [['fail_demo', ['main']], ['installed_one', ['main']], ['normalize', ['archive', 'main']]]);
+    assert.deepEqual(json.map((p: { name: string; steps: string[] }) => [p.name, p.steps]), [['fail_demo', ['main', 'main_reinject']], ['installed_one', ['main']], ['normalize', ['archive', 'main']]]);
   } finally {
     t.cleanup();
   }
@@ -87,7 +87,7 @@ test('config check on the examples: exit 0 and a summary; the workspace is found
   try {
     const r = mfdata(['config', 'check'], path.join(t.workspace, 'plugins/normalize'), { MFDATA_HOME: t.home });
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal(r.stdout, 'configuration OK: 2 plugins, 3 steps\n');
+    assert.equal(r.stdout, 'configuration OK: 2 plugins, 4 steps\n');
   } finally {
     t.cleanup();
   }

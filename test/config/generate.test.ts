@@ -84,7 +84,7 @@ test('watchers start in order redis, steps, directory_observer, conf_monitor, wi
   try {
     const { supervisor } = generate(t);
     assert.deepEqual(supervisor.watchers.map((w) => [w.name, w.priority]), [
-      ['redis', 0], ['step.fail_demo.main', 10], ['step.normalize.archive', 10], ['step.normalize.main', 10], ['directory_observer', 20], ['conf_monitor', 30],
+      ['redis', 0], ['step.fail_demo.main', 10], ['step.fail_demo.main_reinject', 10], ['step.normalize.archive', 10], ['step.normalize.main', 10], ['directory_observer', 20], ['conf_monitor', 30],
     ]);
     const main = supervisor.watchers.find((w) => w.name === 'step.normalize.main')!;
     assert.equal(main.cwd, path.join(t.workspace, 'plugins/normalize'));
@@ -108,7 +108,8 @@ test('a change to one plugin changes only its watchers\' fingerprints; debug set
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('numprocesses = 1', 'numprocesses = 1\ndebug = 1'));
     const after = generate(t).supervisor;
     const changed = after.watchers.filter((w, i) => w.fingerprint !== before.watchers[i].fingerprint).map((w) => w.name);
-    assert.deepEqual(changed, ['step.fail_demo.main']);
+    // The hidden reinject step (retry_total = 2) shares the step's settings, debug included.
+    assert.deepEqual(changed, ['step.fail_demo.main', 'step.fail_demo.main_reinject']);
     assert.equal(after.watchers.find((w) => w.name === 'step.fail_demo.main')!.env.MFLOG_MINIMAL_LEVEL, 'DEBUG');
   } finally {
     t.cleanup();
@@ -119,7 +120,7 @@ test('an external Redis: no redis watcher, no redis.conf, the observer and worke
   const t = exampleWorkspace({ 'ws/mfdata.ini': '[redis]\nhost = redis.example\nport = 6380\n[autorestart]\nflag = 0\n' });
   try {
     const generated = generate(t);
-    assert.deepEqual(generated.supervisor.watchers.map((w) => w.name), ['step.fail_demo.main', 'step.normalize.archive', 'step.normalize.main', 'directory_observer']);
+    assert.deepEqual(generated.supervisor.watchers.map((w) => w.name), ['step.fail_demo.main', 'step.fail_demo.main_reinject', 'step.normalize.archive', 'step.normalize.main', 'directory_observer']);
     assert.equal(generated.files.some((f) => f.path === 'redis.conf'), false);
     assert.match(generated.files[0].content, /redis_server = redis.example\nredis_port = 6380\nredis_unix_socket = null\n/);
     assert.equal(generated.supervisor.watchers[0].env.MFDATA_REDIS_HOST, 'redis.example');
