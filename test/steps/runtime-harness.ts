@@ -26,6 +26,24 @@ export interface TestRuntime {
   /** Drops a file into a directory the way producers must: `<name>.t`, then a rename. */
   drop(dir: string, name: string, content: string | Buffer): void;
   stop(): Promise<void>;
+  /** Stops the supervisor (and everything it runs) and starts it again on the same home. */
+  restart(): Promise<void>;
+}
+
+const stderrs = new WeakMap<ChildProcess, string[]>();
+
+function stderrOf(child: ChildProcess): string {
+  return (stderrs.get(child) ?? []).join('').slice(-8000);
+}
+
+function spawnSupervisor(home: RuntimeHome, workspace: string): ChildProcess {
+  const child = spawn(process.execPath, [path.join(RUNTIME_DIR, 'supervisor.js'), '--home', home.root, '--workspace', workspace, '--foreground'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const chunks: string[] = [];
+  stderrs.set(child, chunks);
+  child.stderr?.on('data', (d) => { chunks.push(String(d)); if (chunks.length > 200) chunks.shift(); });
+  return child;
 }
 
 export function writeWorkspacePlugin(workspace: string, name: string, ini: string): void {
@@ -51,12 +69,8 @@ export async function startRuntime(setup: (workspace: string, root: string) => v
   regenerate();
   // What `mfdata start` prepares before the supervisor runs (redis needs its data directory).
   for (const d of [home.redisDataDir, home.logDir, home.incomingDir]) fs.mkdirSync(d, { recursive: true });
-  const child: ChildProcess = spawn(process.execPath, [path.join(RUNTIME_DIR, 'supervisor.js'), '--home', home.root, '--workspace', workspace, '--foreground'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d) => { stderr = (stderr + String(d)).slice(-8000); });
-  const stop = async (): Promise<void> => {
+  let child: ChildProcess = spawnSupervisor(home, workspace);
+  const stopSupervisor = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -64,18 +78,31 @@ export async function startRuntime(setup: (workspace: string, root: string) => v
       await exited;
       clearTimeout(timer);
     }
+  };
+  const stop = async (): Promise<void> => {
+    await stopSupervisor();
     fs.rmSync(root, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30000;
-  while (readStatusFile(home.statusFile) !== 'RUNNING') {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`runtime did not start (status ${readStatusFile(home.statusFile)}): ${stderr}`);
+  const waitRunning = async (): Promise<void> => {
+    const deadline = Date.now() + 30000;
+    while (readStatusFile(home.statusFile) !== 'RUNNING') {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        const why = stderrOf(child);
+        await stop();
+        throw new Error(`runtime did not start (status ${readStatusFile(home.statusFile)}): ${why}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  };
+  await waitRunning();
+  const restart = async (): Promise<void> => {
+    await stopSupervisor();
+    fs.rmSync(home.statusFile, { force: true });
+    child = spawnSupervisor(home, workspace);
+    await waitRunning();
+  };
   return {
-    root, workspace, home, regenerate, stop,
+    root, workspace, home, regenerate, stop, restart,
     drop(dir, name, content) {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, `${name}.t`), content);
