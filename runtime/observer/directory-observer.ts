@@ -59,6 +59,14 @@ export class DirectoryObserver {
   }
 
   async start(): Promise<void> {
+    // Like MFDATA's before-start hook: every watched directory exists before the watch starts.
+    for (const dir of this.byDirectory.keys()) {
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+      } catch (err) {
+        this.options.log.exception('cannot create a watched directory; waiting for it to appear', err, { directory: dir }, 'warning');
+      }
+    }
     await this.startSource();
     await this.rescanAll('startup');
     for (const s of this.options.sections) {
