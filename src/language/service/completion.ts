@@ -29,7 +29,7 @@ function sectionItems(a: Analysis, line: string, p: Position): CompletionItem[] 
     if (fixed && !present.has(spec.title)) add(spec.title, spec.doc, `0${spec.title}`);
   }
   if (a.info.kind === 'plugin' || a.info.kind === 'override') {
-    add('step_main', findSectionSpec('plugin', 'step_main')!.doc, '1step_main');
+    if (!present.has('step_main')) add('step_main', findSectionSpec('plugin', 'step_main')!.doc, '1step_main');
     if (a.info.kind === 'plugin') for (const t of SWITCH_RULE_TYPES) add(`switch_rules:${t}${t === 'alwaystrue' || t === 'function' ? '' : ':'}`, findSectionSpec('plugin', 'switch_rules:regex')!.doc, `2${t}`);
   }
   if (a.info.kind === 'observer') {
@@ -50,15 +50,17 @@ function keyItems(a: Analysis, line: string, p: Position, sectionName: string, s
   return keysOfSection(a.info.kind, sectionName, stepModule)
     .filter((k) => !present.has(k.key))
     .filter((k) => a.info.kind !== 'override' || !k.key.startsWith('_'))
-    .map((k) => ({
+    // Mandatory keys first, then the schema's order (related keys stay together).
+    .map((k, i) => ({
       label: k.key,
       kind: 'key' as const,
       detail: keyDetail(k),
       documentation: keyDocumentation(k, spec.title),
       insertText: eq === -1 ? `${k.key} = ${k.default}` : k.key,
       range: r,
-      sortText: `${k.mandatory ? 0 : 1}${k.key}`,
-    }));
+      sortText: `${k.mandatory ? 0 : 1}${String(i).padStart(3, '0')}`,
+    }))
+    .sort((x, y) => (x.sortText < y.sortText ? -1 : 1));
 }
 
 /** Directories under the typed prefix: absolute, or (dir-list) relative to the inbox root. */
