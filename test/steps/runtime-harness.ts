@@ -46,6 +46,13 @@ function spawnSupervisor(home: RuntimeHome, workspace: string): ChildProcess {
   return child;
 }
 
+/** As `mfdata` itself generates it (mfdata.ini [redis] path, else redis-server on PATH), so a later regeneration by
+ * `mfdata plugins install` produces the same redis watcher and a reload does not restart Redis. */
+function redisServer(): string | undefined {
+  requireRedisServer();
+  return undefined;
+}
+
 export function writeWorkspacePlugin(workspace: string, name: string, ini: string): void {
   const dir = path.join(workspace, 'plugins', name);
   fs.mkdirSync(dir, { recursive: true });
@@ -64,7 +71,7 @@ export async function startRuntime(setup: (workspace: string, root: string) => v
     const loaded = loadRuntimeConfig({ workspace, home: home.root, env: process.env });
     const errors = loaded.problems.filter((p) => p.severity === 'error').map(formatProblem);
     if (errors.length > 0) throw new Error(`configuration errors:\n${errors.join('\n')}`);
-    writeConfigAuto(home.root, generateConfigAuto(loaded.config, { runtimeDir: RUNTIME_DIR, nodePath: process.execPath, redisServer: requireRedisServer() }));
+    writeConfigAuto(home.root, generateConfigAuto(loaded.config, { runtimeDir: RUNTIME_DIR, nodePath: process.execPath, redisServer: redisServer() }));
   };
   regenerate();
   // What `mfdata start` prepares before the supervisor runs (redis needs its data directory).
