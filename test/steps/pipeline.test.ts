@@ -21,6 +21,12 @@ test('a gzip file dropped in incoming/ is recognised by system_magic, routed to 
       '[step_other]', '_step_module = builtin:move', `dest_dir = ${out}/other`, 'dest_basename = {ORIGINAL_BASENAME}', '',
       '[switch_rules:regex:latest.guess_file_type.main.system_magic]', '^(ASCII|Unicode text) = main', '',
     ].join('\n'));
+    // Two hardlink-allowed targets: the first gets a hardlink, the last the original (same inode at both ends).
+    writeWorkspacePlugin(ws, 'links', [
+      '[step_a]', '_step_module = builtin:move', `dest_dir = ${out}/a`, '',
+      '[step_b]', '_step_module = builtin:move', `dest_dir = ${out}/b`, '',
+      '[switch_rules:fnmatch:first.core.original_basename]', 'linked_* = a*, b*', '',
+    ].join('\n'));
   });
   try {
     rt.drop(rt.home.incomingDir, 'report.txt.gz', zlib.gzipSync('temperature 21.5\n'));
@@ -28,6 +34,17 @@ test('a gzip file dropped in incoming/ is recognised by system_magic, routed to 
     await waitFor(() => listFiles(out).length === 2, 'both files delivered to texts/main', 30000, rt.home.logDir);
     assert.deepEqual(listFiles(out), ['main/plain.txt', 'main/report.txt.gz']);
     assert.equal(fs.readFileSync(path.join(out, 'main/report.txt.gz'), 'utf8'), 'temperature 21.5\n', 'delivered uncompressed');
+
+    // linked_x.bin matches only the links rule (binary data); unknown.bin matches nothing: no-match policy delete.
+    rt.drop(rt.home.incomingDir, 'linked_x.bin', Buffer.from([0, 1, 2, 3, 250, 251]));
+    rt.drop(rt.home.incomingDir, 'unknown.bin', Buffer.from([0, 1, 2, 3, 250, 251]));
+    await waitFor(() => listFiles(out).includes('a/linked_x.bin') && listFiles(out).includes('b/linked_x.bin'), 'both hardlink targets', 30000, rt.home.logDir);
+    const [a, b] = ['a', 'b'].map((d) => fs.statSync(path.join(out, d, 'linked_x.bin')));
+    assert.equal(a.ino, b.ino, 'hardlink targets share the inode');
+    await waitFor(() => listFiles(path.join(rt.home.inDir, 'tmp')).filter((f) => !f.includes('.workers')).length === 0
+      && listFiles(path.join(rt.home.inDir, 'step.switch.main')).length === 0, 'unknown.bin to be handled', 30000, rt.home.logDir);
+    assert.ok(!listFiles(out).some((f) => f.includes('unknown')), 'a file no rule matches is not delivered');
+    assert.deepEqual(listFiles(path.join(rt.home.inDir, 'trash')), [], 'no-match policy delete keeps nothing');
 
     // Change the rule in config.ini and regenerate (as conf_monitor does): the running switch follows it.
     const ini = path.join(rt.workspace, 'plugins/texts/config.ini');

@@ -1,8 +1,9 @@
-// The fan-out of one file to N targets: zero/one/N targets, hardlink targets, and what happens when a transfer fails.
+// The fan-out of one file to N targets (zero/one/N targets, hardlink targets, failed transfers) and the no-match policy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SwitchRuleTarget } from '../../runtime/config/model';
 import { planFanOut, runFanOut, type TransferOp } from '../../runtime/switch/fanout';
+import { noMatchPath, NoMatchPolicyError, parseNoMatchPolicy } from '../../runtime/switch/nomatch';
 
 function t(spec: string): SwitchRuleTarget {
   const [plugin, step] = spec.replace(/\*$/, '').split('/');
@@ -42,4 +43,12 @@ test('after a failed transfer the last target gets a copy, so the original stays
   assert.equal(result.allOk, false);
   assert.equal(result.originalMoved, false);
   assert.equal((result.transfers[0].error as Error).message, 'disk full');
+});
+
+test('no-match policy: delete (default) or keep in trash/<switch>.nomatch/, under the uid or the original basename', () => {
+  assert.equal(parseNoMatchPolicy(undefined), 'delete');
+  assert.equal(parseNoMatchPolicy('keep'), 'keep');
+  assert.throws(() => parseNoMatchPolicy('trash'), NoMatchPolicyError);
+  assert.equal(noMatchPath('/in', 'switch', { uid: 'u1', originalBasename: 'a.txt' }, false), '/in/trash/switch.nomatch/u1');
+  assert.equal(noMatchPath('/in', 'sw2', { uid: 'u1', originalBasename: '../a.txt' }, true), '/in/trash/sw2.nomatch/a.txt');
 });
