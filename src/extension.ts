@@ -6,6 +6,7 @@ import { registerCreatePlugin } from './commands/createPlugin';
 import { registerQueueCommands } from './commands/queueCommands';
 import { registerRuntimeCommands } from './commands/runtimeCommands';
 import { registerTreeCommands } from './commands/treeCommands';
+import { registerLanguageFeatures } from './language/registerLanguageFeatures';
 import { registerLogs, type LogsApi } from './logs/registerLogs';
 import type { CommandContext } from './commands/context';
 import { ControlClient } from './runtime/client';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
   const controller = new RuntimeController(workspace, launcher, monitor);
   const views = registerViews(monitor, controller.onDidChangeState, () => readSettings(workspace.folder?.uri).refreshSeconds);
   const logs = registerLogs(context, { workspace, log });
+  registerLanguageFeatures(context, { workspace, monitor });
   const ctx: CommandContext = { workspace, launcher, monitor, controller, refresh: views.refresh, log };
 
   context.subscriptions.push(

@@ -4,7 +4,7 @@ import { codeActions } from './code-actions';
 import { complete } from './completion';
 import { diagnose } from './diagnostics';
 import { hover } from './hover';
-import { definition, documentSymbols } from './symbols';
+import { definition, documentSymbols, foldingRanges } from './symbols';
 import type {
   CodeAction, CompletionItem, DocumentInfo, DocumentSymbol, HoverResult, LanguageDiagnostic, LanguageEnvironment, LiveFigures, Location, Position, Range, TextDocumentLike,
 } from './types';
@@ -67,6 +67,11 @@ export class ConfigLanguageService {
   symbols(doc: TextDocumentLike): DocumentSymbol[] {
     const a = this.analysis(doc);
     return a ? documentSymbols(a) : [];
+  }
+
+  foldingRanges(doc: TextDocumentLike): { start: number; end: number }[] {
+    const a = this.analysis(doc);
+    return a ? foldingRanges(a) : [];
   }
 
   definition(doc: TextDocumentLike, p: Position): Location | undefined {

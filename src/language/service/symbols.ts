@@ -31,3 +31,15 @@ export function definition(a: Analysis, env: LanguageEnvironment, p: Position): 
   }
   return env.stepLocation(ref.plugin, ref.step);
 }
+
+/** Folding by section: from its header to its last non-blank line (0-based, inclusive). */
+export function foldingRanges(a: Analysis): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (const s of a.checked.doc.sections) {
+    const start = s.headerSpan.line - 1;
+    let end = Math.max(s.headerSpan.line, s.endLine) - 1;
+    while (end > start && (a.lines[end] ?? '').trim() === '') end--;
+    if (end > start) out.push({ start, end });
+  }
+  return out;
+}
