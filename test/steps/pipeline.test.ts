@@ -25,8 +25,14 @@ test('a gzip file dropped in incoming/ is recognised by system_magic, routed to 
     writeWorkspacePlugin(ws, 'links', [
       '[step_a]', '_step_module = builtin:move', `dest_dir = ${out}/a`, '',
       '[step_b]', '_step_module = builtin:move', `dest_dir = ${out}/b`, '',
+      '[step_c]', '_step_module = builtin:move', `dest_dir = ${out}/c`, '',
       '[switch_rules:fnmatch:first.core.original_basename]', 'linked_* = a*, b*', '',
+      // A TypeScript function rule, and a rule whose target does not exist (a warning for config check).
+      '[switch_rules:function]', 'rules.ts:isFnFile = c', '',
+      '[switch_rules:alwaystrue]', '* = nosuch/step', '',
     ].join('\n'));
+    fs.writeFileSync(path.join(ws, 'plugins/links/rules.ts'),
+      "export function isFnFile(file: { tags: Record<string, string> }): boolean {\n  return (file.tags['first.core.original_basename'] ?? '').startsWith('fn_');\n}\n");
   });
   try {
     rt.drop(rt.home.incomingDir, 'report.txt.gz', zlib.gzipSync('temperature 21.5\n'));
@@ -39,6 +45,10 @@ test('a gzip file dropped in incoming/ is recognised by system_magic, routed to 
     rt.drop(rt.home.incomingDir, 'linked_x.bin', Buffer.from([0, 1, 2, 3, 250, 251]));
     rt.drop(rt.home.incomingDir, 'unknown.bin', Buffer.from([0, 1, 2, 3, 250, 251]));
     await waitFor(() => listFiles(out).includes('a/linked_x.bin') && listFiles(out).includes('b/linked_x.bin'), 'both hardlink targets', 30000, rt.home.logDir);
+    rt.drop(rt.home.incomingDir, 'fn_y.bin', Buffer.from([0, 9, 250]));
+    await waitFor(() => listFiles(out).includes('c/fn_y.bin'), 'the file routed by the function rule', 30000, rt.home.logDir);
+    const switchLog = fs.readFileSync(path.join(rt.home.logDir, 'step_switch_main.log'), 'utf8');
+    assert.match(switchLog, /plugins\/links\/config\.ini:\d+:1: error: \[switch_rules:alwaystrue\] rule '\*' targets unknown step 'nosuch\/step'/, 'the bad rule is reported with file:line');
     const [a, b] = ['a', 'b'].map((d) => fs.statSync(path.join(out, d, 'linked_x.bin')));
     assert.equal(a.ino, b.ino, 'hardlink targets share the inode');
     await waitFor(() => listFiles(path.join(rt.home.inDir, 'tmp')).filter((f) => !f.includes('.workers')).length === 0
