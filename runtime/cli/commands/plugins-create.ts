@@ -37,7 +37,7 @@ export const pluginsCreateCommand: Command = {
         maintainer: str('maintainer'), vendor: str('vendor'),
       });
       ctx.stdout.write(`created ${created.dir} (template ${created.template}):\n${created.files.map((f) => `  ${f}\n`).join('')}`);
-      ctx.stdout.write(`next: mfdata config check; mfdata start; node --test ${path.relative(process.cwd(), path.join(created.dir, 'test')) || 'test'}\n`);
+      ctx.stdout.write(`next: mfdata config check; mfdata start; (cd ${path.relative(process.cwd(), created.dir) || '.'} && node --test test/plugin.test.mjs)\n`);
       return 0;
     } catch (err) {
       if (err instanceof PluginToolError) { ctx.stderr.write(`mfdata: ${err.message}\n`); return 1; }
