@@ -9,12 +9,15 @@ import { asciiHeader, FileMagic } from './libmagic';
 import { forkArgv, parseForkCommand, parseForkOutput } from './fork-command';
 import { boolOption, destinationOption, LazyTags, option, BuiltinStepError, type BuiltinDeps } from './builtin';
 
-/** `builtin:guess_file_type`: tags `ascii_header`, `system_magic`, `size`, then moves the file to `dest_dir` (switch/main). */
+/** `builtin:guess_file_type`: tags `ascii_header`, `system_magic` (and `custom_magic`), `size`, then moves the file to `dest_dir` (switch/main). */
 export function guessFileTypeStep(deps: BuiltinDeps): StepDefinition {
   const dest = destinationOption(deps, 'dest_dir', 'switch/main');
   if (dest.kind !== 'step') throw new BuiltinStepError(deps.plugin.name, deps.step.name, 'dest_dir', 'must be plugin/step');
   const maxLength = Math.max(0, Number(option(deps, 'ascii_header_max_length', '60')) || 60);
+  const customFile = option(deps, 'magic_custom_file');
+  const customOnly = boolOption(deps, 'magic_use_custom_only', false);
   const magic = new FileMagic();
+  const custom = customFile ? new FileMagic(path.resolve(deps.plugin.dir, customFile)) : undefined;
   return {
     init(ctx) {
       if (!magic.available()) ctx.log.error('the file command (libmagic) is not installed: system_magic will be magic_exception', { hint: 'apt-get install file' });
@@ -32,11 +35,15 @@ export function guessFileTypeStep(deps: BuiltinDeps): StepDefinition {
         await fd.close();
       }
       await ctx.setTag(file, 'ascii_header', asciiHeader(header));
-      await ctx.setTag(file, 'system_magic', await magic.describe(file.path));
+      if (!customOnly) await ctx.setTag(file, 'system_magic', await magic.describe(file.path));
+      if (custom) await ctx.setTag(file, 'custom_magic', await custom.describe(file.path));
       await ctx.setTag(file, 'size', size);
       return ctx.moveToPluginStep(file, dest.plugin, dest.step, { keepOriginalBasename: true });
     },
-    destroy: () => magic.close(),
+    destroy() {
+      magic.close();
+      custom?.close();
+    },
   };
 }
 

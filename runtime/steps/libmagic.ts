@@ -11,7 +11,12 @@ export class FileMagic {
   private waiting: { resolve(line: string): void; timer: NodeJS.Timeout }[] = [];
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly fileCommand = 'file', private readonly timeoutMs = 5000) {}
+  /** @param magicFile a custom magic database (`file -m`), for the `custom_magic` tag */
+  constructor(private readonly magicFile?: string, private readonly fileCommand = 'file', private readonly timeoutMs = 5000) {}
+
+  private extraArgs(): string[] {
+    return this.magicFile ? ['-m', this.magicFile] : [];
+  }
 
   /** True when `file` can be run here (else every description is `magic_exception`). */
   available(): boolean {
@@ -19,7 +24,7 @@ export class FileMagic {
   }
 
   private start(): ChildProcessWithoutNullStreams {
-    const child = spawn(this.fileCommand, ['-n', '-b', '-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(this.fileCommand, [...this.extraArgs(), '-n', '-b', '-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       this.buffer += chunk;
@@ -66,7 +71,7 @@ export class FileMagic {
 
   /** Names with a newline cannot go through the line protocol: one process for that file. */
   private oneShot(filePath: string): string {
-    const r = spawnSync(this.fileCommand, ['-b', '--', filePath], { encoding: 'utf8', timeout: this.timeoutMs });
+    const r = spawnSync(this.fileCommand, [...this.extraArgs(), '-b', '--', filePath], { encoding: 'utf8', timeout: this.timeoutMs });
     return r.status === 0 ? r.stdout.trim() : MAGIC_EXCEPTION;
   }
 
