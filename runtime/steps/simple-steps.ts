@@ -5,7 +5,7 @@ import type { StepContext, StepDefinition, StepFile } from '../api/types';
 import type { SwitchRuleTarget } from '../config/model';
 import { runFanOut, type TransferOp } from '../switch/fanout';
 import { moveTagged } from '../tags/tagged-file';
-import { expandDestBasename, validateDestBasename } from './dest-basename';
+import { expandDestBasename, newRandomId, validateDestBasename } from './dest-basename';
 import {
   basenameValues, boolOption, chmodOption, destinationOption, ensureDir, inside, LazyTags, option, targetsOption, BuiltinStepError, type BuiltinDeps,
 } from './builtin';
@@ -75,7 +75,10 @@ export function moveStep(deps: BuiltinDeps): StepDefinition {
     async process(file, ctx) {
       const name = expandDestBasename(template, basenameValues(file));
       const dir = dest.kind === 'dir' ? dest.dir : ctx.inbox(dest.plugin, dest.step);
-      await placeFile(tags, file, inside(dir, name), !dropTags, mode);
+      let target = inside(dir, name);
+      // A file waiting in a step inbox is never replaced (an absolute directory is the operator's: replaced, as MFDATA).
+      if (dest.kind === 'step' && fs.existsSync(target)) target = `${target}.${newRandomId().slice(0, 8)}`;
+      await placeFile(tags, file, target, !dropTags, mode);
       return true;
     },
     destroy: () => tags.close(),
