@@ -83,12 +83,16 @@ export function forkStep(deps: BuiltinDeps): StepDefinition {
     async process(file, ctx) {
       const { file: exe, args } = forkArgv(cmd, file.path);
       const r = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; error?: Error }>((resolve) => {
-        const child = spawn(exe, args, { cwd: path.dirname(file.path), stdio: ['ignore', 'pipe', 'pipe'] });
+        // Its own process group, so a timeout kills what the command started too (sh -c '…' leaves children).
+        const child = spawn(exe, args, { cwd: path.dirname(file.path), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
         let stdout = '';
         let stderr = '';
         child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
         child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });
-        const timer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
+        const killGroup = (): void => {
+          try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+        };
+        const timer = timeoutMs > 0 ? setTimeout(killGroup, timeoutMs) : undefined;
         child.on('error', (error) => { clearTimeout(timer); resolve({ code: null, signal: null, stdout, stderr, error }); });
         child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
       });
