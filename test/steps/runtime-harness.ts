@@ -66,14 +66,19 @@ export async function startRuntime(setup: (workspace: string, root: string) => v
   const workspace = path.join(root, 'ws');
   fs.mkdirSync(path.join(workspace, 'plugins'), { recursive: true });
   const home = runtimeHome(path.join(root, 'h'));
-  setup(workspace, root);
   const regenerate = (): void => {
     const loaded = loadRuntimeConfig({ workspace, home: home.root, env: process.env });
     const errors = loaded.problems.filter((p) => p.severity === 'error').map(formatProblem);
     if (errors.length > 0) throw new Error(`configuration errors:\n${errors.join('\n')}`);
     writeConfigAuto(home.root, generateConfigAuto(loaded.config, { runtimeDir: RUNTIME_DIR, nodePath: process.execPath, redisServer: redisServer() }));
   };
-  regenerate();
+  try {
+    setup(workspace, root);
+    regenerate();
+  } catch (err) {
+    fs.rmSync(root, { recursive: true, force: true });
+    throw err;
+  }
   // What `mfdata start` prepares before the supervisor runs (redis needs its data directory).
   for (const d of [home.redisDataDir, home.logDir, home.incomingDir]) fs.mkdirSync(d, { recursive: true });
   let child: ChildProcess = spawnSupervisor(home, workspace);
