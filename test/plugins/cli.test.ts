@@ -72,6 +72,13 @@ test('a plugin created from each template passes the configuration check, builds
     assert.deepEqual(again.problems.filter((p) => p.severity === 'error').map(formatProblem), []);
     assert.equal(again.config.plugins.filter((p) => p.origin === 'installed').length, TEMPLATES.length);
 
+    const wsInfo = await mfdata('--workspace', ws, '--home', home, 'plugins', 'info', 'p_switch');
+    assert.equal(wsInfo.code, 0, wsInfo.err);
+    assert.match(wsInfo.out, /^origin: +workspace$/m);
+    assert.match(wsInfo.out, /^version: +1\.0\.0$/m);
+    const instInfo = JSON.parse((await mfdata('--workspace', ws, '--home', home, 'plugins', 'info', 'i_switch', '--json')).out) as { origin: string; build_host: string };
+    assert.equal(instInfo.origin, 'installed');
+    assert.ok(instInfo.build_host, 'installed plugins keep their archive metadata');
     const dup = await mfdata('--workspace', ws, '--home', home, 'plugins', 'create', 'p_default');
     assert.equal(dup.code, 1);
     assert.match(dup.err, /already exists/);
