@@ -17,7 +17,8 @@ export interface GenerateOptions {
 }
 
 /** Start order (stop runs in reverse): Redis first, then the steps, then the observer that feeds them, then conf_monitor. */
-export const PRIORITY = { redis: 0, step: 10, extra: 10, directory_observer: 20, conf_monitor: 30 } as const;
+// The log shipper starts right after Redis and stops just before it, so it ships the other watchers' last lines.
+export const PRIORITY = { redis: 0, log_shipper: 1, step: 10, extra: 10, directory_observer: 20, conf_monitor: 30 } as const;
 
 type Unsigned = Omit<WatcherSpec, 'fingerprint'>;
 
@@ -123,6 +124,14 @@ export function generateSupervisorConfig(config: RuntimeConfig, options: Generat
       command: options.nodePath,
       args: [path.join(options.runtimeDir, 'conf-monitor.js'), '--home', home.root, '--workspace', config.workspace],
       env: sortedRecord(logEnv), gracefulTimeout: 10, priority: PRIORITY.conf_monitor, logFile: path.join(home.logDir, 'conf_monitor.log'),
+    }, null));
+  }
+  if (config.module.log.elasticsearchUrl) {
+    watchers.push(sign({
+      ...base, name: 'log_shipper', kind: 'log_shipper',
+      command: options.nodePath,
+      args: [path.join(options.runtimeDir, 'log-shipper.js'), '--home', home.root, '--url', config.module.log.elasticsearchUrl],
+      env: sortedRecord(logEnv), gracefulTimeout: 10, priority: PRIORITY.log_shipper, logFile: path.join(home.logDir, 'log_shipper.log'),
     }, null));
   }
   watchers.sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
