@@ -64,7 +64,7 @@ if (present.length > 0) {
 }
 if (tests) {
   rmSync(join(root, 'out'), { recursive: true, force: true });
-  const files = [...listTs('runtime'), ...listTs('src'), ...listTs('test')];
+  const files = [...listTs('runtime'), ...listTs('src'), ...listTs('test'), ...listTs('bench')];
   builds.push({
     entryPoints: files,
     outdir: 'out',

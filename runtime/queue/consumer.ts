@@ -6,12 +6,16 @@ import { connectRedis, type RedisAddress } from './connection';
  * Plain BRPOP: one round trip per message, the cheapest FIFO pop measured (perf-limits §3) and what MFDATA
  * workers use. Delivery safety does not come from a Redis reliable queue: the file itself is the unit of
  * work, claimed by an atomic rename, and orphaned claims are recovered (docs/DELIVERY.md).
+ * Under a backlog, `popSome` takes up to N messages in the same single round trip (BLMPOP … COUNT N), so a
+ * busy worker pays one pop for N files; an idle one blocks and makes no wake-ups.
  */
 export class QueueConsumer {
   private readonly blocking: Redis;
   private readonly control: Redis;
   private clientId: number | undefined;
   private stopping = false;
+  /** BLMPOP is available (Redis ≥ 7.0). */
+  private multiPop = true;
 
   /** `control` is an existing connection of the process, used to unblock the pop on stop. */
   constructor(address: RedisAddress, name: string, control: Redis) {
@@ -32,6 +36,34 @@ export class QueueConsumer {
     const reply = await this.blocking.brpop(...queues, timeoutSeconds);
     if (!reply) return undefined;
     return { queue: reply[0], raw: reply[1] };
+  }
+
+  /**
+   * Up to `max` messages, oldest first, in one round trip: BLMPOP (Redis ≥ 7) blocks only while the queue is
+   * empty (`timeoutSeconds`, 0 = forever) and otherwise returns what is there, up to `max`. On an older Redis
+   * it falls back to BRPOP, one message at a time.
+   */
+  async popSome(queue: string, max: number, timeoutSeconds: number): Promise<string[]> {
+    if (this.stopping) return [];
+    if (max <= 1 || !this.multiPop) {
+      const one = await this.pop([queue], timeoutSeconds);
+      return one ? [one.raw] : [];
+    }
+    if (this.clientId === undefined) this.clientId = Number(await this.blocking.client('ID'));
+    if (this.stopping) return [];
+    try {
+      const reply = (await this.blocking.call('BLMPOP', String(timeoutSeconds), '1', queue, 'RIGHT', 'COUNT', String(max))) as [string, string[]] | null;
+      return reply ? reply[1] : [];
+    } catch (err) {
+      if (!/unknown command|ERR unknown/i.test((err as Error).message)) throw err;
+      this.multiPop = false;
+      return this.popSome(queue, 1, timeoutSeconds);
+    }
+  }
+
+  /** Puts popped but unhandled messages back at the head of the queue (they are the next ones popped). */
+  async giveBack(queue: string, raws: string[]): Promise<void> {
+    if (raws.length > 0) await this.control.rpush(queue, ...[...raws].reverse());
   }
 
   /**

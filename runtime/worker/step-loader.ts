@@ -67,6 +67,9 @@ export async function compileStep(modulePath: string, outfile: string): Promise<
       throw new StepLoadError(loc, first.text);
     }
     throw new StepLoadError(modulePath, (err as Error).message);
+  } finally {
+    // esbuild's service process is pinged every second while it lives: an idle worker must not wake up.
+    await esbuild.stop();
   }
   await fs.promises.mkdir(path.dirname(outfile), { recursive: true });
   const suffix = `.${process.pid}.t`;

@@ -10,8 +10,8 @@ import type { Logger } from '../log/mflog';
 import { connectRedis, type RedisAddress } from '../queue/connection';
 import { QueueConsumer } from '../queue/consumer';
 import { stepQueueKey } from '../queue/keys';
-import { decodeMessage, InvalidMessageError } from '../queue/message';
-import { StepState } from '../queue/step-state';
+import { decodeMessage, InvalidMessageError, type QueueMessage } from '../queue/message';
+import { StepState, type ClaimInput } from '../queue/step-state';
 import { ORIGINAL_BASENAME, ORIGINAL_DIRNAME, ORIGINAL_UID } from '../tags/tag-names';
 import { TagStore } from '../tags/tag-store';
 import { errorCode } from '../tags/tagged-file';
@@ -30,6 +30,11 @@ export interface StepWorkerOptions {
   log: Logger;
   rescanTargets: RescanTarget[];
 }
+
+/** Messages a quick worker pops and claims at once under a backlog. */
+const CLAIM_AHEAD = 16;
+/** Below this time per file a worker counts as quick. */
+const QUICK_FILE_MS = 2;
 
 class ProcessTimeoutError extends Error {
   constructor(seconds: number) {
@@ -54,6 +59,11 @@ export class StepWorker {
   private readonly failure: FailurePolicyTarget;
   private readonly allowedRoots: string[];
   private stopping = false;
+  /** Files claimed ahead (under a backlog) and not processed yet. */
+  private ready: Claimed[] = [];
+  /** Files finished since the last claim: their tag keys go with the next claim's round trip. */
+  private pendingDrops: string[] = [];
+  private lastFileMs = 0;
 
   constructor(private readonly options: StepWorkerOptions) {
     const { home, plugin, step } = options;
@@ -96,17 +106,22 @@ export class StepWorker {
     void this.consumer.stop();
   }
 
-  /** Pops and handles messages until stopped. */
+  /** Pops and handles messages until stopped; files already claimed are finished first. */
   async run(): Promise<void> {
     const batch = this.options.definition.batchProcess !== undefined && !this.options.definition.process;
-    if (batch) await this.runBatches();
-    else {
-      while (!this.stopping) {
-        const raw = await this.popOne(0);
-        if (raw === undefined) continue;
-        const claimed = await this.claim(raw);
-        if (claimed) await this.processOne(claimed);
+    if (batch) {
+      await this.runBatches();
+      return;
+    }
+    for (;;) {
+      const claimed = await this.nextClaimed(0);
+      if (!claimed) {
+        if (this.stopping) return;
+        continue;
       }
+      const started = performance.now();
+      await this.processOne(claimed);
+      this.lastFileMs = performance.now() - started;
     }
   }
 
@@ -116,59 +131,86 @@ export class StepWorker {
     } catch (err) {
       this.options.log.exception('destroy() failed', err);
     }
+    await this.flushDrops();
     this.owners.unregister();
     await this.consumer.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  private async popOne(timeoutSeconds: number): Promise<string | undefined> {
-    try {
-      return (await this.consumer.pop([this.queue], timeoutSeconds))?.raw;
-    } catch (err) {
-      if (!this.stopping) this.options.log.exception('queue pop failed; retrying', err, undefined, 'warning');
-      return undefined;
-    }
-  }
-
-  /** Decodes the message and renames the file into our tmp area. Undefined when there is nothing to do. */
-  private async claim(raw: string): Promise<Claimed | undefined> {
-    const log = this.options.log;
-    let msg;
-    try {
-      msg = decodeMessage(raw);
-    } catch (err) {
-      if (err instanceof InvalidMessageError) {
-        log.warning('skipped an invalid queue message', { queue: this.queue, reason: err.message });
+  /**
+   * The next claimed file: from the files claimed ahead, else from a new pop. A worker whose files are quick
+   * takes (and claims, in one Redis round trip) up to CLAIM_AHEAD messages under a backlog; one with slow
+   * files takes one at a time, so the other workers of the step are not starved. Once stopping, only the
+   * files already claimed are returned.
+   */
+  private async nextClaimed(timeoutSeconds: number): Promise<Claimed | undefined> {
+    while (this.ready.length === 0) {
+      if (this.stopping) return undefined;
+      let raws: string[];
+      try {
+        raws = await this.consumer.popSome(this.queue, this.lastFileMs < QUICK_FILE_MS ? CLAIM_AHEAD : 1, timeoutSeconds);
+      } catch (err) {
+        if (!this.stopping) this.options.log.exception('queue pop failed; retrying', err, undefined, 'warning');
         return undefined;
       }
-      throw err;
+      if (raws.length === 0) return undefined;
+      this.ready = await this.claimAll(raws);
     }
-    const src = path.join(msg.directory, msg.filename);
-    if (!this.allowedRoots.some((root) => src.startsWith(root))) {
-      log.warning('skipped a message naming a file outside the data directory', { queue: this.queue, file: src });
-      return undefined;
+    return this.ready.shift();
+  }
+
+  private async flushDrops(): Promise<void> {
+    const files = this.pendingDrops.splice(0);
+    await this.state.dropTags(files).catch((err: unknown) => {
+      this.options.log.exception('cannot drop the tags of finished files (they expire within a day)', err, undefined, 'warning');
+    });
+  }
+
+  /** Decodes the messages, renames their files into our tmp area, then records every claim in one round trip. */
+  private async claimAll(raws: string[]): Promise<Claimed[]> {
+    const log = this.options.log;
+    const inputs: Array<ClaimInput & { msg: QueueMessage }> = [];
+    for (const raw of raws) {
+      let msg: QueueMessage;
+      try {
+        msg = decodeMessage(raw);
+      } catch (err) {
+        if (!(err instanceof InvalidMessageError)) throw err;
+        log.warning('skipped an invalid queue message', { queue: this.queue, reason: err.message });
+        continue;
+      }
+      const src = path.join(msg.directory, msg.filename);
+      if (!this.allowedRoots.some((root) => src.startsWith(root))) {
+        log.warning('skipped a message naming a file outside the data directory', { queue: this.queue, file: src });
+        continue;
+      }
+      const uid = this.owners.newUid();
+      const claimPath = path.join(this.tmpDir, uid);
+      try {
+        // Synchronous: rename(2) costs ~25 µs; a thread-pool hop costs more.
+        fs.renameSync(src, claimPath);
+      } catch (err) {
+        // ENOENT: another worker claimed it first, or a duplicate event for a file already processed.
+        if (errorCode(err) === 'ENOENT') log.debug('skipped a message: the file no longer exists', { file: src });
+        else log.exception('cannot claim the file', err, { file: src });
+        continue;
+      }
+      inputs.push({ inboxPath: src, claimPath, uid, msg });
     }
-    const uid = this.owners.newUid();
-    const claimPath = path.join(this.tmpDir, uid);
-    try {
-      await fs.promises.rename(src, claimPath);
-    } catch (err) {
-      // ENOENT: another worker claimed it first, or a duplicate event for a file already processed.
-      if (errorCode(err) === 'ENOENT') log.debug('skipped a message: the file no longer exists', { file: src });
-      else log.exception('cannot claim the file', err, { file: src });
-      return undefined;
-    }
-    const record = await this.state.recordClaim(src, claimPath, uid);
-    const file: StepFile = {
-      path: claimPath, uid,
-      originalBasename: record.tags[ORIGINAL_BASENAME] ?? msg.filename,
-      originalDirname: record.tags[ORIGINAL_DIRNAME] ?? path.basename(msg.directory),
-      originalUid: record.tags[ORIGINAL_UID] ?? uid,
-      stepCounter: record.stepCounter,
-      tags: record.tags,
-    };
-    if (log.isEnabled('debug')) log.debug('claimed a file', { file: src, claim: claimPath, step_counter: record.stepCounter });
-    return { file };
+    if (inputs.length === 0) return [];
+    const records = await this.state.recordClaims(inputs, this.pendingDrops.splice(0));
+    return inputs.map(({ inboxPath, claimPath, uid, msg }, i) => {
+      const { stepCounter, tags } = records[i];
+      if (log.isEnabled('debug')) log.debug('claimed a file', { file: inboxPath, claim: claimPath, step_counter: stepCounter });
+      return {
+        file: {
+          path: claimPath, uid, stepCounter, tags,
+          originalBasename: tags[ORIGINAL_BASENAME] ?? msg.filename,
+          originalDirname: tags[ORIGINAL_DIRNAME] ?? path.basename(msg.directory),
+          originalUid: tags[ORIGINAL_UID] ?? uid,
+        },
+      };
+    });
   }
 
   private async processOne({ file }: Claimed): Promise<void> {
@@ -194,8 +236,9 @@ export class StepWorker {
     try {
       if (status) {
         try {
-          await fs.promises.unlink(file.path);
-          await this.tags.drop(file.path);
+          fs.unlinkSync(file.path);
+          // Dropped with the next claim's round trip, or at stop (an idle worker leaves them: they expire in a day).
+          this.pendingDrops.push(file.path);
         } catch (err) {
           if (errorCode(err) !== 'ENOENT') throw err;
         }
@@ -229,23 +272,21 @@ export class StepWorker {
     const maxWaitMs = Math.max(0, (step.batchMaxWait ?? 10) * 1000);
     let batch: StepFile[] = [];
     let firstAt = 0;
-    while (!this.stopping || batch.length > 0) {
-      if (!this.stopping) {
-        const remaining = batch.length === 0 ? 0 : Math.max(0.001, (firstAt + maxWaitMs - Date.now()) / 1000);
-        const raw = batch.length > 0 && remaining <= 0.001 ? undefined : await this.popOne(batch.length === 0 ? 0 : remaining);
-        if (raw !== undefined) {
-          const claimed = await this.claim(raw);
-          if (claimed) {
-            if (batch.length === 0) firstAt = Date.now();
-            batch.push(claimed.file);
-          }
-        }
-      }
+    for (;;) {
       const due = batch.length >= maxSize || (batch.length > 0 && (this.stopping || Date.now() >= firstAt + maxWaitMs));
       if (due) {
         const files = batch;
         batch = [];
         await this.processBatch(files);
+        continue;
+      }
+      const wait = batch.length === 0 ? 0 : Math.max(0.001, (firstAt + maxWaitMs - Date.now()) / 1000);
+      const claimed = await this.nextClaimed(wait);
+      if (claimed) {
+        if (batch.length === 0) firstAt = Date.now();
+        batch.push(claimed.file);
+      } else if (this.stopping && batch.length === 0) {
+        return;
       }
     }
   }
