@@ -9,7 +9,8 @@ import { pluginsCreateCommand } from './plugins-create';
 import { pluginsInfoCommand } from './plugins-info';
 import { pluginsInstallCommand } from './plugins-install';
 import { pluginsUninstallCommand } from './plugins-uninstall';
+import { injectCommand } from './inject';
 
-export const commands: Command[] = [logsCommand,
+export const commands: Command[] = [logsCommand, injectCommand,
   pluginsListCommand, pluginsCreateCommand, pluginsBuildCommand, pluginsInstallCommand, pluginsUninstallCommand, pluginsInfoCommand,
   configCheckCommand, configShowCommand];
