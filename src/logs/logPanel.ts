@@ -58,8 +58,9 @@ export class LogPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private pendingState: NodeJS.Timeout | undefined;
   private lastError: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  /** Last state posted (the in-host tests read it). */
+  /** Last state posted, and what the webview asked for (the in-host tests read them). */
   lastPosted: PanelState | undefined;
+  readonly webviewStats = { ready: 0, rowRequests: 0 };
 
   constructor(private readonly mediaRoot: vscode.Uri, private readonly actions: LogPanelActions) {}
 
@@ -101,10 +102,12 @@ export class LogPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private async onMessage(m: FromWebview): Promise<void> {
     switch (m.type) {
       case 'ready':
+        this.webviewStats.ready++;
         return this.postState();
       case 'filter':
         return this.setFilter(m.filter);
       case 'rows':
+        this.webviewStats.rowRequests++;
         return this.post({ type: 'rows', generation: this.store.generation, start: m.start, rows: this.store.rows(m.start, Math.min(m.count, 500)) });
       case 'pause':
         this.paused = m.paused;
