@@ -20,6 +20,7 @@ import { ClaimOwners } from './claim-owners';
 import { applyFailurePolicy, type FailurePolicyTarget } from './failure-policy';
 import { recoverOrphans } from './recovery';
 import { WorkerStepContext } from './step-context';
+import { Watchdog } from './watchdog';
 
 export interface StepWorkerOptions {
   home: RuntimeHome;
@@ -33,6 +34,8 @@ export interface StepWorkerOptions {
 
 /** Messages a quick worker pops and claims at once under a backlog. */
 const CLAIM_AHEAD = 16;
+/** How much longer than process_timeout a step may block the event loop before the watchdog kills the worker. */
+const WATCHDOG_GRACE_MS = 2000;
 /** Below this time per file a worker counts as quick. */
 const QUICK_FILE_MS = 2;
 
@@ -64,6 +67,7 @@ export class StepWorker {
   /** Files finished since the last claim: their tag keys go with the next claim's round trip. */
   private pendingDrops: string[] = [];
   private lastFileMs = 0;
+  private watchdog: Watchdog | undefined;
 
   constructor(private readonly options: StepWorkerOptions) {
     const { home, plugin, step } = options;
@@ -132,6 +136,7 @@ export class StepWorker {
       this.options.log.exception('destroy() failed', err);
     }
     await this.flushDrops();
+    await this.watchdog?.close();
     this.owners.unregister();
     await this.consumer.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
@@ -222,7 +227,7 @@ export class StepWorker {
       log.error('step_limit exceeded: the failure policy applies', { file: file.path, original_basename: file.originalBasename, step_counter: file.stepCounter });
     } else {
       try {
-        status = (await this.withTimeout(Promise.resolve().then(() => (definition.process as NonNullable<StepDefinition['process']>)(file, this.ctx)))) === true;
+        status = (await this.withTimeout(() => (definition.process as NonNullable<StepDefinition['process']>)(file, this.ctx))) === true;
       } catch (err) {
         reason = err instanceof ProcessTimeoutError ? err.message : `exception: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
         log.exception(err instanceof ProcessTimeoutError ? 'process timed out' : 'process() raised an exception', err, { file: file.path, original_basename: file.originalBasename });
@@ -257,12 +262,23 @@ export class StepWorker {
     }
   }
 
-  private withTimeout<T>(work: Promise<T>): Promise<T> {
+  /**
+   * process_timeout: an async step is abandoned (ProcessTimeoutError) when the time is up; a step that blocks
+   * the event loop is killed by the watchdog thread a little later (its claim is then recovered).
+   */
+  private withTimeout<T>(work: () => T | Promise<T>): Promise<T> {
     const seconds = this.options.step.processTimeout;
-    if (!(seconds > 0)) return work;
+    if (!(seconds > 0)) return Promise.resolve().then(work);
+    const { plugin, step } = this.options;
+    this.watchdog ??= new Watchdog(seconds * 1000 + WATCHDOG_GRACE_MS, { name: `mfdata.${plugin.name}.${step.name}`, plugin: plugin.name, step: step.name });
+    const watchdog = this.watchdog;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new ProcessTimeoutError(seconds)), seconds * 1000); });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+    watchdog.arm();
+    return Promise.race([Promise.resolve().then(work), timeout]).finally(() => {
+      clearTimeout(timer);
+      watchdog.disarm();
+    });
   }
 
   /** Batch steps: flush at batch_max_size files or batch_max_wait seconds after the first, and at stop. */
@@ -298,7 +314,7 @@ export class StepWorker {
     let results: boolean[] = files.map(() => false);
     let reason = 'batchProcess() returned false';
     try {
-      const r = await this.withTimeout(Promise.resolve().then(() => (definition.batchProcess as NonNullable<StepDefinition['batchProcess']>)(files, this.ctx)));
+      const r = await this.withTimeout(() => (definition.batchProcess as NonNullable<StepDefinition['batchProcess']>)(files, this.ctx));
       results = Array.isArray(r) ? files.map((_, i) => r[i] === true) : files.map(() => r === true);
     } catch (err) {
       reason = err instanceof ProcessTimeoutError ? err.message : `exception: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;

@@ -1,0 +1,80 @@
+// A step stuck in a synchronous loop is stopped by the watchdog and finally failed; batch steps flush on size and on wait.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Redis from 'ioredis';
+import { startTestRedis } from '../helpers/redis-server';
+import { dropFile, listFiles, makeHome, startWorker, waitFor, writePlugin, type Proc } from '../datapath/harness';
+import { encodeMessage, messageFor } from '../../runtime/queue/message';
+import { parseTagsFile } from '../../runtime/tags/tag-names';
+
+test('a synchronous step that blocks past process_timeout is killed by the watchdog; after 3 deaths its file is failed', async (t) => {
+  const redis = await startTestRedis();
+  const home = makeHome();
+  const client = new Redis({ path: redis.socket });
+  const plugin = writePlugin(home, 'w', [{ name: 'main', source: 'export function process(file) { if (file.originalBasename === "spin") for (;;) {} return true; }\n', config: { processTimeout: 0.3 } }]);
+  const procs: Proc[] = [];
+  t.after(async () => {
+    await Promise.all(procs.map((p) => p.stop()));
+    client.disconnect();
+    await redis.stop();
+    home.cleanup();
+  });
+  const inbox = plugin.steps[0].watchedDirectories[0];
+  dropFile(inbox, 'spin', 'forever');
+  await client.lpush('step.w.main', encodeMessage(messageFor(inbox, 'spin', 'created')));
+  for (let death = 1; death <= 3; death++) {
+    const w = startWorker(home, 'w', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket });
+    procs.push(w);
+    await w.exited;
+    assert.equal(w.child.signalCode, 'SIGKILL');
+    assert.match(w.stderr(), /watchdog: the step blocked the worker beyond process_timeout/);
+    assert.ok(w.records.some((r) => r.level === 'critical' && r.limit_ms === 2300));
+  }
+  const last = startWorker(home, 'w', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket });
+  procs.push(last);
+  const trash = path.join(home.home.inDir, 'trash', 'w.main');
+  await waitFor('spinning file failed', () => listFiles(trash).length === 2);
+  assert.match(parseTagsFile(fs.readFileSync(path.join(trash, 'spin.tags'), 'utf8'))['latest.core.failure_reason'], /died 3 times/);
+  assert.equal(last.child.exitCode, null);
+});
+
+const BATCH = `
+import * as fs from 'node:fs';
+export const step = {
+  async batchProcess(files, ctx) {
+    fs.appendFileSync(ctx.getCustom('log'), files.map((f) => f.originalBasename).join(',') + '\\n');
+    const ids = await Promise.all(files.map((f) => ctx.getTag(f, 'batch_id')));
+    if (new Set(ids).size !== 1 || !ids[0]) throw new Error('batch_id missing');
+    return files.map((f) => !f.originalBasename.startsWith('bad'));
+  },
+};
+`;
+
+test('a batch step gets batches of batch_max_size, then the rest after batch_max_wait; per-file results apply', async (t) => {
+  const redis = await startTestRedis();
+  const home = makeHome();
+  const client = new Redis({ path: redis.socket });
+  const log = path.join(home.dir, 'batches.log');
+  const plugin = writePlugin(home, 'b', [{ name: 'main', source: BATCH, config: { batchMaxSize: 3, batchMaxWait: 0.5 } }], { log });
+  const inbox = plugin.steps[0].watchedDirectories[0];
+  const names = ['a1', 'a2', 'bad3', 'a4', 'a5', 'a6', 'a7'];
+  for (const n of names) {
+    dropFile(inbox, n, n);
+    await client.lpush('step.b.main', encodeMessage(messageFor(inbox, n, 'created')));
+  }
+  const w = startWorker(home, 'b', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket });
+  t.after(async () => {
+    await w.stop();
+    client.disconnect();
+    await redis.stop();
+    home.cleanup();
+  });
+  await waitFor('all files handled', () => fs.existsSync(log) && fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length === 3 && listFiles(path.join(home.home.inDir, 'tmp', 'b.main')).length === 0);
+  assert.deepEqual(fs.readFileSync(log, 'utf8').trim().split('\n'), ['a1,a2,bad3', 'a4,a5,a6', 'a7']);
+  const trash = path.join(home.home.inDir, 'trash', 'b.main');
+  assert.deepEqual(listFiles(trash).sort(), ['bad3', 'bad3.tags']);
+  assert.match(fs.readFileSync(path.join(trash, 'bad3.tags'), 'utf8'), /^latest\.b\.main\.batch_id = [0-9a-f]{32}$/m);
+  assert.deepEqual(listFiles(inbox), []);
+});
