@@ -6,8 +6,12 @@ import { compiledStepPath, loadStep, StepLoadError } from './step-loader';
 import { StepWorker } from './step-worker';
 import { loadWorkerConfig, parseWorkerArgs, WorkerConfigError } from './worker-config';
 import { EXIT_CONFIG_ERROR, EXIT_STEP_LOAD_FAILED } from './exit-codes';
+import { isOneShotArgs, oneShotMain } from '../debug/one-shot';
+import { surfaceStepExceptions } from '../debug/surface-exceptions';
 
 async function main(): Promise<number> {
+  // MFDATA's debug mode (runtime/debug): one file, from a copy, no queue.
+  if (isOneShotArgs(process.argv.slice(2))) return oneShotMain(process.argv.slice(2));
   let config;
   try {
     config = loadWorkerConfig(parseWorkerArgs(process.argv.slice(2)));
@@ -45,6 +49,8 @@ async function main(): Promise<number> {
     }
     throw err;
   }
+  // Under the step debugger: a throw in step code is uncaught for V8, so "Uncaught Exceptions" stops at it.
+  if (process.env.MFDATA_DEBUG_UNCAUGHT === '1') definition = surfaceStepExceptions(definition);
   const rescanTargets = (config.observer?.sections ?? [])
     .filter((s) => s.queue === `step.${plugin.name}.${step.name}`)
     .map((s) => ({ directory: s.directory, queue: s.queue, filter: s.filter, pollQueueLimit: s.pollQueueLimit }));
