@@ -1,6 +1,6 @@
 // The supervisor's own log: mflog-style JSON lines in `<home>/log/supervisor.log` (and stderr in the foreground).
 import * as path from 'node:path';
-import { RotatingFile } from '../util/rotating-file';
+import { RotatingFile } from '../log/rotating-file';
 import type { LogLevel } from './watcher';
 
 export class SupervisorLog {
@@ -11,7 +11,7 @@ export class SupervisorLog {
   }
 
   write(level: LogLevel, event: string, fields: Record<string, unknown> = {}): void {
-    const record = { timestamp: isoMicros(new Date()), level, name: 'supervisor', pid: process.pid, event, ...fields };
+    const record = { timestamp: isoMicros(new Date()), level, name: 'supervisor', pid: process.pid, event, plugin: '#core#', ...fields };
     const line = `${JSON.stringify(record)}\n`;
     try {
       this.file.write(line);

@@ -8,7 +8,7 @@ import { lifetimeMs } from './max-age';
 import type { ExitInfo, RuntimeEvent, WatcherState, WatcherStatus } from './protocol';
 import type { WatcherSpec } from './watcher-spec';
 import { findExecutable } from '../util/find-executable';
-import { DEFAULT_ROTATION, RotatingFile } from '../util/rotating-file';
+import { DEFAULT_ROTATION, RotatingFile } from '../log/rotating-file';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 
