@@ -7,6 +7,7 @@
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { buildApiTypes } from './build-api-types.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -78,6 +79,9 @@ if (tests) {
     absWorkingDir: root,
   });
 }
+
+// dist/types/mfdata.d.ts: the step API types that plugin code maps `mfdata` to.
+buildApiTypes(root);
 
 if (watch) {
   for (const options of builds) {

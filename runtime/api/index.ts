@@ -7,9 +7,3 @@ export type { StepFile, StepContext, StepLogger, StepDefinition, RouteOptions, T
 export function defineStep<T extends StepDefinition>(definition: T): T {
   return definition;
 }
-
-/** The module specifier plugin code uses for the API; the step loader provides it at bundle time. */
-export const API_MODULE_NAME = 'mfdata';
-
-/** Source of the `mfdata` module as bundled into step code (it only needs `defineStep`). */
-export const API_MODULE_SOURCE = 'export function defineStep(definition) { return definition; }\n';

@@ -3,8 +3,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StepDefinition } from '../api/types';
-import { API_MODULE_NAME, API_MODULE_SOURCE } from '../api/index';
 import { exceptionFile } from '../log/mflog';
+
+/** The module specifier plugin code imports the step API from; bundled into step code as this source. */
+export const API_MODULE_NAME = 'mfdata';
+const API_MODULE_SOURCE = 'export function defineStep(definition) { return definition; }\n';
 
 export class StepLoadError extends Error {
   /** `file:line[:column]` of the cause, as precise as known. */

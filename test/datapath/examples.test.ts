@@ -40,6 +40,30 @@ test('plugin code misusing the step API fails the type check', (t) => {
   assert.match(r.stdout, /main\.ts\(5,.*Property 'originalBasenam' does not exist on type 'StepFile'/);
 });
 
+test('the shipped dist/types/mfdata.d.ts types plugin code on its own (no runtime sources)', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-dts-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.copyFileSync(path.join(ROOT, 'dist/types/mfdata.d.ts'), path.join(dir, 'mfdata.d.ts'));
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, module: 'commonjs', target: 'ES2022', types: [], baseUrl: '.', paths: { mfdata: ['./mfdata.d.ts'] } },
+    files: ['good.ts', 'bad.ts'],
+  }));
+  fs.writeFileSync(path.join(dir, 'good.ts'), [
+    "import { defineStep, type StepFile } from 'mfdata';",
+    'export const step = defineStep({',
+    '  async process(file: StepFile, ctx) {',
+    "    await ctx.setTag(file, 'n', file.stepCounter);",
+    "    ctx.log.info('ok', { uid: file.originalUid });",
+    "    return ctx.moveToPluginStep(file, 'p', 's', { keepOriginalBasename: null });",
+    '  },',
+    '});',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'bad.ts'), "import { defineStep } from 'mfdata';\nexport const step = defineStep({ process(file) { return file.size; } });\n");
+  const r = spawnSync(process.execPath, [TSC, '-p', dir], { encoding: 'utf8' });
+  assert.equal(r.stdout.split('\n').filter((l) => l.includes('good.ts')).length, 0, r.stdout);
+  assert.match(r.stdout, /bad\.ts\(2,\d+\): error TS\d+: .*'size'/);
+});
+
 test('normalize: text files from its inbox and from drop/normalize are normalised, tagged and archived; a binary file is kept in the trash', async (t) => {
   const h = makeHome();
   const workspace = path.join(h.dir, 'ws');
