@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RUNTIME_VERSION } from '../runtime/version';
 import { registerCreatePlugin } from './commands/createPlugin';
+import { registerDebug } from './debug/registerDebug';
+import type { StepDebugger } from './debug/stepDebugger';
 import { registerQueueCommands } from './commands/queueCommands';
 import { registerRuntimeCommands } from './commands/runtimeCommands';
 import { registerTreeCommands } from './commands/treeCommands';
@@ -26,6 +28,7 @@ export interface MfdataApi {
   monitor: RuntimeMonitor;
   views: Pick<MfdataViews, 'plugins' | 'queues' | 'processes' | 'refresh'>;
   logs: LogsApi;
+  debug: StepDebugger;
 }
 
 export function activate(context: vscode.ExtensionContext): MfdataApi {
@@ -44,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
   const logs = registerLogs(context, { workspace, log });
   registerLanguageFeatures(context, { workspace, monitor });
   const ctx: CommandContext = { workspace, launcher, monitor, controller, refresh: views.refresh, log };
+  const debug = registerDebug(context, ctx);
 
   context.subscriptions.push(
     log,
@@ -55,13 +59,14 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
     ...registerTreeCommands(ctx),
     ...registerQueueCommands(ctx),
     registerCreatePlugin(ctx),
+    ...debug.disposables,
     vscode.commands.registerCommand('mfdata.showVersion', () => {
       void vscode.window.showInformationMessage(`MFDATA for VS Code ${RUNTIME_VERSION}`);
       return RUNTIME_VERSION;
     }),
   );
   log.info(`activated: workspace ${workspace.root ?? '(none)'}, home ${home?.root ?? '(none)'}, state ${controller.state}`);
-  return { version: RUNTIME_VERSION, controller, monitor, views, logs };
+  return { version: RUNTIME_VERSION, controller, monitor, views, logs, debug: debug.stepDebugger };
 }
 
 export function deactivate(): void {

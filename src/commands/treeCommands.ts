@@ -1,5 +1,5 @@
 // Tree-item actions on watchers, steps and plugins: start/stop/restart a watcher, scale a step's
-// workers, open a plugin's config.ini, refresh the views, and the step-debug entry point.
+// workers, open a plugin's config.ini, refresh the views (step debugging: src/debug).
 import * as vscode from 'vscode';
 import type { WatcherStatus } from '../../runtime/supervisor/protocol';
 import type { NodeModel } from '../views/model';
@@ -66,12 +66,6 @@ export function registerTreeCommands(ctx: CommandContext): vscode.Disposable[] {
       if (!file) throw new Error(`No config.ini found for plugin '${chosen}' in the workspace or the runtime home.`);
       await vscode.window.showTextDocument(vscode.Uri.file(file));
       return file;
-    }),
-    registerCommand(ctx, 'mfdata.step.debug', async (arg: unknown) => {
-      const w = await pickWatcher(ctx, arg, (x) => x.kind === 'step');
-      // The debugging feature registers its own handler for this; until then say so plainly.
-      void vscode.window.showInformationMessage(`MFDATA: debugging ${w.name} is not available in this version yet.`);
-      return w.name;
     }),
     registerCommand(ctx, 'mfdata.refreshViews', async () => {
       await ctx.monitor.client.refresh();

@@ -11,6 +11,8 @@ export class RuntimeMonitor implements vscode.Disposable {
   /** Fires on every status change and on every supervisor event. */
   readonly onDidChangeStatus = this.changed.event;
   private last: RuntimeSnapshot = emptySnapshot();
+  /** Step watchers this window is debugging (set by the step debugger; the tree shows them as "debugging"). */
+  debuggingWatchers: () => ReadonlySet<string> = () => new Set();
 
   constructor(
     readonly client: ControlClient,
@@ -33,6 +35,7 @@ export class RuntimeMonitor implements vscode.Disposable {
   async reload(): Promise<RuntimeSnapshot> {
     const status = this.client.status;
     const snapshot = emptySnapshot(status);
+    snapshot.debugging = this.debuggingWatchers();
     if (status) {
       const steps = status.watchers.filter((w) => w.kind === 'step' && w.plugin && w.step).map((w) => ({ plugin: w.plugin!, step: w.step! }));
       try {

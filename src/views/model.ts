@@ -15,6 +15,8 @@ export interface RuntimeSnapshot {
   queues: QueueInfo[];
   /** Unix milliseconds the snapshot was taken at (uptimes are computed from it). */
   takenAt: number;
+  /** Step watchers this window is debugging: a handed-over step among them shows as "debugging". */
+  debugging?: ReadonlySet<string>;
 }
 
 export type NodeKind = 'plugin' | 'step' | 'watcher' | 'process' | 'queue' | 'message';
@@ -105,16 +107,19 @@ function stepNode(snapshot: RuntimeSnapshot, w: WatcherStatus): NodeModel {
   const length = snapshot.queueLengths.get(queue) ?? 0;
   const counters = snapshot.counters.get(`${plugin}.${step}`) ?? { processed: 0, failed: 0 };
   const workers = `${w.processes.length}/${w.numprocesses} workers`;
-  const description = `${w.state} · ${workers} · queue ${length} · ${counters.processed} processed · ${counters.failed} failed`;
+  // handed_over = the step debugger took the queue; from this window ("debugging") or from another one.
+  const debugging = w.state === 'handed_over' && snapshot.debugging?.has(w.name) === true;
+  const state = w.state === 'handed_over' ? (debugging ? 'debugging' : 'handed over') : w.state;
+  const description = `${state} · ${workers} · queue ${length} · ${counters.processed} processed · ${counters.failed} failed`;
   return {
     id: `step:${plugin}.${step}`,
     kind: 'step',
     label: step,
     description,
-    tooltip: [`${plugin} / ${step}`, `watcher ${w.name}: ${w.state}`, workers, `queue ${queue}: ${length}`, `processed ${counters.processed}, failed ${counters.failed}`, w.lastError ? `last error: ${w.lastError}` : '']
+    tooltip: [`${plugin} / ${step}`, `watcher ${w.name}: ${state}`, workers, `queue ${queue}: ${length}`, `processed ${counters.processed}, failed ${counters.failed}`, w.lastError ? `last error: ${w.lastError}` : '']
       .filter(Boolean)
       .join('\n'),
-    contextValue: `step watcher ${w.state}`,
+    contextValue: `step watcher ${w.state}${debugging ? ' debugging' : ''}`,
     icon: stateIcon[w.state],
     collapsible: 'none',
     plugin,
