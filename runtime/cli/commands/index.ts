@@ -9,8 +9,12 @@ import { pluginsCreateCommand } from './plugins-create';
 import { pluginsInfoCommand } from './plugins-info';
 import { pluginsInstallCommand } from './plugins-install';
 import { pluginsUninstallCommand } from './plugins-uninstall';
+import { restartCommand } from './restart';
+import { startCommand } from './start';
+import { statusCommand } from './status';
+import { stopCommand } from './stop';
 import { injectCommand } from './inject';
 
-export const commands: Command[] = [logsCommand, injectCommand,
+export const commands: Command[] = [startCommand, stopCommand, statusCommand, restartCommand, logsCommand, injectCommand,
   pluginsListCommand, pluginsCreateCommand, pluginsBuildCommand, pluginsInstallCommand, pluginsUninstallCommand, pluginsInfoCommand,
   configCheckCommand, configShowCommand];

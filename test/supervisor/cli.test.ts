@@ -1,0 +1,94 @@
+// `mfdata start|status|restart|stop` against a real supervisor (watchers.json written by the test, --no-generate).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../runtime/cli/main';
+import type { RuntimeStatus } from '../../runtime/supervisor/protocol';
+import { alive, makeTempHome, nodeWatcher, writeWatchers, type TempHome } from './helpers';
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function mfdata(home: TempHome, ...argv: string[]): Promise<Run> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  const code = await main(['--home', home.root, '--workspace', home.root, ...argv], { stdout, stderr });
+  return { code, out, err };
+}
+
+test('start returns once everything runs; status lists it; a second start says already running; stop leaves nothing', async () => {
+  const home = makeTempHome();
+  writeWatchers(home, [nodeWatcher(home, 'step.p.a', 'sleeper.js', { numprocesses: 2 }), nodeWatcher(home, 'directory_observer', 'sleeper.js', { priority: 80 })]);
+  try {
+    const start = await mfdata(home, 'start', '--no-generate');
+    assert.equal(start.code, 0, start.err);
+    assert.match(start.out, /mfdata started \(supervisor pid \d+\): 2 watchers, 3 processes/);
+
+    const status = await mfdata(home, 'status');
+    assert.equal(status.code, 0);
+    assert.match(status.out, /^runtime running \(supervisor pid \d+/);
+    assert.match(status.out, /WATCHER\s+STATE\s+PIDS\s+UPTIME\s+RESTARTS\s+LAST EXIT/);
+    assert.match(status.out, /step\.p\.a\s+running\s+\d+,\d+\s+\S+\s+0\s+-/);
+
+    const json = JSON.parse((await mfdata(home, 'status', '--json')).out) as RuntimeStatus;
+    const pids = json.watchers.flatMap((w) => w.processes.map((p) => p.pid));
+    assert.equal(pids.length, 3);
+
+    const again = await mfdata(home, 'start', '--no-generate');
+    assert.equal(again.code, 0);
+    assert.equal(again.out, `mfdata: already running (pid ${json.pid})\n`);
+
+    const restart = await mfdata(home, 'restart', 'step.p.a');
+    assert.equal(restart.code, 0, restart.err);
+    assert.match(restart.out, /^step\.p\.a: running \(pids \d+,\d+\)/);
+
+    const stop = await mfdata(home, 'stop');
+    assert.equal(stop.code, 0, stop.err);
+    assert.equal(stop.out, 'mfdata stopped\n');
+    assert.deepEqual([json.pid, ...pids].filter(alive), []);
+    assert.equal(fs.existsSync(path.join(home.root, 'var', 'supervisor.sock')), false);
+    assert.equal(fs.existsSync(path.join(home.root, 'var', 'supervisor.lock')), false);
+
+    const after = await mfdata(home, 'status');
+    assert.equal(after.code, 3);
+    assert.match(after.out, /mfdata is not running/);
+    assert.deepEqual(await mfdata(home, 'stop'), { code: 0, out: 'mfdata is not running\n', err: '' });
+  } finally {
+    await mfdata(home, 'stop');
+    home.cleanup();
+  }
+});
+
+test('start exits non-zero naming a crashing watcher and its last stderr line; the rest keeps running', async () => {
+  const home = makeTempHome();
+  writeWatchers(home, [
+    nodeWatcher(home, 'step.p.good', 'sleeper.js'),
+    nodeWatcher(home, 'step.p.bad', 'crasher.js', { flapping: { exits: 3, windowSeconds: 30 } }),
+  ]);
+  try {
+    const start = await mfdata(home, 'start', '--no-generate');
+    assert.equal(start.code, 1);
+    assert.match(start.err, /not every watcher runs:\n {2}step\.p\.bad: failed: crasher: cannot open queue step\.p\.s/);
+    const status = await mfdata(home, 'status');
+    assert.equal(status.code, 1);
+    assert.match(status.out, /step\.p\.good\s+running/);
+    assert.match(status.out, /step\.p\.bad\s+failed\s+-\s+-\s+\d+\s+code 3/);
+    assert.match(status.out, /step\.p\.bad failed: crasher: cannot open queue step\.p\.s/);
+    const json = JSON.parse((await mfdata(home, 'status', '--json')).out) as RuntimeStatus;
+    assert.equal(json.state, 'degraded');
+    assert.equal(fs.readFileSync(path.join(home.root, 'var', 'status'), 'utf8').trim(), 'ERROR');
+  } finally {
+    const stop = await mfdata(home, 'stop');
+    assert.equal(stop.code, 0);
+    home.cleanup();
+  }
+});
