@@ -42,6 +42,8 @@ export async function runSupervisor(argv: string[]): Promise<number> {
   const home = runtimeHome(args.home);
   fs.mkdirSync(home.varDir, { recursive: true });
   fs.mkdirSync(home.logDir, { recursive: true });
+  // redis.conf's `dir`: redis-server refuses to start without it.
+  fs.mkdirSync(home.redisDataDir, { recursive: true });
   try {
     checkSocketPath(home.supervisorSocket);
   } catch (err) {

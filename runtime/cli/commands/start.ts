@@ -1,14 +1,11 @@
 // `mfdata start [--foreground]`: generates tmp/config_auto (refusing on configuration errors), starts
 // the supervisor and returns once every autostart watcher runs, or exits non-zero naming what failed.
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { ParsedArgs } from '../args';
 import type { CliContext, Command } from '../command';
-import { formatProblem, hasErrors } from '../../config/errors';
-import { loadRuntimeConfig } from '../../config/load';
 import { runtimeHome, type RuntimeHome } from '../../home';
 import { RuntimeStartError, runningSupervisorPid, spawnDetachedSupervisor, supervisorArgs, waitForStartup } from '../../supervisor/launch';
+import { regenerateConfigAuto } from '../../supervisor/regenerate';
 import { checkSocketPath, SocketPathTooLongError } from '../../supervisor/socket-path';
 import { formatDuration } from '../../supervisor/status-table';
 
@@ -16,21 +13,6 @@ import { formatDuration } from '../../supervisor/status-table';
 export const START_EXIT = { ok: 0, failed: 1, configErrors: 4 } as const;
 
 const DEFAULT_TIMEOUT_S = 60;
-
-/**
- * Checks the configuration and writes tmp/config_auto. Returns the problems as file:line:col lines
- * when there are errors (nothing is written then).
- */
-export function prepareConfigAuto(home: RuntimeHome, workspace: string): { errors: string[]; warnings: string[] } {
-  const loaded = loadRuntimeConfig({ workspace, home: home.root, env: process.env });
-  const errors = loaded.problems.filter((p) => p.severity === 'error').map(formatProblem);
-  const warnings = loaded.problems.filter((p) => p.severity === 'warning').map(formatProblem);
-  if (hasErrors(loaded.problems)) return { errors, warnings };
-  if (!fs.existsSync(path.join(home.configAutoDir, 'watchers.json'))) {
-    errors.push(`${path.join(home.configAutoDir, 'watchers.json')}: missing, and this build cannot generate it yet`);
-  }
-  return { errors, warnings };
-}
 
 export const startCommand: Command = {
   path: ['start'],
@@ -59,7 +41,7 @@ export const startCommand: Command = {
       return START_EXIT.ok;
     }
     if (args.options['no-generate'] !== true) {
-      const { errors, warnings } = prepareConfigAuto(home, ctx.workspace);
+      const { errors, warnings } = regenerateConfigAuto(ctx.workspace, home.root);
       for (const w of warnings) ctx.stderr.write(`${w}\n`);
       if (errors.length > 0) {
         for (const e of errors) ctx.stderr.write(`${e}\n`);
