@@ -22,6 +22,15 @@ async function upAndRunning(home: TempHome, sup: RunningSupervisor): Promise<Run
   });
 }
 
+/** After a failed assertion: an ordered stop (so no child outlives the test), SIGKILL only as a last resort. */
+async function stopped(sup: RunningSupervisor): Promise<void> {
+  if (sup.child.exitCode !== null || sup.child.signalCode !== null) return;
+  sup.child.kill('SIGTERM');
+  const timer = setTimeout(() => sup.child.kill('SIGKILL'), 20_000);
+  await sup.exited;
+  clearTimeout(timer);
+}
+
 function allPids(events: RuntimeEvent[]): number[] {
   return events.flatMap((e) => (e.event === 'process_spawn' ? [e.pid] : []));
 }
@@ -67,7 +76,7 @@ test('start: redis answers PING before the others start; status shows every watc
     assert.equal(fs.existsSync(path.join(home.root, 'var', 'supervisor.lock')), false, 'no lock left');
     assert.equal(fs.readFileSync(path.join(home.root, 'var', 'status'), 'utf8').trim(), 'STOPPED');
   } finally {
-    sup.child.kill('SIGKILL');
+    await stopped(sup);
     home.cleanup();
   }
 });
@@ -164,7 +173,7 @@ test('SIGTERM to the supervisor stops everything in reverse priority order, redi
     assert.deepEqual([...pids, ...allPids(events)].filter(alive), []);
     assert.equal(fs.existsSync(sock(home)), false);
   } finally {
-    sup.child.kill('SIGKILL');
+    await stopped(sup);
     home.cleanup();
   }
 });
