@@ -90,7 +90,9 @@ test('watchers start in order redis, steps, directory_observer, conf_monitor, wi
     assert.equal(main.cwd, path.join(t.workspace, 'plugins/normalize'));
     assert.deepEqual(main.watchPaths, [main.cwd]);
     assert.equal(main.env.MFDATA_CURRENT_PLUGIN_CUSTOM_OUTPUT_DIR, path.join(t.home, 'var/out/normalize'));
-    assert.equal(main.env.MFDATA_CURRENT_PLUGIN_STEP_ARCHIVE_NUMPROCESSES, '1');
+    // Worker counts are the supervisor's business: not in the environment, so scaling restarts nothing.
+    assert.equal(main.env.MFDATA_CURRENT_PLUGIN_STEP_ARCHIVE_NUMPROCESSES, undefined);
+    assert.equal(main.env.MFDATA_CURRENT_PLUGIN_STEP_ARCHIVE_FAILURE_POLICY, 'keep');
     assert.equal(main.env.MFDATA_CURRENT_PLUGIN_STEP_MAIN_DEBUG, '0');
     assert.equal(main.env.MFDATA_CURRENT_STEP_QUEUE, 'step.normalize.main');
     assert.equal(main.env.TMPDIR, path.join(t.home, 'tmp/normalize'));
@@ -111,6 +113,22 @@ test('a change to one plugin changes only its watchers\' fingerprints; debug set
     // The hidden reinject step (retry_total = 2) shares the step's settings, debug included.
     assert.deepEqual(changed, ['step.fail_demo.main', 'step.fail_demo.main_reinject']);
     assert.equal(after.watchers.find((w) => w.name === 'step.fail_demo.main')!.env.MFLOG_MINIMAL_LEVEL, 'DEBUG');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a change of numprocesses changes no fingerprint, so a reload only adds or removes processes', () => {
+  const t = exampleWorkspace();
+  try {
+    const before = generate(t).supervisor;
+    const file = path.join(t.workspace, 'plugins/normalize/config.ini');
+    const text = fs.readFileSync(file, 'utf8');
+    assert.match(text, /numprocesses = 1/);
+    fs.writeFileSync(file, text.replace('numprocesses = 1', 'numprocesses = 3'));
+    const after = generate(t).supervisor;
+    assert.deepEqual(after.watchers.map((w) => w.fingerprint), before.watchers.map((w) => w.fingerprint));
+    assert.notDeepEqual(after.watchers.map((w) => w.numprocesses), before.watchers.map((w) => w.numprocesses));
   } finally {
     t.cleanup();
   }

@@ -68,6 +68,7 @@ test('conf_monitor: numprocesses 1 -> 3 changes only that watcher; a syntax erro
       return pids(s, 'step.alpha.main').length === 3 && s.watchers.every((w) => w.state === 'running') ? s : undefined;
     }));
     assert.deepEqual(untouchedPids(scaled), untouchedPids(before), 'the other watchers keep their processes');
+    assert.ok(pids(scaled, 'step.alpha.main').includes(pids(before, 'step.alpha.main')[0]), 'scaling adds processes; the running worker is kept');
 
     // A syntax error: everything keeps running, the error is reported with file:line.
     const ini = path.join(ws, 'plugins', 'alpha', 'config.ini');

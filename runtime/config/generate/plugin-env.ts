@@ -8,11 +8,14 @@ const ENV_NAME = /^[A-Za-z0-9_-]+$/;
 const envPart = (s: string): string => s.toUpperCase().replace(/-/g, '_');
 const flag = (b: boolean): string => (b ? '1' : '0');
 
-/** A step's keys as MFDATA exposes them (booleans 1/0, lists comma-joined), built-in options included. */
+/**
+ * A step's keys as MFDATA exposes them (booleans 1/0, lists comma-joined), built-in options included.
+ * numprocesses is left out, unlike MFDATA: it is the supervisor's business (a worker has MFDATA_WID), and
+ * keeping it out of the environment lets a change of worker count add or remove processes without restarting the others.
+ */
 export function stepKeyValues(step: StepConfig): Record<string, string> {
   const r = step.rlimits ?? { as: 0, nofile: 0, stack: 0, fsize: 0 };
   return {
-    numprocesses: String(step.numprocesses),
     debug: flag(step.debug),
     timeout: String(step.timeout),
     process_timeout: String(step.processTimeout),
@@ -41,7 +44,6 @@ export function stepKeyValues(step: StepConfig): Record<string, string> {
 export function extraDaemonKeyValues(extra: ExtraDaemonConfig): Record<string, string> {
   const r = extra.rlimits ?? { as: 0, nofile: 0, stack: 0, fsize: 0 };
   return {
-    numprocesses: String(extra.numprocesses),
     graceful_timeout: String(extra.gracefulTimeout),
     max_age: String(extra.maxAge),
     rlimit_as: String(r.as),

@@ -22,9 +22,25 @@ export const PRIORITY = { redis: 0, log_shipper: 1, step: 10, extra: 10, directo
 
 type Unsigned = Omit<WatcherSpec, 'fingerprint'>;
 
-/** sha256 of the spec (minus its fingerprint) and of whatever else the watcher's processes read. */
+/**
+ * Fields a running watcher takes without a restart: the supervisor adds or removes processes for a new
+ * numprocesses, and autostart/priority only matter when the whole runtime starts or stops.
+ */
+const RESTART_FREE: ReadonlySet<string> = new Set(['numprocesses', 'autostart', 'priority']);
+
+/** sha256 of the spec (minus its fingerprint and restart-free fields) and of whatever else the watcher's processes read. */
 export function fingerprint(spec: Unsigned, extra: unknown): string {
-  return createHash('sha256').update(JSON.stringify(spec)).update('\0').update(JSON.stringify(extra ?? null)).digest('hex');
+  const relevant = Object.fromEntries(Object.entries(spec).filter(([k]) => !RESTART_FREE.has(k)));
+  return createHash('sha256').update(JSON.stringify(relevant)).update('\0').update(JSON.stringify(extra ?? null)).digest('hex');
+}
+
+/** The plugin as its processes read it: worker counts are the supervisor's business, so scaling restarts nothing. */
+function withoutScale(plugin: PluginConfig): PluginConfig {
+  return {
+    ...plugin,
+    steps: plugin.steps.map((s) => ({ ...s, numprocesses: 0 })),
+    extraDaemons: plugin.extraDaemons.map((e) => ({ ...e, numprocesses: 0 })),
+  };
 }
 
 /** Field order of watchers.json, whatever order a spec was built in. */
@@ -68,7 +84,7 @@ function stepWatchers(config: RuntimeConfig, plugin: PluginConfig, options: Gene
       logFile: path.join(home.logDir, `step_${plugin.name}_${step.name}.log`),
       watchPaths: [plugin.dir],
     // A switch step re-reads the rules of every plugin: a rule change anywhere restarts it.
-    }, step.stepModule === 'builtin:switch' ? { plugin, rules: switchRulesByInstance(config)[step.options.switch_name] ?? [] } : plugin));
+    }, step.stepModule === 'builtin:switch' ? { plugin: withoutScale(plugin), rules: switchRulesByInstance(config)[step.options.switch_name] ?? [] } : withoutScale(plugin)));
   }
   for (const extra of plugin.extraDaemons) {
     const [command, ...args] = extra.cmdAndArgs;
@@ -89,7 +105,7 @@ function stepWatchers(config: RuntimeConfig, plugin: PluginConfig, options: Gene
       autostart: true,
       logFile: path.join(home.logDir, `extra_${plugin.name}_${extra.name}.log`),
       watchPaths: [plugin.dir],
-    }, plugin));
+    }, withoutScale(plugin)));
   }
   return specs;
 }
