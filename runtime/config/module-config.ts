@@ -36,7 +36,7 @@ export function moduleConfigFrom(sections: readonly ResolvedSection[], file?: st
     log: {
       minimalLevel: log.str('minimal_level'),
       maxSizeMb: log.int('max_size_mb', 100),
-      maxAgeSeconds: log.int('max_age_seconds'),
+      maxAgeSeconds: log.int('max_age_seconds', 86400),
       keep: log.int('keep', 5),
       elasticsearchUrl: log.str('elasticsearch_url'),
     },

@@ -246,7 +246,7 @@ const moduleSections: SectionSpec[] = [
     keys: [
       { key: 'minimal_level', type: 'enum', default: 'INFO', values: LOG_LEVELS, doc: 'lowest level written' },
       int('max_size_mb', '100', 'a log file is rotated past this size in MB', { min: 1 }),
-      int('max_age_seconds', '0', 'a log file is rotated after this many seconds (0 = never)'),
+      int('max_age_seconds', '86400', 'a log file is rotated after this many seconds, as MFDATA does daily (0 = never)'),
       int('keep', '5', 'rotated files kept per log'),
       { key: 'elasticsearch_url', type: 'url', default: '', doc: 'ship the JSON logs to this Elasticsearch (empty = no shipping)' },
     ],

@@ -44,8 +44,8 @@ export interface WatcherSpec {
   backoff?: { initialSeconds: number; maxSeconds: number };
   /** Flapping limit: this many unexpected exits within windowSeconds mark the watcher failed (default 5 in 60 s). */
   flapping?: { exits: number; windowSeconds: number };
-  /** Rotation of logFile (default 10 MiB, 5 old files kept as logFile.1 .. logFile.5). */
-  logRotation?: { maxBytes: number; keep: number };
+  /** Rotation of logFile by size and age, N rotated files kept as `<logFile>.<UTC stamp>` (defaults: runtime/log/rotating-file.ts). */
+  logRotation?: { maxBytes: number; keep: number; maxAgeSeconds?: number };
   /**
    * Readiness: the supervisor starts the next priority group only once this watcher is ready.
    * `redisPing`: a unix socket answering PING. The `redis` watcher defaults to `<home>/var/redis.sock`.

@@ -46,7 +46,7 @@ function withoutScale(plugin: PluginConfig): PluginConfig {
 /** Field order of watchers.json, whatever order a spec was built in. */
 const FIELD_ORDER: (keyof WatcherSpec)[] = [
   'name', 'kind', 'plugin', 'step', 'command', 'args', 'cwd', 'env', 'numprocesses', 'gracefulTimeout', 'stopSignal',
-  'maxAge', 'maxAgeVariance', 'priority', 'autostart', 'logFile', 'hooks', 'watchPaths',
+  'maxAge', 'maxAgeVariance', 'priority', 'autostart', 'logFile', 'logRotation', 'flapping', 'hooks', 'watchPaths',
 ];
 
 function sign(spec: Unsigned, extra: unknown): WatcherSpec {
@@ -61,11 +61,22 @@ export function switchRulesByInstance(config: RuntimeConfig): Record<string, Swi
   return Object.fromEntries(Object.keys(byName).sort().map((k) => [k, byName[k]]));
 }
 
+/** What every watcher shares from mfdata.ini: rotation of its log file ([log]) and its flapping limit ([supervisor]). */
+function moduleWide(config: RuntimeConfig): Pick<WatcherSpec, 'logRotation' | 'flapping'> {
+  const { log, supervisor } = config.module;
+  return {
+    logRotation: { maxBytes: log.maxSizeMb * 1024 * 1024, maxAgeSeconds: log.maxAgeSeconds, keep: log.keep },
+    flapping: { exits: supervisor.flappingMaxRetries, windowSeconds: supervisor.flappingWindow },
+  };
+}
+
 function stepWatchers(config: RuntimeConfig, plugin: PluginConfig, options: GenerateOptions): WatcherSpec[] {
   const home = runtimeHome(config.home);
+  const shared = moduleWide(config);
   const specs: WatcherSpec[] = [];
   for (const step of plugin.steps) {
     specs.push(sign({
+      ...shared,
       name: `step.${plugin.name}.${step.name}`,
       kind: 'step',
       plugin: plugin.name,
@@ -89,6 +100,7 @@ function stepWatchers(config: RuntimeConfig, plugin: PluginConfig, options: Gene
   for (const extra of plugin.extraDaemons) {
     const [command, ...args] = extra.cmdAndArgs;
     specs.push(sign({
+      ...shared,
       name: `extra.${plugin.name}.${extra.name}`,
       kind: 'extra',
       plugin: plugin.name,
@@ -116,7 +128,7 @@ function stepWatchers(config: RuntimeConfig, plugin: PluginConfig, options: Gene
  */
 export function generateSupervisorConfig(config: RuntimeConfig, options: GenerateOptions, files: { redisConf?: string; observerIni: string }): SupervisorConfig {
   const home = runtimeHome(config.home);
-  const base = { cwd: home.root, stopSignal: 'SIGTERM' as const, maxAge: 0, maxAgeVariance: 0, autostart: true, numprocesses: 1 };
+  const base = { cwd: home.root, stopSignal: 'SIGTERM' as const, maxAge: 0, maxAgeVariance: 0, autostart: true, numprocesses: 1, ...moduleWide(config) };
   const logEnv = { MFDATA_HOME: home.root, MFLOG_MINIMAL_LEVEL: config.module.log.minimalLevel };
   const watchers: WatcherSpec[] = [];
   if (redisEndpoint(config.module, config.home).own && files.redisConf !== undefined) {
