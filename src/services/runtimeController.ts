@@ -1,6 +1,5 @@
 // Starts, stops and restarts this window's runtime, refusing untrusted workspaces, and keeps the
 // `mfdata.state` context value (the welcome views' key) and the starting flag current.
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { RuntimeLauncher } from '../runtime/launcher';
 import { extensionState, type ExtensionState, type StateFacts } from './runtimeState';
@@ -81,17 +80,20 @@ export class RuntimeController implements vscode.Disposable {
     }
   }
 
-  /** Asks the supervisor to stop everything and waits until it is gone. */
+  /**
+   * Stops the runtime with `mfdata stop` (ordered: observer and conf_monitor, step workers, redis last),
+   * which returns once the supervisor PROCESS has exited, not merely once its socket closed: the
+   * supervisor removes its socket before it has finished stopping its children.
+   */
   async stop(timeoutMs = 120_000): Promise<void> {
+    const root = this.workspace.root;
     const home = this.workspace.home();
-    if (!home || !(await this.monitor.client.connect())) return;
-    await this.monitor.client.request({ cmd: 'shutdown' }).catch(() => undefined); // the connection may close before the answer
-    const deadline = Date.now() + timeoutMs;
-    while (this.monitor.client.connected || fs.existsSync(home.supervisorSocket)) {
-      if (!this.monitor.client.connected && !(await this.monitor.client.connect())) break;
-      if (Date.now() > deadline) throw new Error(`the runtime at ${home.root} did not stop within ${timeoutMs / 1000} s`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    if (!root || !home) return;
+    const result = await this.launcher.cli({ workspace: root, home: home.root }, ['stop', '--timeout', String(Math.ceil(timeoutMs / 1000))], { timeoutMs: timeoutMs + 10_000 });
+    if (result.code !== 0) throw new Error(`mfdata stop (home ${home.root}) failed (exit ${result.code}): ${(result.stderr || result.stdout).trim()}`);
+    // The supervisor is gone; give this window's connection the moment it takes to see its socket close.
+    const deadline = Date.now() + 5000;
+    while (this.monitor.client.connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     this.update();
   }
 

@@ -1,7 +1,8 @@
 // Refreshes the views only while at least one is visible: on runtime events (the main trigger), on a
 // slow backstop timer (queue lengths and counters change without supervisor events), and on demand.
 // Nothing runs while the MFDATA views are hidden.
-import * as vscode from 'vscode';
+// Type-only: no vscode at run time, so node tests drive it with plain targets.
+import type * as vscode from 'vscode';
 
 export interface RefreshTarget {
   view: vscode.TreeView<unknown>;
@@ -12,6 +13,8 @@ export class RefreshManager implements vscode.Disposable {
   private timer?: NodeJS.Timeout;
   private pending?: NodeJS.Timeout;
   private running?: Promise<void>;
+  /** A refresh asked for while one was loading: it runs once that one ends (data taken before the ask would be stale). */
+  private again?: Promise<void>;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -37,9 +40,19 @@ export class RefreshManager implements vscode.Disposable {
     this.pending = setTimeout(() => void this.refreshNow(), delayMs);
   }
 
-  /** Loads and redraws now (the Refresh button, tests); also while hidden, since it was asked for. */
+  /**
+   * Loads and redraws now (the Refresh button, commands, tests); also while hidden, since it was asked for.
+   * Resolves once the views show data loaded after the call: when a load is already running, its data
+   * may predate what the caller just changed, so one more load follows it (shared by every such caller).
+   */
   async refreshNow(): Promise<void> {
-    if (this.running) return this.running;
+    if (this.running) {
+      this.again ??= this.running.then(() => {
+        this.again = undefined;
+        return this.refreshNow();
+      });
+      return this.again;
+    }
     this.running = (async () => {
       try {
         await this.load();

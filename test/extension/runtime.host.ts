@@ -1,6 +1,8 @@
 // In-host integration with the REAL runtime (bundled supervisor, real redis-server, real workers):
 // start from the palette command, Processes view against `mfdata status --json`, inject a file and
 // see the Plugins view count it, purge a real Redis list, stop and leave no process behind.
+// The workspace holds the fixture plugin `hello` and, copied in here, the example plugin `normalize`
+// (two TypeScript steps: main hands each file to archive).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,32 +21,59 @@ function cli(args: string[]): string {
   return execFileSync('node', [path.join(ext.extensionPath, 'dist/runtime/cli.js'), '--workspace', workspaceRoot(), ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
-function alive(pid: number): boolean {
+/** A process exists while /proc/<pid> does and it is not a zombie (exited, only waiting to be reaped). */
+function running(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }
 }
 
-// PENDING: `mfdata start` cannot start a workspace yet (config_auto generation is not wired into the
-// start command). These tests run against the real runtime and are left pending until it can; replace
-// describe.skip with describe (and set RUNTIME_CAN_START in scripts/vscode-host/ui-test.mjs) then.
-describe.skip('the runtime driven from VS Code (PENDING: mfdata start cannot start a workspace yet)', function () {
+/** Every live process whose command line names `dir` (the runtime home): supervisor, redis-server, workers… */
+function processesNaming(dir: string): Array<{ pid: number; cmdline: string }> {
+  const found: Array<{ pid: number; cmdline: string }> = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let cmdline: string;
+    try {
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (cmdline.includes(dir) && running(pid)) found.push({ pid, cmdline });
+  }
+  return found;
+}
+
+describe('the runtime driven from VS Code', function () {
   this.timeout(180_000);
   let api: MfdataApi;
   let redis: Redis | undefined;
+  let home: string;
+  /** Every runtime pid the tests saw: none may outlive MFDATA: Stop Runtime. */
   const pids = new Set<number>();
 
   before(async () => {
     api = await activeApi();
+    home = path.join(workspaceRoot(), '.mfdata');
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    fs.cpSync(path.join(ext.extensionPath, 'examples/plugins/normalize'), path.join(workspaceRoot(), 'plugins/normalize'), { recursive: true });
   });
 
   after(async () => {
     redis?.disconnect();
     // Never leave a runtime behind, even when a test failed half-way.
     if (api.monitor.status) await vscode.commands.executeCommand('mfdata.stop');
+    fs.rmSync(path.join(workspaceRoot(), 'plugins/normalize'), { recursive: true, force: true });
+  });
+
+  it('activates on a workspace with plugins and reads "not running" before the start', async () => {
+    await waitFor('the controller to see both plugins', () => api.controller.facts().hasPlugins);
+    assert.equal(api.monitor.status, undefined, 'no runtime answers yet');
+    assert.equal(api.controller.state, 'notRunning');
   });
 
   it('MFDATA: Start Runtime starts the supervisor and the Processes view lists the watchers `mfdata status` reports', async () => {
@@ -52,11 +81,13 @@ describe.skip('the runtime driven from VS Code (PENDING: mfdata start cannot sta
     assert.equal(result.ok, true, result.ok ? '' : result.error);
     const status = await waitFor('every watcher running', async () => {
       const s = await api.monitor.client.refresh();
-      return s && s.watchers.every((w) => w.state === 'running' || w.numprocesses === 0) ? s : undefined;
+      return s && s.watchers.every((w) => w.state === 'running' && w.processes.length === w.numprocesses) ? s : undefined;
     });
+    pids.add(status.pid);
     assert.equal(api.controller.state, 'running');
     const fromCli = JSON.parse(cli(['status', '--json'])) as RuntimeStatus;
     assert.equal(fromCli.pid, status.pid);
+    assert.equal(fromCli.home, home);
     await vscode.commands.executeCommand('mfdata.refreshViews');
     const shown = await api.views.processes.getChildren();
     assert.deepEqual(shown.map((n) => n.label).sort(), fromCli.watchers.map((w) => w.name).sort());
@@ -64,29 +95,52 @@ describe.skip('the runtime driven from VS Code (PENDING: mfdata start cannot sta
       const w = fromCli.watchers.find((x) => x.name === node.label)!;
       const children = await api.views.processes.getChildren(node);
       assert.deepEqual(children.map((c) => c.pid).sort(), w.processes.map((p) => p.pid).sort(), `pids of ${w.name}`);
+      assert.equal(node.description?.startsWith(w.state), true, `${w.name} shows its state: ${node.description}`);
       for (const p of w.processes) pids.add(p.pid);
     }
-    pids.add(status.pid);
-    assert.ok(shown.some((n) => n.label === 'step.hello.main'), 'the fixture plugin step has a watcher');
+    for (const name of ['redis', 'directory_observer', 'conf_monitor', 'step.hello.main', 'step.normalize.main', 'step.normalize.archive']) {
+      assert.ok(shown.some((n) => n.label === name), `the Processes view has a ${name} watcher`);
+    }
+    // Every pid the status reports is a live process whose command line names the home, and the
+    // /proc scan the stop test relies on finds them (so an empty scan there means something).
+    const scanned = new Set(processesNaming(home).map((p) => p.pid));
+    for (const pid of pids) assert.ok(scanned.has(pid), `pid ${pid} runs with the home ${home} on its command line`);
+    const plugins = await api.views.plugins.getChildren();
+    assert.deepEqual(plugins.map((p) => [p.label, p.children?.map((s) => s.label)]), [['hello', ['main', 'slow']], ['normalize', ['archive', 'main']]]);
   });
 
-  it('MFDATA: Inject File hands a file to a step and the Plugins view counts it processed', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-inject-')), 'one.txt');
-    fs.writeFileSync(file, 'hello\n');
-    const result = await vscode.commands.executeCommand<CommandResult>('mfdata.injectFile', vscode.Uri.file(file), { plugin: 'hello', step: 'main' });
-    assert.equal(result.ok, true, result.ok ? '' : result.error);
-    const step = await waitFor('the Plugins view to count the file processed', async () => {
-      await vscode.commands.executeCommand('mfdata.refreshViews');
-      const [plugin] = await api.views.plugins.getChildren();
-      const main = plugin?.children?.find((c) => c.label === 'main');
-      return main?.description?.includes(' 1 processed') ? main : undefined;
-    });
-    assert.match(step.description ?? '', /queue 0 · 1 processed · 0 failed/);
+  it('MFDATA: Inject File hands a file to a step and the Plugins view counts it processed (counter.<plugin>.<step>)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-inject-'));
+    const file = path.join(dir, 'one.txt');
+    fs.writeFileSync(file, 'first line   \r\nsecond\r\n');
+    try {
+      const result = await vscode.commands.executeCommand<CommandResult>('mfdata.injectFile', vscode.Uri.file(file), { plugin: 'normalize', step: 'main' });
+      assert.equal(result.ok, true, result.ok ? '' : result.error);
+      const steps = await waitFor('the Plugins view to count the file processed by both steps', async () => {
+        await vscode.commands.executeCommand('mfdata.refreshViews');
+        const plugin = (await api.views.plugins.getChildren()).find((p) => p.label === 'normalize');
+        const main = plugin?.children?.find((c) => c.label === 'main');
+        const archive = plugin?.children?.find((c) => c.label === 'archive');
+        return main?.description?.includes(' 1 processed') && archive?.description?.includes(' 1 processed') ? { main, archive } : undefined;
+      });
+      assert.match(steps.main.description ?? '', /^running · 1\/1 workers · queue 0 · 1 processed · 0 failed$/);
+      assert.match(steps.archive.description ?? '', /^running · 1\/1 workers · queue 0 · 1 processed · 0 failed$/);
+      // The figures are Redis's: the counters the workers INCR when they claim a file.
+      redis = new Redis({ path: path.join(home, 'var/redis.sock') });
+      assert.equal(await redis.get('counter.normalize.main'), '1');
+      assert.equal(await redis.get('counter.normalize.archive'), '1');
+      const out = path.join(home, 'var/out/normalize/one.txt');
+      await waitFor(`${out} written by the archive step`, () => fs.existsSync(out));
+      assert.equal(fs.readFileSync(out, 'utf8'), 'first line\nsecond\n', 'normalised by main, written by archive');
+      // The file the user picked is copied, never taken away.
+      assert.equal(fs.existsSync(file), true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('MFDATA: Purge Queue empties a real Redis list', async () => {
-    const home = path.join(workspaceRoot(), '.mfdata');
-    redis = new Redis({ path: path.join(home, 'var/redis.sock') });
+    redis ??= new Redis({ path: path.join(home, 'var/redis.sock') });
     const msg = (n: string): string => JSON.stringify({ directory: path.join(home, 'var/in/step.hello.slow'), filename: n, event: 'created', event_timestamp: Date.now() / 1000 });
     await redis.lpush('step.hello.slow', msg('a'), msg('b'), msg('c'));
     await vscode.commands.executeCommand('mfdata.refreshViews');
@@ -98,14 +152,23 @@ describe.skip('the runtime driven from VS Code (PENDING: mfdata start cannot sta
     const result = await vscode.commands.executeCommand<CommandResult<number>>('mfdata.purgeQueue', slow, { confirmed: true });
     assert.deepEqual(result, { ok: true, value: 3 });
     assert.equal(await redis.llen('step.hello.slow'), 0);
+    assert.equal(await redis.exists('step.hello.slow'), 0);
   });
 
   it('MFDATA: Stop Runtime stops the supervisor and leaves no process behind', async () => {
     redis?.disconnect();
     redis = undefined;
+    // Pids seen since the start too (a worker may have been replaced).
+    const before = await api.monitor.client.refresh();
+    if (before) pids.add(before.pid);
+    for (const w of before?.watchers ?? []) for (const p of w.processes) pids.add(p.pid);
+    assert.ok(pids.size >= 7, `the pids of the supervisor and its processes were seen (${[...pids].join(', ')})`);
     const result = await vscode.commands.executeCommand<CommandResult>('mfdata.stop');
     assert.equal(result.ok, true, result.ok ? '' : result.error);
-    await waitFor('every runtime process to exit', () => [...pids].every((p) => !alive(p)), 30_000);
+    await waitFor('every runtime process to exit', () => [...pids].every((p) => !running(p)), 30_000);
+    assert.deepEqual(processesNaming(home), [], `no process names the home ${home}`);
+    assert.equal(fs.existsSync(path.join(home, 'var/supervisor.sock')), false, 'the control socket is gone');
+    assert.equal(fs.existsSync(path.join(home, 'var/redis.sock')), false, 'the redis socket is gone');
     assert.equal(api.monitor.status, undefined);
     assert.equal(api.controller.state, 'notRunning');
   });
