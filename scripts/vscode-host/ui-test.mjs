@@ -1,24 +1,18 @@
 // UI test through chromium: installs the packaged .vsix with code-server's --install-extension into a
 // fresh profile (so it also checks that the package installs and activates), opens the fixture
-// workspace, runs commands from the palette, and checks the MFDATA container, its three views with
-// real content and the status bar item. Screenshots go to test-artifacts/; the views screenshot is
-// copied to media/screenshots/views.png for the README.
+// workspace (plugin hello, plus the example plugin normalize copied in), starts the runtime from the
+// palette, feeds it files, and checks the MFDATA container, its three views with real content (steps
+// with figures, a queue with its messages, watchers with pids) and the status bar item; then stops
+// it from the palette and checks no runtime process is left. Screenshots go to test-artifacts/; the
+// views screenshot (running runtime) is copied to media/screenshots/views.png for the README.
 //   node scripts/vscode-host/ui-test.mjs dist/mfdata-vscode.vsix
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freshProfile, launchBrowser, locateHost, runHostCli, startServer, workbenchUrl } from './host.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
-/**
- * PENDING: `mfdata start` cannot start a workspace yet (config_auto generation is not wired into the
- * start command: "watchers.json: missing, and this build cannot generate it yet"). Until it can, the
- * part of this test that needs a running runtime is skipped and said so (MFDATA_UI_RUNTIME=1 runs it);
- * make it the default when it lands,
- * together with the `describe.skip` in test/extension/runtime.host.ts.
- */
-const RUNTIME_CAN_START = process.env.MFDATA_UI_RUNTIME === '1';
 const vsix = resolve(process.argv[2] ?? join(root, 'dist/mfdata-vscode.vsix'));
 const artifacts = join(root, 'test-artifacts');
 mkdirSync(artifacts, { recursive: true });
@@ -26,17 +20,43 @@ const host = locateHost();
 const profile = freshProfile('ui');
 const workspace = mkdtempSync(join(tmpdir(), 'mfdata-uiws-'));
 cpSync(join(root, 'test/extension/fixtures/workspace'), workspace, { recursive: true });
+cpSync(join(root, 'examples/plugins/normalize'), join(workspace, 'plugins/normalize'), { recursive: true });
+const home = join(workspace, '.mfdata');
+const cliJs = join(root, 'dist/runtime/cli.js');
 const timings = {};
 const since = (t0) => Date.now() - t0;
 let failed = false;
 let server;
 let browser;
 
-class PendingError extends Error {}
-
 function check(ok, what) {
   if (!ok) throw new Error(what);
   console.log(`PASS ${what}`);
+}
+
+/** `mfdata inject` of a new file into a step, as a user of the command line would. */
+function inject(plugin, step, name, content) {
+  const dir = mkdtempSync(join(tmpdir(), 'mfdata-uifile-'));
+  writeFileSync(join(dir, name), content);
+  const r = spawnSync(process.execPath, [cliJs, '--workspace', workspace, 'inject', join(dir, name), '--plugin', plugin, '--step', step], { encoding: 'utf8', timeout: 30_000 });
+  rmSync(dir, { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`mfdata inject ${name} into ${plugin}/${step} exited ${r.status}: ${r.stderr}`);
+}
+
+/** Live processes whose command line names the runtime home (supervisor, redis-server, workers…). */
+function runtimeProcesses() {
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (cmdline.includes(home) && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') found.push(`${entry} ${cmdline.trim()}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 try {
@@ -81,50 +101,82 @@ try {
   check(true, 'the stopped runtime shows the "not running" welcome view with Start');
   await page.screenshot({ path: join(artifacts, 'ui-stopped.png') });
 
-  if (!RUNTIME_CAN_START) {
-    await palette('MFDATA: Show Status');
-    await page.locator('.notification-toast', { hasText: 'the runtime is not running' }).first().waitFor({ timeout: 30_000 });
-    check(true, 'MFDATA: Show Status from the palette says the runtime is not running');
-    await page.screenshot({ path: join(artifacts, 'views.png') });
-    throw new PendingError();
-  }
+  await palette('MFDATA: Show Status');
+  await page.locator('.notification-toast', { hasText: 'the runtime is not running' }).first().waitFor({ timeout: 30_000 });
+  check(true, 'MFDATA: Show Status from the palette says the runtime is not running');
+  await palette('Notifications: Clear All Notifications');
+
   t0 = Date.now();
   await palette('MFDATA: Start Runtime');
-  await page.locator('.statusbar-item', { hasText: /MFDATA: (running|degraded)/ }).first().waitFor({ timeout: 90_000 });
-  check(true, 'MFDATA: Start Runtime from the palette: status bar reads running');
+  await page.locator('.statusbar-item', { hasText: /MFDATA: running/ }).first().waitFor({ timeout: 90_000 });
+  check(true, 'MFDATA: Start Runtime from the palette: status bar reads "MFDATA: running"');
   timings.startFromPaletteMs = since(t0);
+  check(runtimeProcesses().length >= 7, `the runtime runs: supervisor, redis-server and workers name the home (${runtimeProcesses().length} processes)`);
 
-  const pluginsPane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Plugins' }) }).first();
-  await pluginsPane.locator('.monaco-list-row', { hasText: 'hello' }).first().waitFor({ timeout: 30_000 });
-  await pluginsPane.locator('.monaco-list-row', { hasText: /main.*workers/ }).first().waitFor({ timeout: 30_000 });
-  check(true, 'Plugins view: plugin hello with its steps, states and figures');
-  const processesPane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Processes' }) }).first();
-  await processesPane.locator('.monaco-list-row', { hasText: 'step.hello.main' }).first().waitFor({ timeout: 30_000 });
-  check(true, 'Processes view: the step watcher with its pid');
+  // Work for the runtime: three text files through normalize (main, then archive), and three files
+  // for hello/slow, which has no workers, so they wait in its queue.
+  for (const n of [1, 2, 3]) inject('normalize', 'main', `report-${n}.txt`, `line one   \r\nline ${n}\r\n`);
+  for (const n of ['a', 'b', 'c']) inject('hello', 'slow', `waiting-${n}.txt`, `${n}\n`);
+
+  // A wider sidebar, so the figures of the steps are readable in the screenshot.
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (box) {
+    await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 620, box.y + box.height / 2, { steps: 10 });
+    await page.mouse.up();
+  }
+
+  const pane = (name) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: name }) }).first();
+  const pluginsPane = pane('Plugins');
+  await pluginsPane.locator('.monaco-list-row', { hasText: /hello\s*2 steps/ }).first().waitFor({ timeout: 30_000 });
+  await pluginsPane.locator('.monaco-list-row', { hasText: /normalize\s*2 steps · 2 running/ }).first().waitFor({ timeout: 30_000 });
+  for (const step of ['main', 'archive']) {
+    await pluginsPane.locator('.monaco-list-row', { hasText: new RegExp(`${step}\\s*running · 1/1 workers · queue 0 · 3 processed · 0 failed`) }).first().waitFor({ timeout: 60_000 });
+  }
+  check(true, 'Plugins view: normalize with its steps main and archive, each "running · 1/1 workers · queue 0 · 3 processed · 0 failed"');
+  await pluginsPane.locator('.monaco-list-row', { hasText: /slow\s*running · 0\/0 workers · queue 3 · 0 processed/ }).first().waitFor({ timeout: 60_000 });
+  check(true, 'Plugins view: hello/slow (no workers) shows its 3 waiting files');
+  const queuesPane = pane('Queues');
+  await queuesPane.locator('.monaco-list-row', { hasText: /step\.hello\.slow\s*3 messages/ }).first().waitFor({ timeout: 30_000 });
+  await queuesPane.locator('.monaco-list-row', { hasText: 'step.hello.slow' }).first().click();
+  await queuesPane.locator('.monaco-list-row', { hasText: 'waiting-a.txt' }).first().waitFor({ timeout: 30_000 });
+  check(true, 'Queues view: step.hello.slow with 3 messages, expanded to its next messages (waiting-a.txt first)');
+  const processesPane = pane('Processes');
+  for (const watcher of ['redis', 'step.normalize.main', 'step.normalize.archive', 'directory_observer']) {
+    await processesPane.locator('.monaco-list-row', { hasText: new RegExp(`${watcher.replace(/\./g, '\\.')}\\s*running · 1/1 · pid \\d+`) }).first().waitFor({ timeout: 30_000 });
+  }
+  check(true, 'Processes view: redis, the normalize step watchers and the observer, each running with its pid');
+
   await palette('MFDATA: Show Status');
-  await page.locator('.notification-toast', { hasText: /MFDATA (running|degraded)/ }).first().waitFor({ timeout: 30_000 });
-  check(true, 'MFDATA: Show Status from the palette shows the runtime state');
+  await page.locator('.notification-toast', { hasText: /MFDATA running: \d+\/\d+ watchers running/ }).first().waitFor({ timeout: 30_000 });
+  check(true, 'MFDATA: Show Status from the palette shows the runtime running');
+  await palette('Notifications: Clear All Notifications');
+  await page.keyboard.press('Escape');
+  await page.mouse.move(1300, 300);
   await page.waitForTimeout(1500);
   await page.screenshot({ path: join(artifacts, 'views.png') });
   mkdirSync(join(root, 'media/screenshots'), { recursive: true });
   copyFileSync(join(artifacts, 'views.png'), join(root, 'media/screenshots/views.png'));
 
+  t0 = Date.now();
   await palette('MFDATA: Stop Runtime');
   await page.locator('.statusbar-item', { hasText: 'MFDATA: stopped' }).first().waitFor({ timeout: 90_000 });
-  check(true, 'MFDATA: Stop Runtime from the palette: status bar reads stopped');
+  check(true, 'MFDATA: Stop Runtime from the palette: status bar reads "MFDATA: stopped"');
+  timings.stopFromPaletteMs = since(t0);
+  const left = runtimeProcesses();
+  check(left.length === 0, `no runtime process is left after the stop${left.length ? `: ${left.join('; ')}` : ''}`);
+  await page.locator('.welcome-view-content', { hasText: 'not running' }).first().waitFor({ timeout: 20_000 });
+  check(true, 'the views are back to the "not running" welcome view');
 } catch (err) {
-  if (err instanceof PendingError) {
-    console.log('PENDING the running-runtime part (start from the palette, views with a live runtime, stop): `mfdata start` cannot start a workspace yet');
-  } else {
-    failed = true;
-    console.error(`FAIL ${err.message}`);
-    await browser?.page.screenshot({ path: join(artifacts, 'ui-failure.png') }).catch(() => {});
-  }
+  failed = true;
+  console.error(`FAIL ${err.message}`);
+  await browser?.page.screenshot({ path: join(artifacts, 'ui-failure.png') }).catch(() => {});
 } finally {
   await browser?.close();
   await server?.stop();
   // Belt and braces: whatever happened in the browser, no runtime outlives the test.
-  spawnSync(process.execPath, [join(root, 'dist/runtime/cli.js'), '--workspace', workspace, 'stop'], { stdio: 'ignore', timeout: 60_000 });
+  spawnSync(process.execPath, [cliJs, '--workspace', workspace, 'stop'], { stdio: 'ignore', timeout: 60_000 });
   rmSync(workspace, { recursive: true, force: true });
   profile.dispose();
 }
