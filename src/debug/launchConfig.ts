@@ -23,6 +23,8 @@ export interface MfdataDebugMarker {
   watcher: string;
   /** Debug mode: the report the run writes. */
   report?: string;
+  /** Queue mode: seconds the debug worker gets to finish its files once the session ends (the watcher's graceful_timeout). */
+  gracefulTimeout?: number;
 }
 
 /** The js-debug launch configuration (type `node`), with our marker. */
@@ -43,6 +45,7 @@ export interface NodeLaunchConfiguration {
   skipFiles: string[];
   console: 'internalConsole';
   outputCapture: 'std';
+  killBehavior: 'polite';
   __mfdata: MfdataDebugMarker;
 }
 
@@ -104,6 +107,9 @@ export function nodeLaunchConfiguration(input: { name: string; command: WorkerCo
     skipFiles: ['<node_internals>/**', path.join(runtimeDir, '**')],
     console: 'internalConsole',
     outputCapture: 'std',
+    // SIGTERM, not js-debug's default SIGKILL: a worker stopped mid-file finishes that file (and the files it had
+    // claimed) instead of dying after a side effect of the step and having the file processed again on recovery.
+    killBehavior: 'polite',
     __mfdata: input.marker,
   };
 }

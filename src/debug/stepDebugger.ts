@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { liveStepWorkers } from '../../runtime/debug/live-workers';
 import { isOneShotReport, summarizeReport, type OneShotReport } from '../../runtime/debug/report';
+import { stepTmpDir } from '../../runtime/home';
 import type { SupervisorConfig } from '../../runtime/supervisor/watcher-spec';
 import { findExecutable, type RuntimeLauncher } from '../runtime/launcher';
 import type { RuntimeMonitor } from '../services/runtimeMonitor';
@@ -99,6 +101,7 @@ export class StepDebugger implements vscode.Disposable {
     const w = status.watchers.find((x) => x.name === watcher);
     if (!w) throw new DebugConfigurationError(`The runtime has no step ${plugin}/${step} (watcher ${watcher}); is the plugin's config.ini valid and the runtime reloaded?`);
     if (this.debuggingWatchers().has(watcher)) throw new DebugConfigurationError(`${plugin}/${step} is already being debugged in this window.`);
+    if (w.state === 'handed_over') throw new DebugConfigurationError(`${plugin}/${step} is already handed over to a debugger (another window?).`);
     const file = path.join(home.configAutoDir, 'watchers.json');
     let spec;
     try {
@@ -108,7 +111,7 @@ export class StepDebugger implements vscode.Disposable {
     }
     if (!spec) throw new DebugConfigurationError(`${file} has no watcher ${watcher}: reload the runtime`);
     const command = workerCommandFromSpec(spec);
-    const marker: MfdataDebugMarker = { id: randomBytes(8).toString('hex'), mode: 'queue', plugin, step, watcher };
+    const marker: MfdataDebugMarker = { id: randomBytes(8).toString('hex'), mode: 'queue', plugin, step, watcher, gracefulTimeout: spec.gracefulTimeout };
     // The lease first: another window seeing the step handed over must find who holds it.
     writeLease(home.varDir, watcher);
     try {
@@ -171,9 +174,43 @@ export class StepDebugger implements vscode.Disposable {
     if (!t) return;
     clearTimeout(t.timer);
     this.tracked.delete(marker.id);
-    if (marker.mode === 'queue') await this.takeBack(marker.watcher);
+    if (marker.mode === 'queue') {
+      await this.stopDebugWorker(marker);
+      await this.takeBack(marker.watcher);
+    }
     else this.reportFileRun(marker, error);
     this.changed.fire();
+  }
+
+  /**
+   * The session ended: the debug worker (the only registered worker of a handed-over step) gets SIGTERM, finishes
+   * the files it holds and exits; after the watcher's graceful_timeout it is killed (its claims are then recovered
+   * by the supervised workers). Only then is the step taken back, so no two workers ever hold one file.
+   */
+  private async stopDebugWorker(marker: MfdataDebugMarker): Promise<void> {
+    const home = this.deps.workspace.home();
+    if (!home) return;
+    const tmp = stepTmpDir(home, marker.plugin, marker.step);
+    const signal = (pids: number[], sig: NodeJS.Signals): void => {
+      for (const pid of pids) {
+        try {
+          process.kill(pid, sig);
+        } catch {
+          // Already gone.
+        }
+      }
+    };
+    signal(liveStepWorkers(tmp), 'SIGTERM');
+    const deadline = Date.now() + Math.max(1, marker.gracefulTimeout ?? 30) * 1000;
+    let pids = liveStepWorkers(tmp);
+    while (pids.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      pids = liveStepWorkers(tmp);
+    }
+    if (pids.length > 0) {
+      this.deps.log.warn(`${marker.watcher}: the debug worker (pid ${pids.join(', ')}) did not finish within ${marker.gracefulTimeout ?? 30} s: killed; its files go back to the queue`);
+      signal(pids, 'SIGKILL');
+    }
   }
 
   private async takeBack(watcher: string): Promise<void> {

@@ -43,6 +43,7 @@ test('the node launch: bootloader-managed inspector (no port), source maps from 
   assert.equal(launch.autoAttachChildProcesses, false);
   assert.deepEqual(launch.skipFiles, ['<node_internals>/**', '/ext/dist/runtime/**']);
   assert.equal(launch.outputCapture, 'std', 'mflog lines (process.stdout) reach the Debug Console');
+  assert.equal(launch.killBehavior, 'polite', 'stopping the session sends SIGTERM: the worker finishes its file');
   assert.ok(![...launch.runtimeArgs, ...launch.args].some((a) => /--inspect/.test(a)), 'no inspector port of our own');
   assert.deepEqual(markerOf(launch as unknown as Record<string, unknown>), marker);
 });
