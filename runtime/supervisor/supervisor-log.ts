@@ -1,5 +1,6 @@
 // The supervisor's own log: mflog-style JSON lines in `<home>/log/supervisor.log` (and stderr in the foreground).
 import * as path from 'node:path';
+import { mflogTimestamp } from '../log/mflog';
 import { RotatingFile } from '../log/rotating-file';
 import type { LogLevel } from './watcher';
 
@@ -11,7 +12,7 @@ export class SupervisorLog {
   }
 
   write(level: LogLevel, event: string, fields: Record<string, unknown> = {}): void {
-    const record = { timestamp: isoMicros(new Date()), level, name: 'supervisor', pid: process.pid, event, plugin: '#core#', ...fields };
+    const record = { timestamp: mflogTimestamp(), level, name: 'supervisor', pid: process.pid, event, plugin: '#core#', ...fields };
     const line = `${JSON.stringify(record)}\n`;
     try {
       this.file.write(line);
@@ -26,7 +27,3 @@ export class SupervisorLog {
   }
 }
 
-/** ISO 8601 UTC with microseconds (mflog's timestamp format); JS dates have milliseconds only. */
-function isoMicros(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
