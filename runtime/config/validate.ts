@@ -8,7 +8,8 @@ import { getEntry, parseIni, type IniDocument, type IniEntry, type IniSection, t
 import { builtinName, findSectionSpec, keysOfSection, RETIRED_KEYS, schema, type FileKind, type KeySpec, type SectionSpec } from './schema';
 import { suggest } from './suggest';
 import { parseSwitchSectionName, unescapePattern } from './switch-rules';
-import { checkValue, parseTargetList, pluginNameIssue, regexError, stepNameIssue, TARGET_PATTERN, type ValueIssue } from './values';
+import { checkValue, parseTargetList, pluginNameIssue, stepNameIssue, TARGET_PATTERN, type ValueIssue } from './values';
+import { compilePythonRegex, PatternError } from '../switch/patterns';
 import { checkObserverSections } from './validate-observer';
 
 /** A value after `{{VAR}}` expansion; `valid` = expansion and type check passed. */
@@ -192,11 +193,25 @@ function checkTargets(spec: KeySpec, entry: IniEntry, value: string, section: st
   }
 }
 
+function switchRegexError(pattern: string): string | undefined {
+  try {
+    compilePythonRegex(pattern);
+    return undefined;
+  } catch (err) {
+    return err instanceof PatternError ? err.reason : String(err);
+  }
+}
+
 function checkSwitchRule(entry: IniEntry, value: string, type: string | undefined, section: string, ctx: CheckContext, problems: ConfigProblem[]): void {
   const pattern = unescapePattern(entry.key);
   if (type === 'regex' || type === 'notregex') {
-    const error = regexError(pattern);
-    if (error) problems.push(at(entry.file, entry.keySpan, 'bad-regex', `invalid regular expression '${pattern}': ${error}`, 'write = as @@@@@@ and # as ~~~~~~ in a pattern', { key: entry.key, section }));
+    // Compiled exactly as the running switch compiles it; a rule that cannot compile is skipped there and the rest
+    // of the switch keeps routing, so it is a warning here (not an error that would reject the whole plugin).
+    const error = switchRegexError(pattern);
+    if (error) {
+      problems.push({ ...at(entry.file, entry.keySpan, 'bad-regex', `rule ignored: invalid regular expression '${pattern}': ${error}, fix the pattern`,
+        'write = as @@@@@@ and # as ~~~~~~ in a pattern', { key: entry.key, section }), severity: 'warning' });
+    }
   }
   const spec: KeySpec = { key: entry.key, type: 'target-list', default: '', doc: 'switch rule targets' };
   if (value === '') {

@@ -83,7 +83,7 @@ export function switchStep(deps: BuiltinDeps): StepDefinition {
         return f;
       },
     });
-    for (const p of compiled.problems) log.error('switch rule ignored', { switch: switchName, problem: formatProblem(p) });
+    for (const p of compiled.problems) log.warning('switch rule ignored', { switch: switchName, problem: formatProblem(p) });
     log.info(fingerprint === '' ? 'switch rules loaded' : 'switch rules reloaded', { switch: switchName, rules: compiled.rules.length, ignored: compiled.problems.length });
     fingerprint = fp;
   }

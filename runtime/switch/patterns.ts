@@ -3,7 +3,7 @@
 /** A regex or wildcard pattern that could not be compiled; `reason` is the engine's message. */
 export class PatternError extends Error {
   constructor(readonly pattern: string, readonly reason: string) {
-    super(`invalid pattern '${pattern}': ${reason}`);
+    super(`invalid regular expression '${pattern}': ${reason}`);
     this.name = 'PatternError';
   }
 }
@@ -69,7 +69,9 @@ export function compilePythonRegex(pattern: string): RegExp {
     // Sticky: the match must start at index 0, like Python's re.match, without rewriting the pattern.
     return new RegExp(translated, 'y');
   } catch (err) {
-    throw new PatternError(pattern, err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err));
+    // V8 says `Invalid regular expression: /<source>/y: <reason>`; keep the reason, the pattern is already named.
+    const text = err instanceof Error ? err.message : String(err);
+    throw new PatternError(pattern, text.slice(text.lastIndexOf(': ') + 2));
   }
 }
 

@@ -41,7 +41,8 @@ export interface CompileOptions {
 function ruleProblem(rule: SwitchRule, code: string, message: string, hint: string): ConfigProblem {
   return {
     file: rule.file, line: rule.line, column: 1, endColumn: 1 + Math.max(1, rule.pattern.length),
-    severity: 'error', code, message, hint, section: sectionName(rule), key: rule.pattern,
+    // A warning, as `mfdata config check` reports it: the rule (or target) is skipped, the rest of the switch routes.
+    severity: 'warning', code, message, hint, section: sectionName(rule), key: rule.pattern,
   };
 }
 
@@ -88,10 +89,10 @@ export function compileSwitch(switchName: string, rules: readonly SwitchRule[], 
       test = predicateFor(rule, options.loadFunction);
     } catch (err) {
       if (err instanceof PatternError) {
-        problems.push(ruleProblem(rule, 'bad-regex', `[${sectionName(rule)}] ${err.message}; this rule is ignored`,
-          'fix the regular expression (JavaScript syntax; `(?P<name>…)` is accepted)'));
+        problems.push(ruleProblem(rule, 'bad-regex', `rule ignored: [${sectionName(rule)}] ${err.message}, fix the pattern`,
+          'JavaScript regular expression syntax; `(?P<name>…)` is accepted'));
       } else {
-        problems.push(ruleProblem(rule, 'bad-function-rule', `[${sectionName(rule)}] cannot load function rule '${rule.pattern}': ${err instanceof Error ? err.message : String(err)}; this rule is ignored`,
+        problems.push(ruleProblem(rule, 'bad-function-rule', `rule ignored: [${sectionName(rule)}] cannot load function rule '${rule.pattern}': ${err instanceof Error ? err.message : String(err)}, fix the rule`,
           "write '<module>:<exported function>', e.g. 'rules.ts:isBig = plugin/step'"));
       }
       continue;

@@ -102,7 +102,7 @@ const cases: Case[] = [
     ["warning 9:20-9:30 unknown-target: 'beta/mian' names no known plugin step (did you mean 'beta/main'?)"]],
   ['plugin: an invalid regex in a switch rule key points at its error', (x) => x.paths.alpha,
     () => `${GENERAL}\n[step_main]\n[switch_rules:regex:latest.x]\n^ab(c = beta/main\n`,
-    ["error 9:3-9:4 bad-regex: invalid regular expression '^ab(c': Unterminated group (write = as @@@@@@ and # as ~~~~~~ in a pattern)"]],
+    ["warning 9:3-9:4 bad-regex: rule ignored: invalid regular expression '^ab(c': Unterminated group, fix the pattern (write = as @@@@@@ and # as ~~~~~~ in a pattern)"]],
   ['plugin: an unknown key in a step with did-you-mean, and a retired MFDATA key', (x) => x.paths.alpha,
     () => `${GENERAL}\n[step_main]\nnumprocesess = 2\n_cmd_and_args = main.py\n`,
     ["error 8:0-8:12 unknown-key: unknown key 'numprocesess' in [step_main] (did you mean 'numprocesses'?)",

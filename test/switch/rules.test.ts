@@ -94,7 +94,8 @@ test('an invalid regex is reported with file:line and the other rules keep worki
   assert.equal(p.file, '/ws/plugins/p/config.ini');
   assert.equal(p.line, 42);
   assert.equal(p.code, 'bad-regex');
-  assert.match(p.message, /switch_rules:regex:latest\.guess_file_type\.main\.system_magic/);
+  assert.equal(p.severity, 'warning', 'a skipped rule does not stop the switch');
+  assert.match(p.message, /^rule ignored: \[switch_rules:regex:latest\.guess_file_type\.main\.system_magic\] invalid regular expression 'gzip \(unclosed': Unterminated group, fix the pattern$/);
   const d = await evaluateSwitch(sw, gzip);
   assert.deepEqual(d.targets.map((t) => t.plugin), ['b']);
 });
