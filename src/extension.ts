@@ -14,6 +14,7 @@ import type { CommandContext } from './commands/context';
 import { ControlClient } from './runtime/client';
 import { RuntimeLauncher } from './runtime/launcher';
 import { RedisQueueInspector } from './runtime/queues';
+import { RedisAddressResolver } from './runtime/redisAddress';
 import { RuntimeController } from './services/runtimeController';
 import { RuntimeMonitor } from './services/runtimeMonitor';
 import { readSettings } from './services/settings';
@@ -38,9 +39,14 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
   // Without a folder there is no home; the client then follows a socket that never answers.
   const socket = home?.supervisorSocket ?? path.join(context.globalStorageUri.fsPath, 'no-workspace.sock');
   const launcher = new RuntimeLauncher(path.join(context.extensionPath, 'dist', 'runtime'), () => readSettings(workspace.folder?.uri));
+  const redisAddress = new RedisAddressResolver();
   const monitor = new RuntimeMonitor(
     new ControlClient(socket),
-    new RedisQueueInspector(() => workspace.home()?.redisSocket ?? socket),
+    // mfdata.ini may name an external Redis (or another socket for ours): read it as the runtime does.
+    new RedisQueueInspector(() => {
+      const current = workspace.home();
+      return workspace.root && current ? redisAddress.address(workspace.root, current.root) : socket;
+    }),
   );
   const controller = new RuntimeController(workspace, launcher, monitor);
   const views = registerViews(monitor, controller.onDidChangeState, () => readSettings(workspace.folder?.uri).refreshSeconds);

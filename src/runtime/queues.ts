@@ -1,7 +1,9 @@
 // Reads the runtime's Redis for the views: step queues (`step.<plugin>.<step>` lists) with their
 // lengths and first messages, and the per-step counters. Read-only except purge.
-// No vscode import. Connects over the runtime's unix socket on demand and never queues commands offline.
+// No vscode import. Connects on demand (the runtime's unix socket, or the external Redis of mfdata.ini)
+// and never queues commands offline.
 import Redis from 'ioredis';
+import { describeAddress, type RedisAddress } from '../../runtime/queue/connection';
 import { counterKey, TRACE_GIVE_UP, TRACE_TRASH_DELETE, TRACE_TRASH_KEEP } from '../../runtime/queue/keys';
 
 /** A queue message as the observer writes it (MFDATA wire format). */
@@ -42,8 +44,8 @@ export function failureTraceStep(key: string): string | undefined {
 }
 
 export class QueueInspectorError extends Error {
-  constructor(socket: string, what: string, cause: unknown) {
-    super(`Redis at ${socket}: ${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  constructor(address: string, what: string, cause: unknown) {
+    super(`Redis at ${address}: ${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'QueueInspectorError';
   }
 }
@@ -81,9 +83,11 @@ export function parseQueueMessage(raw: string): QueueMessage {
 
 export class RedisQueueInspector implements QueueInspector {
   private client?: Redis;
+  private clientAddress?: string;
   private connecting?: Promise<Redis>;
 
-  constructor(private readonly socket: () => string) {}
+  /** @param address where Redis is, asked before every call (a string is a unix socket path) */
+  constructor(private readonly address: () => RedisAddress | string) {}
 
   async queues(): Promise<QueueInfo[]> {
     return this.run('listing step queues', async (r) => {
@@ -131,6 +135,7 @@ export class RedisQueueInspector implements QueueInspector {
   dispose(): void {
     this.client?.disconnect();
     this.client = undefined;
+    this.clientAddress = undefined;
     this.connecting = undefined;
   }
 
@@ -156,30 +161,33 @@ export class RedisQueueInspector implements QueueInspector {
   }
 
   private async run<T>(what: string, action: (r: Redis) => Promise<T>): Promise<T> {
-    const socket = this.socket();
+    const asked = this.address();
+    const address: RedisAddress = typeof asked === 'string' ? { socket: asked } : asked;
     try {
-      return await action(await this.connection(socket));
+      return await action(await this.connection(address));
     } catch (err) {
       // A failed connection is dropped so the next call (the runtime may have started since) retries.
       this.dispose();
-      throw new QueueInspectorError(socket, what, err);
+      throw new QueueInspectorError(describeAddress(address), what, err);
     }
   }
 
   /** One shared connection; concurrent callers wait for the same connect (no offline queue to hide it). */
-  private connection(socket: string): Promise<Redis> {
-    if (this.client && this.client.options.path !== socket) this.dispose();
+  private connection(address: RedisAddress): Promise<Redis> {
+    const described = describeAddress(address);
+    if (this.client && this.clientAddress !== described) this.dispose();
     if (!this.client) {
-      const client = new Redis({
-        path: socket,
+      const options = {
         lazyConnect: true,
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
         connectTimeout: 2000,
-      });
+      };
+      const client = 'socket' in address ? new Redis({ ...options, path: address.socket }) : new Redis({ ...options, host: address.host, port: address.port });
       client.on('error', () => { /* reported by the failing call */ });
       this.client = client;
+      this.clientAddress = described;
       this.connecting = client.connect().then(() => client);
     }
     return this.connecting!;
