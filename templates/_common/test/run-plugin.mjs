@@ -57,9 +57,15 @@ export function listFiles(dir) {
   return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
 }
 
-/** Writes a sample input file in a temporary directory and returns its path. */
+let samples;
+
+/** Writes a sample input file in a temporary directory (removed when the test process exits) and returns its path. */
 export function sampleFile(name, content) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-sample-'));
+  if (!samples) {
+    samples = fs.mkdtempSync(path.join(os.tmpdir(), `mfdata-${pluginName}-samples-`));
+    process.on('exit', () => fs.rmSync(samples, { recursive: true, force: true }));
+  }
+  const dir = fs.mkdtempSync(path.join(samples, 's'));
   const file = path.join(dir, name);
   fs.writeFileSync(file, content);
   return file;
