@@ -24,7 +24,7 @@ function runAuthorTest(template: string, parent: string): Promise<Outcome> {
   const create = spawnSync(path.join(ROOT, 'bin/mfdata'), ['plugins', 'create', `a_${template}`, '--template', template, '--dir', dir], { encoding: 'utf8' });
   if (create.status !== 0) return Promise.resolve({ template, code: create.status, output: `plugins create: ${create.stderr}` });
   const pluginDir = path.join(dir, `a_${template}`);
-  const env = { ...process.env, PATH: `${path.join(ROOT, 'bin')}${path.delimiter}${process.env.PATH ?? ''}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.join(ROOT, 'bin')}${path.delimiter}${process.env.PATH ?? ''}` };
   delete env.MFDATA_CLI;
   delete env.NODE_TEST_CONTEXT;
   return new Promise((resolve) => {
