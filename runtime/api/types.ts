@@ -48,6 +48,22 @@ export interface TagQuery {
   counter?: number | 'latest';
 }
 
+/**
+ * Metrics with MFDATA's tags (`module=mfdata`, `host`, `plugin`, `step`) plus the extra tags given; sent as statsd
+ * to Telegraf or as line protocol to InfluxDB when `[metrics]` of mfdata.ini configures one, else ignored.
+ * Never throws, never waits.
+ */
+export interface StepMetrics {
+  /** false when no metrics sink is configured (every call is then a no-op). */
+  readonly enabled: boolean;
+  /** Adds `value` (default 1) to a counter. */
+  counter(name: string, value?: number, extraTags?: Readonly<Record<string, string | number>>): void;
+  /** Records a duration in milliseconds. */
+  timer(name: string, ms: number, extraTags?: Readonly<Record<string, string | number>>): void;
+  /** Sets a gauge. */
+  gauge(name: string, value: number, extraTags?: Readonly<Record<string, string | number>>): void;
+}
+
 export interface StepContext {
   readonly plugin: string;
   readonly step: string;
@@ -75,6 +91,8 @@ export interface StepContext {
   tmpPath(suffix?: string): string;
   /** Absolute inbox directory of a step: `IN/step.<plugin>.<step>`. */
   inbox(plugin: string, step: string): string;
+  /** Counters, timers and gauges tagged with this plugin and step. */
+  readonly metrics: StepMetrics;
 }
 
 export type Awaitable<T> = T | Promise<T>;

@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { RouteOptions, StepContext, StepFile, StepLogger, TagQuery } from '../api/types';
+import type { RouteOptions, StepContext, StepFile, StepLogger, StepMetrics, TagQuery } from '../api/types';
+import { DISABLED_METRICS } from '../metrics/client';
 import type { PluginConfig, StepConfig } from '../config/model';
 import { stepInbox, type RuntimeHome } from '../home';
 import { ORIGINAL_BASENAME, ORIGINAL_UID, STEP_COUNTER, stepTag } from '../tags/tag-names';
@@ -20,6 +21,8 @@ export class RecordingStepContext implements StepContext {
   /** Tags written through setTag, in order, by raw name. */
   readonly tagsSet: Record<string, string> = {};
   readonly routed: RoutedFile[] = [];
+  /** A debug run is not production traffic: its files are not counted. */
+  readonly metrics: StepMetrics = DISABLED_METRICS;
 
   constructor(
     private readonly home: RuntimeHome,

@@ -1,7 +1,8 @@
 // The `ctx` a step receives: names, custom keys, its logger, tags, routing to other steps, a private tmp path.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RouteOptions, StepContext, StepFile, StepLogger, TagQuery } from '../api/types';
+import type { RouteOptions, StepContext, StepFile, StepLogger, StepMetrics, TagQuery } from '../api/types';
+import { DISABLED_METRICS } from '../metrics/client';
 import type { PluginConfig, StepConfig } from '../config/model';
 import { stepInbox, stepTmpDir, type RuntimeHome } from '../home';
 import { traceEnd } from '../queue/keys';
@@ -35,6 +36,7 @@ export class WorkerStepContext implements StepContext {
     private readonly tags: TagStore,
     private readonly state: StepState,
     private readonly owners: ClaimOwners,
+    readonly metrics: StepMetrics = DISABLED_METRICS,
   ) {
     this.plugin = pluginConfig.name;
     this.step = stepConfig.name;
