@@ -137,6 +137,10 @@ export interface ModuleConfig {
     statsdHost: string;
     statsdPort: number;
     influxdbUrl: string;
+    /** `host` tag override; empty = the machine's host name. */
+    host: string;
+    influxdbFlushInterval: number;
+    influxdbBufferSize: number;
   };
   internalPlugins: {
     installSwitch: boolean;

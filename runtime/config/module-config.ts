@@ -44,6 +44,9 @@ export function moduleConfigFrom(sections: readonly ResolvedSection[], file?: st
       statsdHost: metrics.str('statsd_host'),
       statsdPort: metrics.int('statsd_port', 8125),
       influxdbUrl: metrics.str('influxdb_url'),
+      host: metrics.str('host'),
+      influxdbFlushInterval: metrics.int('influxdb_flush_interval', 10),
+      influxdbBufferSize: metrics.int('influxdb_buffer_size', 10000),
     },
     internalPlugins: {
       // MFDATA forces switch on when guess_file_type is on (guess_file_type feeds switch/main).

@@ -256,7 +256,10 @@ const moduleSections: SectionSpec[] = [
     keys: [
       str('statsd_host', '', 'statsd/Telegraf host (empty = no statsd)'),
       int('statsd_port', '8125', 'statsd UDP port', { min: 1 }),
-      { key: 'influxdb_url', type: 'url', default: '', doc: 'InfluxDB write URL (empty = none)' },
+      { key: 'influxdb_url', type: 'url', default: '', doc: 'InfluxDB v1 write URL, e.g. `http://influxdb:8086/write?db=metrics` (empty = none)' },
+      str('host', '', 'value of the `host` tag (empty = this machine\'s host name)'),
+      int('influxdb_flush_interval', '10', 'seconds between two InfluxDB writes (points are aggregated in between)', { min: 1 }),
+      int('influxdb_buffer_size', '10000', 'lines kept while InfluxDB is unreachable; beyond, the oldest are dropped', { min: 1 }),
     ],
   },
   {

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { runtimeHome, stepInbox, stepQueue } from '../../home';
 import type { ExtraDaemonConfig, ModuleConfig, PluginConfig, StepConfig } from '../model';
+import { metricsEnv } from '../../metrics/settings';
 import { redisEndpoint } from './redis-address';
 
 const ENV_NAME = /^[A-Za-z0-9_-]+$/;
@@ -85,6 +86,8 @@ export function pluginEnv(plugin: PluginConfig, module: ModuleConfig, home: stri
     env.MFDATA_REDIS_HOST = redis.host;
     env.MFDATA_REDIS_PORT = String(redis.port);
   }
+  // Like the Redis address: the step worker reads its metrics sinks from the environment.
+  Object.assign(env, metricsEnv(module.metrics));
   for (const step of plugin.steps) addSection(env, `step_${step.name}`, stepKeyValues(step));
   for (const extra of plugin.extraDaemons) addSection(env, `extra_daemon_${extra.name}`, extraDaemonKeyValues(extra));
   for (const [key, value] of Object.entries(plugin.custom)) if (ENV_NAME.test(key)) env[`MFDATA_CURRENT_PLUGIN_CUSTOM_${envPart(key)}`] = value;
