@@ -1,6 +1,7 @@
 // conf_monitor (dist/runtime/conf-monitor.js --home H --workspace W): run by the supervisor as a watcher;
 // hot reload of configuration and step code. Logs mflog JSON lines on stdout (the supervisor files them).
-import { ConfMonitor } from './monitor';
+import { createLogger } from '../log/mflog';
+import { ConfMonitor, type MonitorLog } from './monitor';
 
 function parse(argv: string[]): { home: string; workspace: string } {
   let home: string | undefined;
@@ -14,13 +15,11 @@ function parse(argv: string[]): { home: string; workspace: string } {
   return { home, workspace };
 }
 
-function log(level: string, event: string, fields: Record<string, unknown> = {}): void {
-  const timestamp = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-  process.stdout.write(`${JSON.stringify({ timestamp, level, name: 'conf_monitor', pid: process.pid, event, ...fields })}\n`);
-}
-
 async function run(): Promise<void> {
   const args = parse(process.argv.slice(2));
+  // The shared mflog logger: exact record fields (plugin '#core#'), MFLOG_MINIMAL_LEVEL and mflog_override.conf.
+  const logger = createLogger('conf_monitor');
+  const log: MonitorLog = (level, event, fields) => logger[level](event, fields);
   const monitor = new ConfMonitor({ ...args, env: process.env, log });
   const stop = (): void => {
     void monitor.close().then(() => process.exit(0));

@@ -11,11 +11,12 @@ import type { ReloadResult } from '../supervisor/supervisor';
 import { regenerateConfigAuto } from '../supervisor/regenerate';
 import type { WatcherSpec } from '../supervisor/watcher-spec';
 import { runtimeHome, type RuntimeHome } from '../home';
+import type { LogFields } from '../log/mflog';
 
 export const DEBOUNCE_MS = 300;
 
 export interface MonitorLog {
-  (level: 'debug' | 'info' | 'warning' | 'error', event: string, fields?: Record<string, unknown>): void;
+  (level: 'debug' | 'info' | 'warning' | 'error', event: string, fields?: LogFields): void;
 }
 
 export interface ConfMonitorOptions {

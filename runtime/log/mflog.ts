@@ -8,8 +8,9 @@ export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
 
-/** Extra keys of a record: plain JSON values (plugin, step, file, …). */
-export type LogFields = Record<string, string | number | boolean | null | undefined>;
+/** Extra keys of a record: plain JSON values (plugin, step, file, …), or lists of them (conf_monitor's changed files). */
+export type LogFieldValue = string | number | boolean | null;
+export type LogFields = Record<string, LogFieldValue | readonly LogFieldValue[] | undefined>;
 
 export interface Logger {
   readonly name: string;

@@ -1,10 +1,11 @@
 // Every process of a running runtime writes mflog records with the exact fields: supervisor, directory_observer,
-// conf_monitor (when it runs), the step workers (with plugin/step, and exception keys on a failing file).
+// conf_monitor (on a config.ini edit), the step workers (with plugin/step, and exception keys on a failing file).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { recordProblems, REQUIRED_KEYS } from '../../runtime/log/record';
+import { ControlClient } from '../../runtime/supervisor/control-client';
 import { startRuntime, waitFor, writeWorkspacePlugin } from '../steps/runtime-harness';
 
 const FAILING_STEP = `
@@ -59,6 +60,41 @@ test('records of the supervisor, the observer and a step worker all carry timest
     assert.equal(failure.exception_type, 'TypeError');
     assert.match(String(failure.exception), /cannot parse bad\.txt/);
     assert.match(String(failure.exception_file), /main\.ts:\d+/);
+  } finally {
+    await rt.stop();
+  }
+});
+
+test('conf_monitor records, triggered by editing a config.ini, carry the exact mflog fields with plugin #core#', async () => {
+  const rt = await startRuntime((ws) => {
+    writeWorkspacePlugin(ws, 'p', ['[step_main]', '_step_module = builtin:delete', ''].join('\n'));
+  });
+  try {
+    const logFile = path.join(rt.home.logDir, 'conf_monitor.log');
+    const records = (): Record<string, unknown>[] => (fs.existsSync(logFile) ? jsonRecords(rt.home.logDir).get('conf_monitor.log') ?? [] : []);
+    await waitFor(() => records().some((r) => r.event === 'conf_monitor watching'), 'conf_monitor to watch the workspace', 30000, rt.home.logDir);
+    const ini = path.join(rt.workspace, 'plugins/p/config.ini');
+    fs.appendFileSync(ini, '\n[custom]\nedited = 1\n');
+    await waitFor(() => records().some((r) => r.event === 'change detected'), 'conf_monitor to log the change', 30000, rt.home.logDir);
+    const all = records();
+    for (const r of all) {
+      assert.deepEqual(recordProblems(r), [], JSON.stringify(r));
+      assert.deepEqual(Object.keys(r).slice(0, 6), [...REQUIRED_KEYS], `timestamp, level, name, pid, event, plugin first: ${JSON.stringify(r)}`);
+      assert.match(String(r.timestamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      assert.equal(r.name, 'conf_monitor');
+      assert.equal(r.plugin, '#core#');
+      assert.ok(r.level === 'info' || r.level === 'warning' || r.level === 'error', String(r.level));
+    }
+    const change = all.find((r) => r.event === 'change detected');
+    assert.ok(change);
+    assert.equal(change.level, 'info');
+    assert.deepEqual(change.files, [ini], 'the changed file, as a JSON list');
+    // pid is the process that logged: the conf_monitor watcher's own process.
+    const client = await ControlClient.connect(rt.home.supervisorSocket);
+    const status = await client.status().finally(() => client.close());
+    const confMonitor = status.watchers.find((w) => w.name === 'conf_monitor');
+    assert.ok(confMonitor, 'conf_monitor in the status file');
+    assert.deepEqual([...new Set(all.map((r) => r.pid))], confMonitor.processes.map((p) => p.pid));
   } finally {
     await rt.stop();
   }
