@@ -75,8 +75,8 @@ export async function runSupervisor(argv: string[]): Promise<number> {
   });
   supervisor.subscribe((e) => {
     if (e.event === 'watcher_state') log.write(e.state === 'failed' ? 'error' : 'info', 'watcher state', { watcher: e.watcher, state: e.state, ...(e.error ? { error: e.error } : {}) });
-    else if (e.event === 'process_spawn') log.write('info', 'process spawned', { watcher: e.watcher, pid: e.pid, wid: e.wid });
-    else if (e.event === 'process_exit') log.write('info', 'process exited', { watcher: e.watcher, pid: e.pid, wid: e.wid, code: e.code, signal: e.signal });
+    else if (e.event === 'process_spawn') log.write('info', 'process spawned', { watcher: e.watcher, child_pid: e.pid, wid: e.wid });
+    else if (e.event === 'process_exit') log.write('info', 'process exited', { watcher: e.watcher, child_pid: e.pid, wid: e.wid, code: e.code, signal: e.signal });
   });
 
   let server: ControlServer | undefined;
@@ -104,7 +104,7 @@ export async function runSupervisor(argv: string[]): Promise<number> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGHUP', () => { supervisor.reload().catch(() => undefined); });
 
-  log.write('info', 'supervisor starting', { home: home.root, pid: process.pid });
+  log.write('info', 'supervisor starting', { home: home.root });
   writeStatusFile(home.statusFile, 'STARTING');
   try {
     server = await ControlServer.listen({ socketPath: home.supervisorSocket, supervisor, onShutdown: () => void shutdown('shutdown request') });

@@ -12,7 +12,9 @@ export class SupervisorLog {
   }
 
   write(level: LogLevel, event: string, fields: Record<string, unknown> = {}): void {
-    const record = { timestamp: mflogTimestamp(), level, name: 'supervisor', pid: process.pid, event, plugin: '#core#', ...fields };
+    const record: Record<string, unknown> = { timestamp: mflogTimestamp(), level, name: 'supervisor', pid: process.pid, event, plugin: '#core#', ...fields };
+    // mflog's pid is the process that logged: a child's pid goes under child_pid, never over this one.
+    record.pid = process.pid;
     const line = `${JSON.stringify(record)}\n`;
     try {
       this.file.write(line);

@@ -298,7 +298,7 @@ export class Watcher {
   /** max_age reached: the replacement starts first, then the old process is stopped. */
   private recycle(slot: Slot, proc: ManagedProcess): void {
     if (!this.wanted || slot.current !== proc || this.slots.get(slot.wid) !== slot) return;
-    this.ctx.log('info', 'max_age reached: recycling the process', { watcher: this.name, pid: proc.pid, wid: slot.wid });
+    this.ctx.log('info', 'max_age reached: recycling the process', { watcher: this.name, child_pid: proc.pid, wid: slot.wid });
     this.spawnInto(slot);
     this.stopProcess(proc);
   }
@@ -318,7 +318,7 @@ export class Watcher {
     // An exit nobody asked for: count it, then respawn or give up.
     this.lastExit = { code: info.code, signal: info.signal, at: info.at };
     this.lastError = info.spawnError ?? proc.lastStderrLine ?? describeExit(info);
-    this.ctx.log('warning', 'process exited unexpectedly', { watcher: this.name, pid: proc.pid, wid: slot.wid, code: info.code, signal: info.signal, error: this.lastError });
+    this.ctx.log('warning', 'process exited unexpectedly', { watcher: this.name, child_pid: proc.pid, wid: slot.wid, code: info.code, signal: info.signal, error: this.lastError });
     const policy = this.specValue.flapping ?? DEFAULT_FLAPPING;
     const verdict = recordExit(this.exitHistory, info.at, policy);
     this.exitHistory = verdict.history;

@@ -46,9 +46,19 @@ test('records of the supervisor, the observer and a step worker all carry timest
       }
     }
     for (const name of ['supervisor', 'directory_observer', 'mfdata.p.boom']) assert.ok(kinds.has(name), `a record named ${name} (have ${[...kinds.keys()].join(', ')})`);
+    const step = byFile.get('step_p_boom.log') ?? [];
     for (const r of kinds.values()) assert.deepEqual(Object.keys(r).slice(0, 5), REQUIRED_KEYS.slice(0, 5), 'timestamp, level, name, pid, event come first');
     assert.equal(kinds.get('directory_observer')?.plugin, '#core#');
-    const step = byFile.get('step_p_boom.log') ?? [];
+    // pid is the process that logged: every supervisor record carries the supervisor's pid; records about a child
+    // name it under child_pid (the worker's own records carry that pid as theirs).
+    const client = await ControlClient.connect(rt.home.supervisorSocket);
+    const status = await client.status().finally(() => client.close());
+    const supervisorRecords = byFile.get('supervisor.log') ?? [];
+    assert.deepEqual([...new Set(supervisorRecords.map((r) => r.pid))], [status.pid]);
+    const workerPids = status.watchers.find((w) => w.name === 'step.p.boom')?.processes.map((p) => p.pid) ?? [];
+    const spawned = supervisorRecords.filter((r) => r.event === 'process spawned' && r.watcher === 'step.p.boom');
+    assert.deepEqual(spawned.map((r) => r.child_pid), workerPids);
+    assert.deepEqual([...new Set(step.map((r) => r.pid))], workerPids);
     const info = step.find((r) => r.event === 'looking at a file');
     assert.ok(info, 'ctx.log writes into the step log');
     assert.equal(info.plugin, 'p');
