@@ -6,7 +6,7 @@ import { isRotatedName } from './rotated-files';
 
 export interface DirFollowOptions {
   /** Where files present now start: all history (rotated siblings first), their end, or their last bytes. Files that appear later are read whole. */
-  start: 'history' | 'end' | { tailBytes: number };
+  start: 'history' | 'end' | { tailBytes: number } | { historySince: number };
   /** Saved positions by live file path (they win over `start`). */
   positions?: Record<string, FollowPosition>;
   /** Live files to leave out (by base name), e.g. the shipper's own log. */

@@ -2,7 +2,7 @@
 // Shared by `mfdata logs -f`, the extension's log panel and the log shipper; its position can be persisted.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { listRotated } from './rotated-files';
+import { firstRotatedEndingAfter, listRotated } from './rotated-files';
 
 /** Where a follower stands: the file it is in (by identity, not by name) and the byte after the last whole line read. */
 export interface FollowPosition {
@@ -29,10 +29,12 @@ export interface LogLine {
 }
 
 /**
- * Where a new follower starts: a saved position, the oldest rotated sibling, the live file's start, its end, or
- * the first whole line of its last `tailBytes` (a viewer's recent history without reading hundreds of megabytes).
+ * Where a new follower starts: a saved position, the oldest rotated sibling, the live file's start, its end,
+ * the first whole line of its last `tailBytes` (a viewer's recent history without reading hundreds of megabytes),
+ * or the oldest file that may hold records from `historySince` (epoch ms) on: rotated files whose name stamp says
+ * they were closed before it are not read at all.
  */
-export type FollowStart = FollowPosition | 'history' | 'beginning' | 'end' | { tailBytes: number };
+export type FollowStart = FollowPosition | 'history' | 'beginning' | 'end' | { tailBytes: number } | { historySince: number };
 
 interface Current {
   path: string;
@@ -143,6 +145,9 @@ export class LogFollower {
       if (this.cur) this.cur.pos = this.lastLineEnd(this.cur.fd, live?.size ?? 0);
       // Every line of a file created after we started following it is new.
       else this.pendingStart = 'beginning';
+    } else if ('historySince' in start) {
+      const first = firstRotatedEndingAfter(this.file, start.historySince);
+      this.cur = first ? this.openAt(first, 0) : live ? this.openAt(this.file, 0) : undefined;
     } else if ('tailBytes' in start) {
       this.cur = live ? this.openAt(this.file, 0) : undefined;
       if (this.cur && live && live.size > start.tailBytes) this.cur.pos = this.lastLineEnd(this.cur.fd, live.size - start.tailBytes);

@@ -64,3 +64,30 @@ export function listRotated(file: string): string[] {
 export function isRotatedName(name: string): boolean {
   return /\.\d{14}(?:-\d+)?$/.test(name) || /\.log\.\d{1,4}$/.test(name);
 }
+
+/**
+ * When a rotated sibling ended, from its name: the end of the second its stamp names (the stamp is the rotation
+ * moment truncated to the second), in epoch ms; undefined for names without a stamp (logrotate's numbered style).
+ */
+export function rotatedEndMs(file: string, rotated: string): number | undefined {
+  const key = rotationKey(file, rotated);
+  if (!key || key[0] !== 0) return undefined;
+  const s = key[1];
+  return Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8), +s.slice(8, 10), +s.slice(10, 12), +s.slice(12, 14)) + 1000;
+}
+
+/**
+ * The oldest rotated sibling that may hold lines written at or after `sinceMs`: every file before it ended before
+ * `sinceMs` by its name stamp, so a reader can skip them unread. Undefined when every rotated file ended before it
+ * (start with the live file).
+ */
+export function firstRotatedEndingAfter(file: string, sinceMs: number): string | undefined {
+  const rotated = listRotated(file);
+  // Rotations are in order: the last file known to end before sinceMs tells where reading starts.
+  let start = 0;
+  for (let i = 0; i < rotated.length; i++) {
+    const end = rotatedEndMs(file, rotated[i]);
+    if (end !== undefined && end <= sinceMs) start = i + 1;
+  }
+  return rotated[start];
+}

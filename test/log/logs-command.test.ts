@@ -19,7 +19,7 @@ function makeHome(t: { after(fn: () => void): void }): { home: string; log: stri
   const log = path.join(home, 'log');
   fs.mkdirSync(log);
   // A rotated sibling holds the oldest lines of the step's log.
-  fs.writeFileSync(path.join(log, 'step_ingest_convert.log.20261127195959'), `${rec('01', 'info', 'mfdata.ingest.convert', 'first')}\n`);
+  fs.writeFileSync(path.join(log, 'step_ingest_convert.log.20261127200002'), `${rec('01', 'info', 'mfdata.ingest.convert', 'first')}\n`);
   fs.writeFileSync(path.join(log, 'step_ingest_convert.log'), [
     rec('03', 'error', 'mfdata.ingest.convert', 'process failed', { file: 'a.txt', exception: 'Error: boom\n    at main.ts:3', exception_type: 'Error', exception_file: 'main.ts' }),
     'Segmentation fault (core dumped)',
@@ -70,6 +70,22 @@ test('--plugin, --step, --level and --since narrow the records; --json prints re
   const since = await run(['--home', home, 'logs', '--since', '2026-11-27T20:00:04', '--json']);
   const lines = since.out.trim().split('\n').map((l) => JSON.parse(l) as { event: string });
   assert.deepEqual(lines.map((l) => l.event), ['rescan', 'details']);
+});
+
+test('--since skips rotated files unread when their name stamp shows they were closed before it', async (t) => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-logs-'));
+  t.after(() => fs.rmSync(home, { recursive: true, force: true }));
+  const log = path.join(home, 'log');
+  fs.mkdirSync(log);
+  const at = (hms: string, event: string) => JSON.stringify({ timestamp: `2026-11-27T${hms}Z`, level: 'info', name: 'mfdata.p.s', pid: 1, event, plugin: 'p', step: 's' });
+  // A marker no real file could hold (a record after the file was closed): it shows only if the file is read.
+  fs.writeFileSync(path.join(log, 'step_p_s.log.20261127190000'), `${at('20:00:30.000000', 'marker of a file closed at 19:00:00')}\n`);
+  // Closed during the second of --since (stamps are truncated to the second): it may hold later records, so it is read.
+  fs.writeFileSync(path.join(log, 'step_p_s.log.20261127200010'), `${at('20:00:05.000000', 'before since')}\n${at('20:00:10.500000', 'boundary')}\n`);
+  fs.writeFileSync(path.join(log, 'step_p_s.log'), `${at('20:00:20.000000', 'live')}\n`);
+  const events = async (...extra: string[]) => (await run(['--home', home, 'logs', '--json', ...extra])).out.trim().split('\n').map((l) => (JSON.parse(l) as { event: string }).event);
+  assert.deepEqual(await events('--since', '2026-11-27T20:00:10.200'), ['boundary', 'live']);
+  assert.deepEqual(await events(), ['marker of a file closed at 19:00:00', 'before since', 'boundary', 'live'], 'without --since every file is read, in file order');
 });
 
 test('bad filter values are usage errors saying what is expected', async (t) => {

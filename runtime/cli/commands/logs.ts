@@ -55,7 +55,8 @@ export const logsCommand: Command = {
     const keep = compileFilter(filter);
     const json = args.options.json === true;
     const logDir = runtimeHome(ctx.home).logDir;
-    const follower = new LogDirFollower(logDir, { start: 'history' });
+    // --since: rotated files whose name stamp shows they were closed before it are skipped unread.
+    const follower = new LogDirFollower(logDir, { start: filter.since !== undefined ? { historySince: Date.parse(filter.since) } : 'history' });
     const decoders = new Map<string, EntryDecoder>();
     const print = (batches: ReturnType<LogDirFollower['read']>) => {
       const lists = batches.map((lines) => {
