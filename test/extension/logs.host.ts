@@ -1,67 +1,107 @@
-// In-host: records a step writes to <home>/log show up in the MFDATA Logs panel (filtered to that step by the
-// "Show Logs" command a tree item runs) and in the MFDATA output channel with their [plugin/step] category.
-// The lines are written the way a worker writes them (the runtime cannot be started from the host yet:
-// see runtime.host.ts); reading, filtering and display are the real extension code.
+// In-host, with the REAL runtime: `mfdata start` on the fixture workspace (plus the fixture plugin `logdemo`, whose
+// step logs an error through ctx.log and throws), a file handed over with `mfdata inject`; the worker's records
+// show up in the MFDATA Logs panel (filtered to the step by the "Show Logs" command a tree item runs) and in the
+// MFDATA output channel with their [plugin/step] category. Stopped afterwards with no process left naming the home.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describe, it } from 'mocha';
-import { activeApi, screenshot, waitFor, workspaceRoot } from './helpers';
+import { after, describe, it } from 'mocha';
+import { activeApi, EXTENSION_ID, screenshot, waitFor, workspaceRoot } from './helpers';
 
-function record(n: number, level: string, step: string, event: string, extra: Record<string, unknown> = {}): string {
-  const ts = new Date(Date.now() + n).toISOString().replace('Z', '000Z');
-  return JSON.stringify({ timestamp: ts, level, name: `mfdata.hello.${step}`, pid: 4242, event, plugin: 'hello', step, ...extra });
+function extensionPath(): string {
+  return vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
 }
 
-describe('log panel and output channel', function () {
-  this.timeout(120_000);
+/** The bundled CLI on the workspace and the home the extension follows (`<workspace>/.mfdata`, a short temp path). */
+function mfdata(...args: string[]): string {
+  return execFileSync('node', [path.join(extensionPath(), 'dist/runtime/cli.js'), ...args,
+    '--workspace', workspaceRoot(), '--home', path.join(workspaceRoot(), '.mfdata')], { encoding: 'utf8', timeout: 60_000 });
+}
+
+/** Live processes whose command line names `dir`. */
+function processesNaming(dir: string): number[] {
+  const found: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (cmdline.includes(dir) && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') found.push(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+describe('log panel and output channel, fed by the real runtime', function () {
+  this.timeout(180_000);
+  const plugin = (): string => path.join(workspaceRoot(), 'plugins', 'logdemo');
+  let sample: string | undefined;
+  let moduleIni: string | undefined;
+
+  after(() => {
+    const home = path.join(workspaceRoot(), '.mfdata');
+    try {
+      mfdata('stop');
+    } finally {
+      fs.rmSync(plugin(), { recursive: true, force: true });
+      if (moduleIni !== undefined) fs.writeFileSync(path.join(workspaceRoot(), 'mfdata.ini'), moduleIni);
+      if (sample) fs.rmSync(path.dirname(sample), { recursive: true, force: true });
+    }
+    assert.deepEqual(processesNaming(home), [], `no process names the home ${home} after mfdata stop`);
+  });
 
   it('a step logging an error appears in the panel filtered by step, and in the output channel with its category', async () => {
     const api = await activeApi();
-    const logDir = path.join(workspaceRoot(), '.mfdata', 'log');
-    fs.mkdirSync(logDir, { recursive: true });
-    const traceback = 'TypeError: cannot parse report.csv\n    at process (/ws/plugins/hello/main.ts:12:11)\n    at StepWorker.run (worker.js:80:3)';
-    fs.appendFileSync(path.join(logDir, 'step_hello_main.log'), [
-      record(1, 'info', 'main', 'file claimed', { file: 'report.csv' }),
-      record(2, 'error', 'main', 'process() raised an exception', { file: 'report.csv', exception: traceback, exception_type: 'TypeError', exception_file: '/ws/plugins/hello/main.ts:12' }),
-      'Segmentation fault (core dumped)',
-    ].join('\n') + '\n');
-    fs.appendFileSync(path.join(logDir, 'step_hello_slow.log'), record(3, 'warning', 'slow', 'queue is growing', { length: 12 }) + '\n');
-    fs.appendFileSync(path.join(logDir, 'directory_observer.log'), JSON.stringify({ timestamp: new Date().toISOString().replace('Z', '000Z'), level: 'info', name: 'directory_observer', pid: 11, event: 'watching', plugin: '#core#' }) + '\n');
+    fs.cpSync(path.join(extensionPath(), 'test/extension/fixtures/logdemo'), plugin(), { recursive: true });
+    moduleIni = fs.readFileSync(path.join(workspaceRoot(), 'mfdata.ini'), 'utf8');
+    fs.writeFileSync(path.join(workspaceRoot(), 'mfdata.ini'), '# in-host logs test: no hot reload while the suite edits plugins\n[autorestart]\nflag = 0\n');
+    assert.match(mfdata('start'), /mfdata started/);
+
+    sample = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mflogs-')), 'report.csv');
+    fs.writeFileSync(sample, 'a;b\n1;2\n');
+    mfdata('inject', sample, '--plugin', 'logdemo', '--step', 'main');
 
     // What "Show Logs" on the step's tree item runs.
-    await vscode.commands.executeCommand('mfdata.showLogs', { plugin: 'hello', step: 'main' });
+    await vscode.commands.executeCommand('mfdata.showLogs', { plugin: 'logdemo', step: 'main' });
     const panel = api.logs.panel;
     const rows = await waitFor('the step records in the panel', () => {
       api.logs.refresh();
-      const r = panel.store.rows(0, 50);
-      return r.some((x) => x.level === 'error') && r.some((x) => x.raw) ? r : undefined;
+      const r = panel.store.rows(0, 100);
+      return r.some((x) => x.level === 'error' && x.exception) ? r : undefined;
     });
-    assert.deepEqual(panel.store.filter, { level: '', plugin: 'hello', step: 'main', text: '', regex: false });
-    assert.deepEqual(rows.map((r) => r.message), ['file claimed', 'process() raised an exception', 'Segmentation fault (core dumped)']);
-    const error = rows[1];
-    assert.equal(error.origin, 'hello/main');
-    assert.equal(error.exception, traceback);
-    assert.equal(error.exceptionFile, '/ws/plugins/hello/main.ts:12');
-    assert.ok(panel.store.held >= 5, 'the other step and the observer are held, only filtered out');
-    await waitFor('the panel state posted to a visible webview', () => panel.lastPosted?.total === 3);
+    assert.deepEqual(panel.store.filter, { level: '', plugin: 'logdemo', step: 'main', text: '', regex: false });
+    assert.ok(rows.every((r) => r.origin === 'logdemo/main'), `only logdemo/main rows: ${JSON.stringify(rows.map((r) => r.origin))}`);
+    const logged = rows.find((r) => r.message === 'cannot parse the file');
+    assert.ok(logged, `ctx.log.error's record in the panel: ${JSON.stringify(rows.map((r) => r.message))}`);
+    assert.equal(logged.level, 'error');
+    const thrown = rows.find((r) => r.exception);
+    assert.ok(thrown);
+    assert.match(thrown.exception ?? '', /TypeError: cannot parse report\.csv/);
+    assert.match(thrown.exceptionFile ?? '', /logdemo\/main\.ts:\d+/);
+    assert.ok(panel.store.held > rows.length, 'records of other processes (supervisor, observer) are held, only filtered out');
+    await waitFor('the panel state posted to a visible webview', () => (panel.lastPosted?.total ?? 0) >= rows.length);
 
     // The output channel: the category slot carries plugin/step, the level is the channel's own.
     const showCommand = (await vscode.commands.getCommands(true)).find((c) => c.startsWith('workbench.action.output.show.mfdata.mfdata-vscode.MFDATA'));
     assert.ok(showCommand, 'the MFDATA output channel is registered');
     await vscode.commands.executeCommand(showCommand);
     const output = await waitFor('the MFDATA output channel document', () =>
-      vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('MFDATA.log') && d.getText().includes('process() raised an exception')));
+      vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('MFDATA.log') && d.getText().includes('cannot parse the file')));
     const text = output.getText();
-    assert.match(text, /\[error\] \[hello\/main\] process\(\) raised an exception \{file=report\.csv\} \(mfdata\.hello\.main#4242\)/);
+    assert.match(text, /\[error\] \[logdemo\/main\] cannot parse the file \{.*reason=no header line.*\} \(mfdata\.logdemo\.main#\d+\)/);
     assert.match(text, /TypeError: cannot parse report\.csv/);
-    assert.match(text, /\[warning\] \[hello\/slow\] queue is growing \{length=12\}/);
 
-    // Narrow further, as a user would in the toolbar, and keep a picture of it.
-    await vscode.commands.executeCommand('mfdata.showLogs', { plugin: 'hello', step: 'main' });
-    panel.setFilter({ plugin: 'hello', step: 'main', level: 'error', text: 'report|segmentation', regex: true });
-    assert.deepEqual(panel.store.rows(0, 10).map((r) => r.message), ['process() raised an exception', 'Segmentation fault (core dumped)']);
+    // Back to the panel (the output view took its place), narrow further as a user would, keep a picture of it.
+    await vscode.commands.executeCommand('mfdata.showLogs', { plugin: 'logdemo', step: 'main' });
+    panel.setFilter({ plugin: 'logdemo', step: 'main', level: 'error', text: 'parse', regex: false });
+    const errors = panel.store.rows(0, 50);
+    assert.ok(errors.length >= 2 && errors.every((r) => r.level === 'error'), JSON.stringify(errors.map((r) => [r.level, r.message])));
     // The webview loaded under its CSP, got the state and asked for the rows it shows.
     await waitFor('the webview asking for rows', () => panel.webviewStats.ready > 0 && panel.webviewStats.rowRequests > 0, 30_000);
     await screenshot('logs-panel-filtered');
