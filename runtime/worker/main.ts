@@ -1,6 +1,8 @@
 // Entry point of a step worker process: `node --enable-source-maps dist/runtime/worker.js --home H --plugin P --step S`.
 import * as path from 'node:path';
 import { createLogger } from '../log/mflog';
+import { createMetrics } from '../metrics/client';
+import { metricsSettingsFromEnv } from '../metrics/settings';
 import { resolveBuiltin } from '../steps';
 import { compiledStepPath, loadStep, StepLoadError } from './step-loader';
 import { StepWorker } from './step-worker';
@@ -54,7 +56,9 @@ async function main(): Promise<number> {
   const rescanTargets = (config.observer?.sections ?? [])
     .filter((s) => s.queue === `step.${plugin.name}.${step.name}`)
     .map((s) => ({ directory: s.directory, queue: s.queue, filter: s.filter, pollQueueLimit: s.pollQueueLimit }));
-  const worker = new StepWorker({ home, plugin, step, redis: config.redis, definition, log, rescanTargets });
+  // Sinks from MFDATA_METRICS_* (generated from [metrics] of mfdata.ini, as the Redis address is); none = no-op.
+  const metrics = createMetrics(metricsSettingsFromEnv(process.env), plugin.name, step.name, (event, fields) => log.warning(event, fields));
+  const worker = new StepWorker({ home, plugin, step, redis: config.redis, definition, log, rescanTargets, metrics });
   const onSignal = (signal: NodeJS.Signals): void => {
     log.info('stop requested: finishing the current file', { signal });
     worker.stop();

@@ -7,6 +7,8 @@ import type { StepDefinition, StepFile } from '../api/types';
 import type { PluginConfig, StepConfig } from '../config/model';
 import { stepInbox, stepTmpDir, type RuntimeHome } from '../home';
 import type { Logger } from '../log/mflog';
+import { DISABLED_METRICS, type MetricsClient } from '../metrics/client';
+import { METRIC } from '../metrics/format';
 import { connectRedis, type RedisAddress } from '../queue/connection';
 import { QueueConsumer } from '../queue/consumer';
 import { stepQueueKey } from '../queue/keys';
@@ -30,6 +32,8 @@ export interface StepWorkerOptions {
   definition: StepDefinition;
   log: Logger;
   rescanTargets: RescanTarget[];
+  /** MFDATA's per-file metrics and the steps' `ctx.metrics` (default: disabled). */
+  metrics?: MetricsClient;
 }
 
 /** Messages a quick worker pops and claims at once under a backlog. */
@@ -48,6 +52,8 @@ class ProcessTimeoutError extends Error {
 
 interface Claimed {
   file: StepFile;
+  /** This file's share of the claim round (rename + Redis), counted in processing_file_timer as MFDATA's _before is. */
+  claimMs: number;
 }
 
 export class StepWorker {
@@ -68,6 +74,7 @@ export class StepWorker {
   private pendingDrops: string[] = [];
   private lastFileMs = 0;
   private watchdog: Watchdog | undefined;
+  private readonly metrics: MetricsClient;
 
   constructor(private readonly options: StepWorkerOptions) {
     const { home, plugin, step } = options;
@@ -81,7 +88,8 @@ export class StepWorker {
     this.tags = new TagStore(this.redis);
     this.state = new StepState(this.redis, plugin.name, step.name);
     this.owners = new ClaimOwners(this.tmpDir, plugin.name, step.name);
-    this.ctx = new WorkerStepContext(home, plugin, step, options.log, this.tags, this.state, this.owners);
+    this.metrics = options.metrics ?? DISABLED_METRICS;
+    this.ctx = new WorkerStepContext(home, plugin, step, options.log, this.tags, this.state, this.owners, this.metrics);
     this.failure = { home, policy: step.failurePolicy, moveDestDir: step.failurePolicyMoveDestDir, tags: this.tags, state: this.state };
     // A message may only name files under the data directory or a watched directory: a queue is not a way to grab any file.
     this.allowedRoots = [home.inDir, ...step.watchedDirectories].map((d) => path.resolve(d) + path.sep);
@@ -139,6 +147,7 @@ export class StepWorker {
     await this.watchdog?.close();
     this.owners.unregister();
     await this.consumer.close();
+    await this.metrics.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
@@ -174,6 +183,7 @@ export class StepWorker {
   /** Decodes the messages, renames their files into our tmp area, then records every claim in one round trip. */
   private async claimAll(raws: string[]): Promise<Claimed[]> {
     const log = this.options.log;
+    const claimStarted = this.metrics.enabled ? performance.now() : 0;
     const inputs: Array<ClaimInput & { msg: QueueMessage }> = [];
     for (const raw of raws) {
       let msg: QueueMessage;
@@ -204,6 +214,7 @@ export class StepWorker {
     }
     if (inputs.length === 0) return [];
     const records = await this.state.recordClaims(inputs, this.pendingDrops.splice(0));
+    const claimMs = this.metrics.enabled ? (performance.now() - claimStarted) / inputs.length : 0;
     return inputs.map(({ inboxPath, claimPath, uid, msg }, i) => {
       const { stepCounter, tags } = records[i];
       if (log.isEnabled('debug')) log.debug('claimed a file', { file: inboxPath, claim: claimPath, step_counter: stepCounter });
@@ -214,12 +225,15 @@ export class StepWorker {
           originalDirname: tags[ORIGINAL_DIRNAME] ?? path.basename(msg.directory),
           originalUid: tags[ORIGINAL_UID] ?? uid,
         },
+        claimMs,
       };
     });
   }
 
-  private async processOne({ file }: Claimed): Promise<void> {
+  private async processOne({ file, claimMs }: Claimed): Promise<void> {
     const { definition, step, log } = this.options;
+    const started = this.metrics.enabled ? performance.now() : 0;
+    this.countClaimed(file);
     let status = false;
     let reason = 'process() returned false';
     if (file.stepCounter > step.stepLimit) {
@@ -234,6 +248,20 @@ export class StepWorker {
       }
     }
     await this.finish(file, status, reason);
+    if (this.metrics.enabled) this.metrics.timer(METRIC.fileTimer, claimMs + performance.now() - started);
+  }
+
+  /** MFDATA counts a file once its claim succeeded: one more file, and its size in bytes. */
+  private countClaimed(file: StepFile): void {
+    if (!this.metrics.enabled) return;
+    this.metrics.counter(METRIC.processedFiles, 1);
+    let size = 0;
+    try {
+      size = fs.statSync(file.path).size;
+    } catch {
+      // Gone already (a recovered claim): counted, with no bytes.
+    }
+    this.metrics.counter(METRIC.processedBytes, size);
   }
 
   private async finish(file: StepFile, status: boolean, reason: string): Promise<void> {
@@ -248,6 +276,7 @@ export class StepWorker {
           if (errorCode(err) !== 'ENOENT') throw err;
         }
       } else {
+        this.metrics.counter(METRIC.processingErrors, 1);
         const outcome = await applyFailurePolicy(this.failure, file.path, reason);
         log.warning('failure policy applied', { policy: this.options.step.failurePolicy, file: file.path, original_basename: file.originalBasename, reason, final_path: outcome.finalPath });
       }
@@ -310,6 +339,8 @@ export class StepWorker {
   private async processBatch(files: StepFile[]): Promise<void> {
     const { definition, log } = this.options;
     const batchId = this.owners.newUid();
+    const started = this.metrics.enabled ? performance.now() : 0;
+    for (const f of files) this.countClaimed(f);
     await Promise.all(files.map((f) => this.ctx.setTag(f, 'batch_id', batchId)));
     let results: boolean[] = files.map(() => false);
     let reason = 'batchProcess() returned false';
@@ -321,5 +352,10 @@ export class StepWorker {
       log.exception('batchProcess() raised an exception', err, { batch_id: batchId, files: files.length });
     }
     for (let i = 0; i < files.length; i++) await this.finish(files[i], results[i], reason);
+    if (this.metrics.enabled) {
+      this.metrics.counter(METRIC.processedBatches, 1);
+      if (results.some((ok) => !ok)) this.metrics.counter(METRIC.batchErrors, 1);
+      this.metrics.timer(METRIC.batchTimer, performance.now() - started);
+    }
   }
 }
