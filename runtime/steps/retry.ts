@@ -107,6 +107,8 @@ export function reinjectStep(deps: BuiltinDeps): StepDefinition {
           tags: tags.get(), state: new StepState(tags.get().redis, plugin.name, target),
         };
         const outcome = await applyFailurePolicy(failure, file.path, `gave up after ${done} retries (retry_total = ${policy.total})`);
+        // MFDATA counts the give-up as one more processing error (tagged with this reinject step).
+        ctx.metrics.counter('number_of_processing_errors', 1);
         ctx.log.warning('retry: giving up, original failure policy applied', { step: target, attempts: done, policy: failure.policy, final_path: outcome.finalPath });
         return true;
       }
