@@ -1,4 +1,5 @@
-// The statsd sink: one UDP datagram per point, as MFDATA's step processes send them to Telegraf. Fire and forget.
+// The statsd sink: MFDATA's statsd lines over UDP to Telegraf, the lines of one event-loop turn in one datagram
+// (newline-separated, as statsd servers read them). Fire and forget.
 import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
 import * as net from 'node:net';
@@ -7,6 +8,8 @@ import type { MetricsSink, MetricsWarn } from './sink';
 
 /** Datagrams kept while the host name resolves (the first file's metrics); beyond, dropped. */
 const PENDING_MAX = 1000;
+/** Largest datagram we build: fits an Ethernet MTU, so no IP fragmentation (as statsd clients advise). */
+const MAX_DATAGRAM = 1432;
 
 export class StatsdSink implements MetricsSink {
   private socket: dgram.Socket | undefined;
@@ -16,6 +19,9 @@ export class StatsdSink implements MetricsSink {
   /** Datagrams handed to the socket whose send has not completed (the first ones wait for the implicit bind). */
   private outstanding = 0;
   private drained: (() => void) | undefined;
+  /** Lines of this event-loop turn, sent together by `flushLines` (one send instead of three per file). */
+  private lines = '';
+  private flushScheduled = false;
   /** Datagrams the kernel refused (no listener is not one: UDP does not know). */
   errors = 0;
 
@@ -37,13 +43,28 @@ export class StatsdSink implements MetricsSink {
   }
 
   record(kind: MetricKind, name: string, tags: Tags, value: number): void {
-    const packet = Buffer.from(statsdLine(kind, name, tags, value));
+    if (this.closed) return;
+    const line = statsdLine(kind, name, tags, value);
+    if (this.lines.length > 0 && this.lines.length + 1 + line.length > MAX_DATAGRAM) this.flushLines();
+    this.lines = this.lines.length > 0 ? `${this.lines}\n${line}` : line;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushLines);
+    }
+  }
+
+  private readonly flushLines = (): void => {
+    this.flushScheduled = false;
+    if (this.lines.length === 0) return;
+    const packet = Buffer.from(this.lines);
+    this.lines = '';
     if (this.socket && this.address) this.send(this.socket, packet, this.address);
     else if (this.pending && this.pending.length < PENDING_MAX) this.pending.push(packet);
-  }
+  };
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flushLines();
     this.closed = true;
     const socket = this.socket;
     this.socket = undefined;
