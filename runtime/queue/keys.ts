@@ -11,6 +11,14 @@ export function counterKey(plugin: string, step: string): string {
   return `counter.${plugin}.${step}`;
 }
 
+/**
+ * Number of files a step failed (process() false, threw, timed out, step_limit, crash loop, retries given up):
+ * `failed.<plugin>.<step>` (INCR when the failure policy is applied, whatever the policy; never reset).
+ */
+export function failedKey(plugin: string, step: string): string {
+  return `failed.${plugin}.${step}`;
+}
+
 /** Unix timestamp of the step's latest claim: `latest.<plugin>.<step>`. */
 export function latestKey(plugin: string, step: string): string {
   return `latest.${plugin}.${step}`;

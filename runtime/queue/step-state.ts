@@ -1,7 +1,7 @@
 // A step's Redis state transitions: the claim bookkeeping (tags, counter, latest, inbound trace) in one round trip, and traces.
 import * as path from 'node:path';
 import type Redis from 'ioredis';
-import { counterKey, latestKey, tagsKey, TAGS_TTL_SECONDS, traceEnd, traceKey, TRACE_TTL_SECONDS } from './keys';
+import { counterKey, failedKey, latestKey, tagsKey, TAGS_TTL_SECONDS, traceEnd, traceKey, TRACE_TTL_SECONDS } from './keys';
 import { enterStepValue } from '../tags/tag-names';
 
 /**
@@ -97,6 +97,15 @@ export class StepState {
   async trace(to: string, now: Date = new Date()): Promise<void> {
     const key = traceKey(traceEnd(this.plugin, this.step), to, now);
     await this.redis.multi().incr(key).expire(key, TRACE_TTL_SECONDS).exec();
+  }
+
+  /**
+   * Counts a failure of this step (`failed.<plugin>.<step>`) and the edge to where the failure policy sent
+   * the file, in the one round trip the trace alone would cost.
+   */
+  async traceFailure(to: string, now: Date = new Date()): Promise<void> {
+    const key = traceKey(traceEnd(this.plugin, this.step), to, now);
+    await this.redis.multi().incr(key).expire(key, TRACE_TTL_SECONDS).incr(failedKey(this.plugin, this.step)).exec();
   }
 
   /** Registers an edge with value 0 so a graph shows configured routes before traffic (MFDATA virtual traces). */

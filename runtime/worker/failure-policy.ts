@@ -40,7 +40,7 @@ export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath:
   if (target.policy === 'delete') {
     await fs.promises.rm(claimPath, { force: true });
     await tags.drop(claimPath);
-    await state.trace(TRACE_TRASH_DELETE);
+    await state.traceFailure(TRACE_TRASH_DELETE);
     return {};
   }
   if (target.policy === 'move' && !path.isAbsolute(target.moveDestDir)) {
@@ -51,7 +51,7 @@ export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath:
     let dst = path.join(inbox, name);
     if (fs.existsSync(dst)) dst = path.join(inbox, path.basename(claimPath));
     await moveTagged(tags, claimPath, dst);
-    await state.trace(traceEnd(plugin, step));
+    await state.traceFailure(traceEnd(plugin, step));
     return { finalPath: dst };
   }
   const dir = target.policy === 'keep' ? stepTrashDir(target.home, state.plugin, state.step) : target.moveDestDir;
@@ -61,7 +61,7 @@ export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath:
   // The tags still live under the claim path: dump them next to the file, then drop them.
   await tags.dump(claimPath, tagsFile);
   await tags.drop(claimPath);
-  await state.trace(target.policy === 'keep' ? TRACE_TRASH_KEEP : `>move/${dir}`);
+  await state.traceFailure(target.policy === 'keep' ? TRACE_TRASH_KEEP : `>move/${dir}`);
   return { finalPath, tagsFile };
 }
 

@@ -8,7 +8,7 @@ import { startTestRedis } from '../helpers/redis-server';
 import { dropFile, listFiles, makeHome, startObserver, startWorker, waitFor, writeObserverIni, writePlugin, type Proc } from '../datapath/harness';
 import { encodeMessage, messageFor } from '../../runtime/queue/message';
 import { parseTagsFile } from '../../runtime/tags/tag-names';
-import { tagsKey } from '../../runtime/queue/keys';
+import { failedKey, tagsKey } from '../../runtime/queue/keys';
 
 const FAILING = `
 export async function process(file, ctx) {
@@ -93,6 +93,14 @@ test('keep, delete and move (to plugin/step and to a directory) apply with the r
   assert.equal(logged[0].exception_type, 'TypeError');
   assert.match(String(logged[0].exception), /TypeError: cannot parse throw-me\.csv\n\s+at .*keep\.ts:4:\d+/);
   assert.equal(logged[0].name, 'mfdata.f.keep');
+
+  // failed.<plugin>.<step> counts every file the failure policy took, whatever the policy (counted just after the file lands).
+  await waitFor('every failure counted', async () => (await client.mget(['keep', 'del', 'tostep', 'todir'].map((s) => failedKey('f', s)))).join() === '3,1,1,1');
+  assert.equal(await client.get(failedKey('f', 'keep')), '3', 'keep: two returned false, one threw');
+  assert.equal(await client.get(failedKey('f', 'del')), '1', 'delete');
+  assert.equal(await client.get(failedKey('f', 'tostep')), '1', 'move to plugin/step');
+  assert.equal(await client.get(failedKey('f', 'todir')), '1', 'move to a directory after process_timeout');
+  assert.equal(await client.get(failedKey('f', 'quarantine')), null, 'a step that failed nothing has no counter');
 });
 
 test('step_limit stops a routing loop by applying the failure policy', async (t) => {
@@ -125,4 +133,6 @@ export const step = defineStep({
   assert.equal(tags['latest.core.step_counter'], '6');
   assert.match(tags['latest.core.failure_reason'], /^step_limit exceeded/);
   assert.equal(await client.get('counter.loop.main'), '7');
+  await waitFor('the step_limit failure counted', async () => (await client.get(failedKey('loop', 'main'))) !== null);
+  assert.equal(await client.get(failedKey('loop', 'main')), '1', 'step_limit counts as one failure');
 });
