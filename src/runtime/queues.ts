@@ -4,7 +4,7 @@
 // and never queues commands offline.
 import Redis from 'ioredis';
 import { describeAddress, type RedisAddress } from '../../runtime/queue/connection';
-import { counterKey, TRACE_GIVE_UP, TRACE_TRASH_DELETE, TRACE_TRASH_KEEP } from '../../runtime/queue/keys';
+import { counterKey, failedKey } from '../../runtime/queue/keys';
 
 /** A queue message as the observer writes it (MFDATA wire format). */
 export interface QueueMessage {
@@ -25,22 +25,10 @@ export interface StepCounters {
   /** Files the step claimed from its queue (`counter.<plugin>.<step>`, never reset). */
   processed: number;
   /**
-   * Files the step gave up on (trash, delete or give-up after retries) over the last day: the sum
-   * of its failure traces `trace@<date>~<plugin>/<step>~>trash/keep|>trash/delete|>delete/giveup`,
-   * which live one day. The `move` failure policy is routing, not counted.
+   * Files the step failed, whatever its failure policy (keep, delete, move): `failed.<plugin>.<step>`,
+   * incremented by the runtime when it applies the policy, never reset.
    */
   failed: number;
-}
-
-const FAILURE_TARGETS = new Set([TRACE_TRASH_KEEP, TRACE_TRASH_DELETE, TRACE_GIVE_UP]);
-
-/** `trace@<date>~<plugin>/<step>~<to>` → the `<plugin>.<step>` it counts a failure of, or undefined. */
-export function failureTraceStep(key: string): string | undefined {
-  const parts = key.split('~');
-  if (parts.length !== 3 || !parts[0].startsWith('trace@') || !FAILURE_TARGETS.has(parts[2])) return undefined;
-  const slash = parts[1].indexOf('/');
-  if (slash <= 0) return undefined;
-  return `${parts[1].slice(0, slash)}.${parts[1].slice(slash + 1)}`;
 }
 
 export class QueueInspectorError extends Error {
@@ -105,17 +93,12 @@ export class RedisQueueInspector implements QueueInspector {
     return this.run('reading step counters', async (r) => {
       const result = new Map<string, StepCounters>();
       if (steps.length === 0) return result;
-      const values = await r.mget(...steps.map((s) => counterKey(s.plugin, s.step)));
-      steps.forEach((s, i) => result.set(`${s.plugin}.${s.step}`, { processed: Number(values[i] ?? 0) || 0, failed: 0 }));
-      const traces = await this.scanKeys(r, 'trace@*~>*');
-      if (traces.length > 0) {
-        const counts = await r.mget(...traces);
-        traces.forEach((key, i) => {
-          const step = failureTraceStep(key);
-          const entry = step === undefined ? undefined : result.get(step);
-          if (entry) entry.failed += Number(counts[i] ?? 0) || 0;
-        });
-      }
+      // One MGET: processed then failed of every step.
+      const values = await r.mget(...steps.flatMap((s) => [counterKey(s.plugin, s.step), failedKey(s.plugin, s.step)]));
+      steps.forEach((s, i) => result.set(`${s.plugin}.${s.step}`, {
+        processed: Number(values[2 * i] ?? 0) || 0,
+        failed: Number(values[2 * i + 1] ?? 0) || 0,
+      }));
       return result;
     });
   }

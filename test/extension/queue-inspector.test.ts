@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import Redis from 'ioredis';
-import { RedisQueueInspector, failureTraceStep } from '../../src/runtime/queues';
+import { RedisQueueInspector } from '../../src/runtime/queues';
+import { emptySnapshot, pluginNodes } from '../../src/views/model';
+import { StepState } from '../../runtime/queue/step-state';
+import { TRACE_TRASH_KEEP } from '../../runtime/queue/keys';
 import { startTestRedis } from '../helpers/redis-server';
 
 const message = (filename: string): string => JSON.stringify({ directory: '/in/step.p.main', filename, event: 'created', event_timestamp: 1 });
@@ -26,25 +29,30 @@ test('lists every step.* list with its length, peeks the next messages first and
   assert.equal(await r.llen('step.p.archive'), 1, 'the other queue is untouched');
 });
 
-test('counts processed files from counter.<plugin>.<step> and failures from the failure traces', async (t) => {
+test('the Plugins view shows processed from counter.<p>.<s> and failed from failed.<p>.<s>, a move counted too', async (t) => {
   const redis = await startTestRedis();
   const r = new Redis({ path: redis.socket });
   const inspector = new RedisQueueInspector(() => redis.socket);
   t.after(async () => { inspector.dispose(); r.disconnect(); await redis.stop(); });
 
   await r.set('counter.p.main', '7');
-  await r.set('trace@2026-01-01~p/main~>trash/keep', '2');
-  await r.set('trace@2026-01-02~p/main~>delete/giveup', '1');
-  await r.set('trace@2026-01-02~p/main~q/next', '4'); // routing, not a failure
+  // The runtime's own bookkeeping of two failures: one kept in the trash, one moved to another step.
+  const state = new StepState(r, 'p', 'main');
+  await state.traceFailure(TRACE_TRASH_KEEP);
+  await state.traceFailure('p/quarantine');
+  await state.trace('p/next'); // routing, not a failure
 
   const counters = await inspector.counters([{ plugin: 'p', step: 'main' }, { plugin: 'p', step: 'idle' }]);
-  assert.deepEqual(counters.get('p.main'), { processed: 7, failed: 3 });
+  assert.deepEqual(counters.get('p.main'), { processed: 7, failed: 2 });
   assert.deepEqual(counters.get('p.idle'), { processed: 0, failed: 0 });
-});
 
-test('a failure trace names the step it counts against', () => {
-  assert.equal(failureTraceStep('trace@2026-01-01~my_plugin/main~>trash/keep'), 'my_plugin.main');
-  assert.equal(failureTraceStep('trace@2026-01-01~<step.p.main~p/main'), undefined);
+  const snap = emptySnapshot({
+    home: '/h', pid: 1, version: '0', startedAt: 0, state: 'running',
+    watchers: [{ name: 'step.p.main', kind: 'step', plugin: 'p', step: 'main', state: 'running', numprocesses: 1, processes: [], restarts: 0 }],
+  });
+  snap.counters = counters;
+  const [plugin] = pluginNodes(snap);
+  assert.equal(plugin.children?.[0].description, 'running · 0/1 workers · queue 0 · 7 processed · 2 failed');
 });
 
 test('reports which socket failed when Redis is not there', async () => {

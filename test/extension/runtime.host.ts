@@ -139,6 +139,31 @@ describe('the runtime driven from VS Code', function () {
     }
   });
 
+  it('a file the step fails shows "1 failed" in the Plugins view (failed.<plugin>.<step>), whatever the policy', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-inject-'));
+    const file = path.join(dir, 'binary.bin');
+    // normalize/main returns false for a file with a NUL byte: its failure policy (keep) trashes it.
+    fs.writeFileSync(file, Buffer.from([0x61, 0x00, 0x62]));
+    try {
+      const result = await vscode.commands.executeCommand<CommandResult>('mfdata.injectFile', vscode.Uri.file(file), { plugin: 'normalize', step: 'main' });
+      assert.equal(result.ok, true, result.ok ? '' : result.error);
+      const main = await waitFor('the Plugins view to count normalize/main failed once', async () => {
+        await vscode.commands.executeCommand('mfdata.refreshViews');
+        const plugin = (await api.views.plugins.getChildren()).find((p) => p.label === 'normalize');
+        const step = plugin?.children?.find((c) => c.label === 'main');
+        return step?.description?.endsWith(' 1 failed') ? step : undefined;
+      });
+      assert.match(main.description ?? '', /^running · 1\/1 workers · queue 0 · 2 processed · 1 failed$/);
+      const archive = (await api.views.plugins.getChildren()).find((p) => p.label === 'normalize')?.children?.find((c) => c.label === 'archive');
+      assert.match(archive?.description ?? '', / 1 processed · 0 failed$/, 'the failed file never reached archive');
+      redis ??= new Redis({ path: path.join(home, 'var/redis.sock') });
+      assert.equal(await redis.get('failed.normalize.main'), '1');
+      await waitFor('the failed file in the trash', () => fs.existsSync(path.join(home, 'var/in/trash/normalize.main/binary.bin')));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('MFDATA: Purge Queue empties a real Redis list', async () => {
     redis ??= new Redis({ path: path.join(home, 'var/redis.sock') });
     const msg = (n: string): string => JSON.stringify({ directory: path.join(home, 'var/in/step.hello.slow'), filename: n, event: 'created', event_timestamp: Date.now() / 1000 });

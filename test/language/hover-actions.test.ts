@@ -61,7 +61,7 @@ describe('hover', () => {
 
   test('on a target while the runtime runs: the step\'s queue and live figures', async () => {
     const h = await hoverAt(f.paths.alpha, `${GENERAL}\n[step_main]\nfailure_policy = move\nfailure_policy_move_dest_dir = alpha/ma|in\n`);
-    assert.equal(h!.contents, '**alpha/main**: queue `step.alpha.main`\n\nqueued **3** · processed **41** · failed (24 h) **2**');
+    assert.equal(h!.contents, '**alpha/main**: queue `step.alpha.main`\n\nqueued **3** · processed **41** · failed **2**');
     assert.equal(r(h!.range), '9:31-9:41');
     assert.ok(asked.includes('alpha/main'));
   });

@@ -30,7 +30,7 @@ export async function hover(a: Analysis, p: Position, live?: LiveFigures): Promi
     const known = (a.ctx.knownSteps ?? []).includes(`${ref.plugin}/${ref.step}`);
     const lines = [`**${ref.plugin}/${ref.step}**: queue \`${queue}\`${known ? '' : ' (no such step is declared)'}`];
     const figures = live ? await live.stepFigures(ref.plugin, ref.step) : undefined;
-    lines.push('', figures ? `queued **${figures.queued}** · processed **${figures.processed}** · failed (24 h) **${figures.failed}**` : 'runtime not running: no live figures');
+    lines.push('', figures ? `queued **${figures.queued}** · processed **${figures.processed}** · failed **${figures.failed}**` : 'runtime not running: no live figures');
     if (section && section.headerSpan.line - 1 === p.line) lines.push('', findSectionSpec(a.info.kind, section.name)?.doc ?? '');
     return { contents: lines.join('\n'), range: ref.range };
   }
