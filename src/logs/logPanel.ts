@@ -82,6 +82,12 @@ export class LogPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     if (!this.paused) this.scheduleState();
   }
 
+  /** Forgets every record (the home changed: they came from another runtime). */
+  clear(): void {
+    this.store.clear();
+    this.postState();
+  }
+
   /** Sets the filter (from "Show logs" on a tree item, or the toolbar). */
   setFilter(filter: Partial<PanelFilter>): void {
     try {

@@ -1,10 +1,10 @@
-// Wires the log feature: one LogSource over <home>/log feeding the log panel and the MFDATA LogOutputChannel,
+// Wires the log feature: one LogFeed over the current <home>/log feeding the log panel and the MFDATA LogOutputChannel,
 // the `mfdata.showLogs` command (also "Show Logs" on plugin and step tree items) and the panel's open actions.
 import * as vscode from 'vscode';
 import type { RuntimeWorkspace } from '../services/workspace';
 import { channelLine } from './channelLine';
 import { LOG_VIEW_ID, LogPanel } from './logPanel';
-import { LogSource } from './logSource';
+import { LogFeed } from './logFeed';
 
 export interface LogServices {
   workspace: RuntimeWorkspace;
@@ -15,8 +15,10 @@ export interface LogServices {
 /** What the in-host tests reach through the extension's API. */
 export interface LogsApi {
   panel: LogPanel;
-  /** Reads the log files now instead of waiting for the next file event or poll. */
+  /** Re-checks the home, then reads the log files now instead of waiting for the next file event or poll. */
   refresh(): void;
+  /** The log directory followed now. */
+  following(): string | undefined;
 }
 
 /** A tree node or any object naming a plugin and optionally a step. */
@@ -31,33 +33,44 @@ export function registerLogs(context: vscode.ExtensionContext, services: LogServ
     openConfig: (plugin, step) => openConfig(workspace, plugin, step),
     openFile: (spec) => openFileAt(spec),
   });
-  let source: LogSource | undefined;
-  const home = workspace.home();
-  if (home) {
-    source = new LogSource({
-      logDir: home.logDir,
-      onEntries: (entries, initial) => {
-        panel.append(entries);
-        // The channel is a live feed: history stays in the panel and in `mfdata logs`.
-        if (initial) return;
-        for (const entry of entries) {
-          const line = channelLine(entry);
-          log[line.level](line.text);
-        }
-      },
-    });
-    source.start();
-  }
+  // Follows the CURRENT home's log directory: re-synced when the setting mfdata.home changes.
+  const feed = new LogFeed({
+    logDir: () => workspace.home()?.logDir,
+    onSwitch: (from, to) => {
+      // Records of another runtime would mislead: the panel starts over with the new home's history.
+      if (from !== undefined) panel.clear();
+      if (from !== undefined || to !== undefined) log.info(`following the runtime logs in ${to ?? '(no runtime home)'}`);
+    },
+    onEntries: (entries, initial) => {
+      panel.append(entries);
+      // The channel is a live feed: history stays in the panel and in `mfdata logs`.
+      if (initial) return;
+      for (const entry of entries) {
+        const line = channelLine(entry);
+        log[line.level](line.text);
+      }
+    },
+  });
+  feed.sync();
   context.subscriptions.push(
     panel,
-    { dispose: () => source?.dispose() },
+    feed,
+    // The home is the setting mfdata.home, else MFDATA_HOME, else <workspace>/.mfdata (runtime/cli/workspace.ts).
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mfdata.home') && feed.sync()),
     vscode.window.registerWebviewViewProvider(LOG_VIEW_ID, panel),
     vscode.commands.registerCommand('mfdata.showLogs', async (target?: LogTarget) => {
       panel.setFilter({ plugin: target?.plugin ?? '', step: target?.step ?? '' });
       await vscode.commands.executeCommand(`${LOG_VIEW_ID}.focus`);
     }),
   );
-  return { panel, refresh: () => source?.read() };
+  return {
+    panel,
+    refresh: () => {
+      feed.sync();
+      feed.read();
+    },
+    following: () => feed.following,
+  };
 }
 
 async function openConfig(workspace: RuntimeWorkspace, plugin: string, step: string | undefined): Promise<void> {

@@ -106,4 +106,39 @@ describe('log panel and output channel, fed by the real runtime', function () {
     await waitFor('the webview asking for rows', () => panel.webviewStats.ready > 0 && panel.webviewStats.rowRequests > 0, 30_000);
     await screenshot('logs-panel-filtered');
   });
+
+  it('when mfdata.home changes, the panel and the output channel follow the new home log directory', async () => {
+    const api = await activeApi();
+    const original = path.join(workspaceRoot(), '.mfdata', 'log');
+    assert.equal(api.logs.following(), original);
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-other-home-'));
+    const record = (event: string): string =>
+      `${JSON.stringify({ timestamp: new Date().toISOString().replace('Z', '000Z'), level: 'warning', name: 'mfdata.elsewhere.main', pid: 4242, event, plugin: 'elsewhere', step: 'main' })}\n`;
+    fs.mkdirSync(path.join(other, 'log'));
+    fs.writeFileSync(path.join(other, 'log', 'step_elsewhere_main.log'), record('history of the other home'));
+    const settings = vscode.workspace.getConfiguration('mfdata');
+    try {
+      await settings.update('home', other, vscode.ConfigurationTarget.Workspace);
+      await waitFor('the feed to follow the other home', () => api.logs.following() === path.join(other, 'log'));
+      const panel = api.logs.panel;
+      panel.setFilter({});
+      const rows = await waitFor('the other home history in the panel', () => {
+        const r = panel.store.rows(0, 100);
+        return r.some((x) => x.message.includes('history of the other home')) ? r : undefined;
+      });
+      assert.ok(rows.every((r) => r.plugin !== 'logdemo'), 'the previous home records are gone from the panel');
+      // A live record of the new home reaches the output channel too.
+      fs.appendFileSync(path.join(other, 'log', 'step_elsewhere_main.log'), record('live in the other home'));
+      const showCommand = (await vscode.commands.getCommands(true)).find((c) => c.startsWith('workbench.action.output.show.mfdata.mfdata-vscode.MFDATA'));
+      await vscode.commands.executeCommand(showCommand!);
+      await waitFor('the live record in the MFDATA output channel', () => {
+        api.logs.refresh();
+        return vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('MFDATA.log') && d.getText().includes('[elsewhere/main] live in the other home'));
+      });
+    } finally {
+      await settings.update('home', undefined, vscode.ConfigurationTarget.Workspace);
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+    await waitFor('the feed back on the workspace home', () => api.logs.following() === original);
+  });
 });
