@@ -2,7 +2,8 @@
 // breakpoint in the plugin's .ts with the file readable in the variables, the step is shown as "debugging" and is
 // back under supervision afterwards; a session stopped mid-file loses nothing and processes nothing twice;
 // "Debug Step on This File" stops and reports; "Uncaught Exceptions" stops at a step's throw.
-// The runtime is started by the CLI (`mfdata start --no-generate` on a config_auto generated here).
+// The runtime is started by the CLI (`mfdata start --no-generate` on a config_auto generated here), then, in a
+// second suite, by the extension's own `mfdata.start`, ended by `mfdata.stop` with no process left.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,6 +14,7 @@ import { loadRuntimeConfig } from '../../runtime/config/load';
 import { generateConfigAuto } from '../../runtime/config/generate';
 import { writeConfigAuto } from '../../runtime/config/generate/write';
 import type { OneShotReport } from '../../runtime/debug/report';
+import type { RuntimeStatus } from '../../runtime/supervisor/protocol';
 import type { CommandResult } from '../../src/commands/context';
 import type { DebugLaunchResult } from '../../src/debug/registerDebug';
 import type { FileRunResult } from '../../src/debug/stepDebugger';
@@ -272,5 +274,132 @@ describe('step debugging in VS Code (js-debug, real runtime)', function () {
     await waitFor('bad.txt in the trash (failure_policy = keep)', () => list(path.join(home, 'var/in/trash/dbgdemo.boom')).includes('bad.txt'));
     await vscode.debug.stopDebugging();
     await backUnderSupervision('step.dbgdemo.boom', 1);
+  });
+});
+
+/** A process exists while /proc/<pid> does and it is not a zombie. */
+function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Live processes (not zombies) whose command line names `dir`. */
+function processesNaming(dir: string): Array<{ pid: number; cmdline: string }> {
+  const found: Array<{ pid: number; cmdline: string }> = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      if (cmdline.includes(dir) && alive(pid)) found.push({ pid, cmdline });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+describe('step debugging with the runtime started by the extension (mfdata.start … mfdata.stop)', function () {
+  this.timeout(240_000);
+  let api: MfdataApi;
+  const recorder = new DapRecorder();
+  let registration: vscode.Disposable;
+  let ws: string;
+  let home: string;
+  let mainTs: string;
+  const disposables: vscode.Disposable[] = [];
+
+  const watcherState = async (name: string) => (await api.monitor.client.refresh())?.watchers.find((w) => w.name === name);
+  const ledger = (): string[] => {
+    try {
+      return fs.readFileSync(path.join(home, 'var/out/dbgdemo/ledger.txt'), 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ')[0]);
+    } catch {
+      return [];
+    }
+  };
+
+  before(async () => {
+    api = await activeApi();
+    ws = workspaceRoot();
+    home = path.join(ws, '.mfdata');
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    fs.cpSync(path.join(ext.extensionPath, 'test/debug/fixtures/dbgdemo'), path.join(ws, 'plugins/dbgdemo'), { recursive: true });
+    mainTs = path.join(ws, 'plugins/dbgdemo/main.ts');
+    registration = vscode.debug.registerDebugAdapterTrackerFactory('*', recorder);
+    await waitFor('no runtime answering (the CLI-started one was stopped)', async () => (await api.monitor.client.refresh()) === undefined);
+  });
+
+  after(async () => {
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    if (vscode.debug.activeDebugSession) await vscode.debug.stopDebugging();
+    registration?.dispose();
+    for (const d of disposables) d.dispose();
+    // Never leave a runtime behind, even when a test failed half-way.
+    if (api?.monitor.status) await vscode.commands.executeCommand('mfdata.stop');
+    fs.rmSync(path.join(ws, 'plugins/dbgdemo'), { recursive: true, force: true });
+  });
+
+  it('mfdata.start, Debug Step with a breakpoint, a file stops at the .ts line, continue, processed, back under supervision, mfdata.stop leaves nothing running', async () => {
+    const started = await vscode.commands.executeCommand<CommandResult<RuntimeStatus>>('mfdata.start');
+    assert.equal(started.ok, true, started.ok ? '' : started.error);
+    const status = await waitFor('the dbgdemo steps running under the extension-started supervisor', async () => {
+      const st = await api.monitor.client.refresh();
+      const steps = st?.watchers.filter((w) => w.plugin === 'dbgdemo') ?? [];
+      return steps.length === 2 && steps.every((w) => w.state === 'running' && w.processes.length === w.numprocesses) ? st : undefined;
+    });
+    assert.equal(status.home, home);
+    const pids = new Set<number>([status.pid, ...status.watchers.flatMap((w) => w.processes.map((p) => p.pid))]);
+
+    const sessions = { started: new Map<string, vscode.DebugSession>(), ended: new Set<string>() };
+    const listeners = [
+      vscode.debug.onDidStartDebugSession((x) => sessions.started.set(x.id, x)),
+      vscode.debug.onDidTerminateDebugSession((x) => sessions.ended.add(x.id)),
+    ];
+    disposables.push(...listeners);
+    const line = markerLine(mainTs, 'BREAKPOINT: main');
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(mainTs), new vscode.Position(line - 1, 0)))]);
+    const from = recorder.stopped.length;
+    const result = await vscode.commands.executeCommand<CommandResult<DebugLaunchResult>>('mfdata.step.debug', { plugin: 'dbgdemo', step: 'main' });
+    assert.equal(result.ok && result.value?.started, true, result.ok ? '' : result.error);
+    const handed = await watcherState('step.dbgdemo.main');
+    assert.equal(handed?.state, 'handed_over');
+    assert.deepEqual(handed?.processes, [], 'the supervised workers stopped taking work');
+
+    // Injected through the extension, as a user would.
+    const sample = path.join(ws, 'data', 'ext-started.csv');
+    fs.mkdirSync(path.dirname(sample), { recursive: true });
+    fs.writeFileSync(sample, 'x,y\n3,4\n');
+    const injected = await vscode.commands.executeCommand<CommandResult>('mfdata.injectFile', vscode.Uri.file(sample), { plugin: 'dbgdemo', step: 'main' });
+    assert.equal(injected.ok, true, injected.ok ? '' : injected.error);
+    const stop = await waitFor('a DAP stopped event (breakpoint)', () => recorder.stopped.slice(from).find((x) => x.body.reason === 'breakpoint'), 90_000);
+    const frame = await topFrame(stop);
+    assert.equal(frame.line, line, 'stopped at the breakpoint line of the .ts source');
+    assert.match(decodeURIComponent(frame.source?.path ?? ''), /plugins\/dbgdemo\/main\.ts$/);
+    assert.equal((await locals(stop)).get('name')?.value, "'ext-started.csv'");
+
+    await stop.session.customRequest('continue', { threadId: stop.body.threadId });
+    await waitFor('the file in the ledger', () => ledger().includes('ext-started.csv'));
+    await vscode.debug.stopDebugging();
+    const back = await waitFor('step.dbgdemo.main back with its 2 supervised workers', async () => {
+      const w = await watcherState('step.dbgdemo.main');
+      return w?.state === 'running' && w.processes.length === 2 ? w : undefined;
+    }, 60_000);
+    for (const p of back.processes) pids.add(p.pid);
+    assert.deepEqual(ledger().filter((n) => n === 'ext-started.csv'), ['ext-started.csv'], 'processed once');
+
+    const stopped = await vscode.commands.executeCommand<CommandResult>('mfdata.stop');
+    assert.equal(stopped.ok, true, stopped.ok ? '' : stopped.error);
+    await waitFor('every runtime process to exit', () => [...pids].every((pid) => !alive(pid)), 30_000);
+    assert.deepEqual(processesNaming(home), [], `no process names the home ${home}`);
+    assert.equal(api.monitor.status, undefined);
+    // Every debug session this test started (the mfdata launch and its js-debug children) has terminated.
+    assert.ok(sessions.started.size > 0, 'Debug Step started debug sessions');
+    await waitFor(`the debug sessions of this test to terminate (left: ${[...sessions.started.values()].filter((x) => !sessions.ended.has(x.id)).map((x) => `${x.type} ${x.name}`).join(', ')})`,
+      () => [...sessions.started.keys()].every((id) => sessions.ended.has(id)), 15_000);
+    fs.rmSync(sample, { force: true });
   });
 });
