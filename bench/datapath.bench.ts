@@ -337,9 +337,9 @@ async function main(): Promise<void> {
         await sleep(500);
         const idlePids = allPids(ours);
         const s0 = idlePids.reduce((s, pid) => s + threadSwitches(pid), 0);
-        c0 = cpuOf(ours);
+        const idle0 = cpuOf(ours);
         await sleep(3000);
-        f.set('idleSwitches', (idlePids.reduce((s, pid) => s + threadSwitches(pid), 0) - s0) / 3).set('idleCpu', cpuOf(ours) - c0);
+        f.set('idleSwitches', (idlePids.reduce((s, pid) => s + threadSwitches(pid), 0) - s0) / 3).set('idleCpu', cpuOf(ours) - idle0);
         line('idle 3 s: context switches of all our processes/threads', `${f.get('idleSwitches')?.toFixed(1)}/s, CPU ${f.get('idleCpu')?.toFixed(0)} ms`);
 
       }
