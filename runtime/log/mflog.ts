@@ -61,6 +61,13 @@ export function exceptionFile(err: unknown): string | undefined {
   return undefined;
 }
 
+/** Keys every record owns; a context field of the same name is kept as `ctx_<key>` instead of replacing them. */
+const RECORD_KEYS: ReadonlySet<string> = new Set(['timestamp', 'level', 'name', 'pid', 'event']);
+
+function put(record: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) record[RECORD_KEYS.has(key) ? `ctx_${key}` : key] = value;
+}
+
 class JsonLogger implements Logger {
   constructor(
     readonly name: string,
@@ -76,8 +83,8 @@ class JsonLogger implements Logger {
   private emit(level: LogLevel, event: string, extra?: LogFields): void {
     if (LEVEL_RANK[level] < this.rank) return;
     const record: Record<string, unknown> = { timestamp: mflogTimestamp(), level, name: this.name, pid: process.pid, event };
-    for (const [k, v] of Object.entries(this.fields)) if (v !== undefined) record[k] = v;
-    if (extra) for (const [k, v] of Object.entries(extra)) if (v !== undefined) record[k] = v;
+    for (const [k, v] of Object.entries(this.fields)) put(record, k, v);
+    if (extra) for (const [k, v] of Object.entries(extra)) put(record, k, v);
     this.write(JSON.stringify(record) + '\n');
   }
 

@@ -8,7 +8,7 @@ export const step = defineStep({
     const text = await fs.promises.readFile(file.path, 'utf8');
     const lines = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
     await ctx.setTag(file, 'lines', lines);
-    ctx.log.info('file processed', { name: file.originalBasename, lines });
+    ctx.log.info('file processed', { file: file.originalBasename, lines });
     const out = ctx.getCustom('output_dir');
     await fs.promises.mkdir(out, { recursive: true });
     // Written as .t then renamed, so a watcher of that directory never sees a half-written report.

@@ -29,3 +29,17 @@ test('levels: an override wins over debug=1, debug=1 over MFLOG_MINIMAL_LEVEL', 
   createLogger('mfdata.p.other', {}, { write: out.write, overrides, minimalLevel: 'warning' }).info('hidden too');
   assert.deepEqual(out.lines.map((r) => r.event), ['shown']);
 });
+
+test('a context field named like a record key (name, pid, event…) is kept as ctx_<key>, never replacing the record\'s own', () => {
+  const lines: string[] = [];
+  const log = createLogger('mfdata.p.main', { plugin: 'p', step: 'main' }, { minimalLevel: 'debug', overrides: [], write: (l) => lines.push(l) });
+  log.child({ pid: 1 }).info('file processed', { name: 'some-file.txt', event: 'other', level: 'x', timestamp: 't' });
+  const record = JSON.parse(lines[0]) as Record<string, unknown>;
+  assert.equal(record.name, 'mfdata.p.main');
+  assert.equal(record.event, 'file processed');
+  assert.equal(record.level, 'info');
+  assert.equal(record.pid, process.pid);
+  assert.match(String(record.timestamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  assert.deepEqual([record.ctx_name, record.ctx_event, record.ctx_level, record.ctx_timestamp, record.ctx_pid], ['some-file.txt', 'other', 'x', 't', 1]);
+  assert.deepEqual(recordProblems(record), []);
+});
