@@ -1,7 +1,7 @@
 // Benchmark of the data path: files through a no-op step with 2 workers (throughput, CPU per file of observer+workers,
 // latency at 200 files/s from the producer's rename to the end of the worker's work, idle wake-ups), next to baselines
 // measured in the same run (disk create+rename; bare BRPOP+rename consumers; a bare inotifywait→LPUSH→BRPOP+rename
-// chain for latency). BENCH_ROUNDS rounds (default 3), printed as median [min–max] with the load average of each round.
+// chain for latency, after BENCH_WARMUP_FILES files at full speed). BENCH_ROUNDS rounds (default 3), printed as median [min–max] with the load average of each round.
 // BENCH_PHASES: a subset of throughput,idle,latency. BENCH_NODE_ARGS: extra node options for our observer and workers
 // (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
 // Prints figures; asserts nothing.
@@ -21,6 +21,8 @@ const LATENCY_FILES = Number(process.env.BENCH_LATENCY_FILES ?? 1000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 const LATENCY_RATE = 200;
+/** Files pushed through at full speed before a latency run: long-lived processes run JIT-compiled code, fresh ones do not. */
+const WARMUP_FILES = Number(process.env.BENCH_WARMUP_FILES ?? 3000);
 /** Parts to run: throughput (baselines, drains, end to end), idle, latency (ours and the bare chain). */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'throughput,idle,latency').split(','));
 const TICK_MS = 10; // /proc/<pid>/stat counts CPU in ticks of 1/USER_HZ s, and USER_HZ is 100 on Linux
@@ -234,6 +236,7 @@ async function main(): Promise<void> {
     const stopAll = async (list: ChildProcess[]): Promise<void> => {
       await Promise.all(list.map((c) => new Promise((r) => { if (c.exitCode !== null) r(null); else { c.once('exit', r); c.kill('SIGTERM'); } })));
     };
+    const redisPid = redis.process.pid as number;
     const drained = (): boolean => count(inbox) === 0 && count(claims) <= 1;
     let observerProc: ChildProcess | undefined;
     const startObserver = async (): Promise<ChildProcess> => {
@@ -351,13 +354,21 @@ async function main(): Promise<void> {
         writeConfig('1');
         for (const rec of fs.readdirSync(recordDir)) fs.rmSync(path.join(recordDir, rec));
         workers = await startWorkers();
+        makeFiles(inbox, WARMUP_FILES, `${id}w`);
+        await waitUntil(drained, 60_000);
+        await sleep(200);
         const loadBefore = os.loadavg()[0];
+        const observer = await startObserver();
+        let c0 = cpuOf([observer, ...workers]);
+        let r0 = cpuMs(redisPid);
         let sent = await paced(inbox, `${id}l`);
         await waitUntil(drained, 60_000);
+        f.set('latCpu', (cpuOf([observer, ...workers]) - c0) / LATENCY_FILES).set('latRedisCpu', (cpuMs(redisPid) - r0) / LATENCY_FILES);
         await stopAll(workers);
         let lat = latencies(fs.readdirSync(recordDir).map((r) => path.join(recordDir, r)), sent);
         f.set('p50', pct(lat, 50)).set('p99', pct(lat, 99)).set('max', lat[lat.length - 1]);
         line(`ours: latency at ${LATENCY_RATE} files/s (${lat.length} files, load ${loadBefore.toFixed(2)})`, `p50 ${pct(lat, 50).toFixed(2)} ms, p90 ${pct(lat, 90).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms, max ${lat[lat.length - 1].toFixed(2)} ms`);
+        line('  CPU per file at that rate: observer+inotifywait+workers (Redis)', `${f.get('latCpu')?.toFixed(3)} ms (${f.get('latRedisCpu')?.toFixed(3)} ms)`);
 
         // Baseline 3: the same latency through a bare chain (inotifywait → LPUSH → BRPOP → rename, no claim, tags, step).
         const bareObs = spawn(process.execPath, ['-e', BARE_OBSERVER, redis.socket, 'bare-lat', bareIn], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -367,8 +378,14 @@ async function main(): Promise<void> {
         const bareLat = records.map((rec) => spawn(process.execPath, ['-e', BARE_CONSUMER, redis.socket, 'bare-lat', doneDir, rec], { stdio: 'inherit' }));
         procs.push(...bareLat);
         await sleep(300);
+        makeFiles(bareIn, WARMUP_FILES, `${id}v`);
+        await waitUntil(() => count(bareIn) === 0, 60_000);
+        await sleep(200);
+        c0 = cpuOf([bareObs, ...bareLat]);
+        r0 = cpuMs(redisPid);
         sent = await paced(bareIn, `${id}k`);
         await waitUntil(() => count(bareIn) === 0, 60_000);
+        f.set('bareLatCpu', (cpuOf([bareObs, ...bareLat]) - c0) / LATENCY_FILES).set('bareLatRedisCpu', (cpuMs(redisPid) - r0) / LATENCY_FILES);
         await client.lpush('bare-lat', 'STOP', 'STOP');
         // The consumers write their records when they read STOP: wait for them to exit on their own.
         await Promise.all(bareLat.map((c) => new Promise((r) => { if (c.exitCode !== null) r(null); else c.once('exit', r); })));
@@ -376,6 +393,7 @@ async function main(): Promise<void> {
         lat = latencies(records, sent);
         f.set('bareP50', pct(lat, 50)).set('bareP99', pct(lat, 99));
         line(`baseline: bare chain latency at ${LATENCY_RATE} files/s (${lat.length} files)`, `p50 ${pct(lat, 50).toFixed(2)} ms, p90 ${pct(lat, 90).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms, max ${lat[lat.length - 1].toFixed(2)} ms`);
+        line('  CPU per file at that rate: bare observer+inotifywait+consumers (Redis)', `${f.get('bareLatCpu')?.toFixed(3)} ms (${f.get('bareLatRedisCpu')?.toFixed(3)} ms)`);
         fs.rmSync(doneDir, { recursive: true });
         fs.mkdirSync(doneDir);
       }
@@ -394,7 +412,9 @@ async function main(): Promise<void> {
     line('ours: observer + 2 workers live, producer at disk speed', `${summary(rounds, 'e2eRate', 0, 'files/s')}, ${summary(rounds, 'e2eCpu', 3, 'ms CPU/file')}`);
     line('ours: idle', `${summary(rounds, 'idleSwitches', 1, 'switches/s')}, ${summary(rounds, 'idleCpu', 0, 'ms CPU in 3 s')}`);
     line(`ours: latency at ${LATENCY_RATE} files/s`, `p50 ${summary(rounds, 'p50', 2, 'ms')}, p99 ${summary(rounds, 'p99', 2, 'ms')}`);
+    line(`  CPU per file at ${LATENCY_RATE} files/s (Redis apart)`, `${summary(rounds, 'latCpu', 3, 'ms')} (Redis ${summary(rounds, 'latRedisCpu', 3, 'ms')})`);
     line(`baseline: bare chain latency at ${LATENCY_RATE} files/s`, `p50 ${summary(rounds, 'bareP50', 2, 'ms')}, p99 ${summary(rounds, 'bareP99', 2, 'ms')}`);
+    line(`  CPU per file at ${LATENCY_RATE} files/s (Redis apart)`, `${summary(rounds, 'bareLatCpu', 3, 'ms')} (Redis ${summary(rounds, 'bareLatRedisCpu', 3, 'ms')})`);
     console.log(`load average at the end: ${load()}`);
     console.log('targets (issue #4): >= 3,000 files/s with 2 workers, p99 <= 3 ms at 200 files/s, <= 0.3 ms CPU/file outside the step, no idle wake-ups');
   } finally {
