@@ -182,6 +182,14 @@ async function paced(dir: string, prefix: string): Promise<Map<string, bigint>> 
   return sent;
 }
 
+/** `cmd calls/file` for every command counted since CONFIG RESETSTAT (the bench's own INFO excluded). */
+function commandsPerFile(info: string, files: number): string {
+  return [...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)]
+    .filter(([, cmd]) => cmd !== 'info' && cmd !== 'config|resetstat')
+    .map(([, cmd, calls]) => `${cmd} ${(Number(calls) / files).toFixed(2)}`)
+    .join(', ');
+}
+
 /** Latencies (ms, sorted) from record files of `name hrtime` lines. */
 function latencies(recordFiles: string[], sent: Map<string, bigint>): number[] {
   const lat: number[] = [];
@@ -361,14 +369,17 @@ async function main(): Promise<void> {
         const observer = await startObserver();
         let c0 = cpuOf([observer, ...workers]);
         let r0 = cpuMs(redisPid);
+        await client.config('RESETSTAT');
         let sent = await paced(inbox, `${id}l`);
         await waitUntil(drained, 60_000);
+        const perFile = commandsPerFile(await client.info('commandstats'), LATENCY_FILES);
         f.set('latCpu', (cpuOf([observer, ...workers]) - c0) / LATENCY_FILES).set('latRedisCpu', (cpuMs(redisPid) - r0) / LATENCY_FILES);
         await stopAll(workers);
         let lat = latencies(fs.readdirSync(recordDir).map((r) => path.join(recordDir, r)), sent);
         f.set('p50', pct(lat, 50)).set('p99', pct(lat, 99)).set('max', lat[lat.length - 1]);
         line(`ours: latency at ${LATENCY_RATE} files/s (${lat.length} files, load ${loadBefore.toFixed(2)})`, `p50 ${pct(lat, 50).toFixed(2)} ms, p90 ${pct(lat, 90).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms, max ${lat[lat.length - 1].toFixed(2)} ms`);
         line('  CPU per file at that rate: observer+inotifywait+workers (Redis)', `${f.get('latCpu')?.toFixed(3)} ms (${f.get('latRedisCpu')?.toFixed(3)} ms)`);
+        line('  Redis commands per file at that rate (INFO commandstats)', perFile);
 
         // Baseline 3: the same latency through a bare chain (inotifywait → LPUSH → BRPOP → rename, no claim, tags, step).
         const bareObs = spawn(process.execPath, ['-e', BARE_OBSERVER, redis.socket, 'bare-lat', bareIn], { stdio: ['ignore', 'pipe', 'inherit'] });
