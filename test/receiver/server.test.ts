@@ -1,0 +1,152 @@
+// The HTTP receiver process (dist/runtime/receiver.js) stores uploads whole or not at all, under the names the request gives.
+import { test, before, after } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runtimeHome } from '../../runtime/home';
+
+const RECEIVER_JS = path.resolve(__dirname, '../../../dist/runtime/receiver.js');
+
+let dir: string;
+let socket: string;
+let proc: ChildProcess;
+let stdout = '';
+const home = () => runtimeHome(path.join(dir, 'home'));
+
+interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
+
+function request(method: string, urlPath: string, body?: Buffer | string, headers: http.OutgoingHttpHeaders = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath: socket, method, path: urlPath, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Every file under dir, relative, sorted: what an upload left behind. */
+function listFiles(root: string): string[] {
+  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort();
+}
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-recv-'));
+  socket = path.join(dir, 'recv.sock');
+  fs.mkdirSync(path.join(home().inDir, 'step.p.s'), { recursive: true });
+  proc = spawn(process.execPath, [RECEIVER_JS, '--home', home().root, '--port', '0', '--unix-socket', socket, '--max-body-mb', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  proc.stdout?.on('data', (d) => { stdout += d; });
+  for (let i = 0; i < 200 && !stdout.includes('"listening"'); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.match(stdout, /"listening"/, 'receiver did not start');
+});
+
+after(async () => {
+  if (proc.exitCode === null) {
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    await exited;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the unix socket is private to its owner (0600)', () => {
+  assert.equal(fs.statSync(socket).mode & 0o777, 0o600);
+});
+
+test('GET /healthz answers 200', async () => {
+  assert.equal((await request('GET', '/healthz')).status, 200);
+});
+
+test('PUT /<name> stores the exact bytes in incoming/ and answers 201 with the Location', async () => {
+  const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => i % 251));
+  const a = await request('PUT', '/data%20one.bin', bytes);
+  assert.equal(a.status, 201, a.body);
+  assert.equal(a.headers.location, '/data%20one.bin');
+  assert.equal(JSON.parse(a.body).file, path.join(home().incomingDir, 'data one.bin'));
+  assert.deepEqual(fs.readFileSync(path.join(home().incomingDir, 'data one.bin')), bytes);
+});
+
+test('PUT /<dir>/<name> stores under IN/<dir>; POST /<dir> picks a random 32-hex name', async () => {
+  assert.equal((await request('PUT', '/step.p.s/x.txt', 'hello')).status, 201);
+  assert.equal(fs.readFileSync(path.join(home().inDir, 'step.p.s', 'x.txt'), 'utf8'), 'hello');
+  const a = await request('POST', '/step.p.s', 'posted body');
+  assert.equal(a.status, 201, a.body);
+  const name = path.basename(a.headers.location ?? '');
+  assert.match(name, /^[0-9a-f]{32}$/);
+  assert.equal(fs.readFileSync(path.join(home().inDir, 'step.p.s', name), 'utf8'), 'posted body');
+  const b = await request('POST', '/', 'to incoming');
+  assert.equal(b.status, 201);
+  assert.equal(fs.readFileSync(path.join(home().incomingDir, path.basename(b.headers.location ?? '')), 'utf8'), 'to incoming');
+});
+
+test('bad paths get 400 and write nothing: .., encoded /, NUL, names the observer ignores, tmp/ and trash/', async () => {
+  const beforeFiles = listFiles(home().root);
+  for (const p of ['/../escape', '/incoming/../../escape', '/%2e%2e/escape', '/a%2Fb', '/x%00y', '/name.t', '/name.tmp', '/name.working', '/tmp/x', '/trash/x', '/']) {
+    const a = await request('PUT', p, 'x');
+    assert.equal(a.status, 400, `PUT ${p}: ${a.status} ${a.body}`);
+  }
+  assert.equal((await request('PUT', '/no-such-dir/x', 'x')).status, 404);
+  assert.deepEqual(listFiles(home().root), beforeFiles);
+  assert.equal(fs.existsSync(path.join(dir, 'escape')), false);
+});
+
+test('other methods get 405 with Allow', async () => {
+  const a = await request('DELETE', '/x');
+  assert.equal(a.status, 405);
+  assert.equal(a.headers.allow, 'PUT, POST');
+  assert.equal((await request('GET', '/x')).status, 405);
+});
+
+test('a body over max_body_mb gets 413 and leaves nothing, declared or chunked', async () => {
+  const big = Buffer.alloc(1024 * 1024 + 1, 7);
+  const beforeFiles = listFiles(home().root);
+  assert.equal((await request('PUT', '/big-declared', big)).status, 413);
+  // No Content-Length: the receiver only finds out while writing, and must remove its temp file.
+  const chunked = await new Promise<number>((resolve, reject) => {
+    const req = http.request({ socketPath: socket, method: 'PUT', path: '/big-chunked', headers: { 'transfer-encoding': 'chunked' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.on('error', reject);
+    for (let i = 0; i < 17; i++) req.write(Buffer.alloc(64 * 1024, 1));
+    req.end();
+  });
+  assert.equal(chunked, 413);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(listFiles(home().root), beforeFiles);
+});
+
+test('an upload aborted by the client leaves no file and no temp file', async () => {
+  const beforeFiles = listFiles(home().root);
+  await new Promise<void>((resolve, reject) => {
+    const c = net.createConnection(socket, () => {
+      c.write('PUT /aborted.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n');
+      c.write(Buffer.alloc(40_000, 3), () => setTimeout(() => { c.destroy(); resolve(); }, 200));
+    });
+    c.on('error', reject);
+  });
+  // The temp file existed while the body was arriving; once the receiver saw the close it must be gone.
+  for (let i = 0; i < 100 && listFiles(home().root).length !== beforeFiles.length; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(listFiles(home().root), beforeFiles);
+  assert.match(stdout, /upload aborted by the client/);
+});
+
+test('50 concurrent uploads each land whole under their own name', async () => {
+  const bodies = Array.from({ length: 50 }, (_, i) => Buffer.alloc(10_000 + i * 997, i));
+  const answers = await Promise.all(bodies.map((b, i) => request('PUT', `/step.p.s/c${i}.bin`, b)));
+  assert.deepEqual(answers.map((a) => a.status), bodies.map(() => 201));
+  bodies.forEach((b, i) => assert.deepEqual(fs.readFileSync(path.join(home().inDir, 'step.p.s', `c${i}.bin`)), b));
+  assert.equal(fs.readdirSync(path.join(home().inDir, 'step.p.s')).some((f) => f.endsWith('.t')), false);
+});
+
+test('every outcome is an mflog JSON record of the http_receiver logger', () => {
+  const records = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.ok(records.length > 5);
+  assert.ok(records.every((r) => r.name === 'http_receiver'));
+  assert.ok(records.some((r) => r.event === 'file received' && r.status === 201));
+  assert.ok(records.some((r) => r.event === 'upload refused' && r.status === 413));
+});
