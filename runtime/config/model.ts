@@ -147,6 +147,18 @@ export interface ModuleConfig {
     installGuessFileType: boolean;
     watchedDirectories: string[];
   };
+  /** [http_receiver]: the upload receiver watcher (runtime/receiver). */
+  httpReceiver: {
+    flag: boolean;
+    /** 0 = no TCP listener. */
+    port: number;
+    bind: string;
+    /** '' = none. */
+    unixSocket: string;
+    maxBodyMb: number;
+    /** Absolute, or relative to the inbox root IN. */
+    directory: string;
+  };
   supervisor: {
     /** Exits within flappingWindow seconds that mark a watcher failed. */
     flappingMaxRetries: number;

@@ -17,6 +17,7 @@ export function moduleConfigFrom(sections: readonly ResolvedSection[], file?: st
   const metrics = r('metrics');
   const internal = r('internal_plugins');
   const supervisor = r('supervisor');
+  const receiver = r('http_receiver');
   return {
     file,
     redis: {
@@ -53,6 +54,14 @@ export function moduleConfigFrom(sections: readonly ResolvedSection[], file?: st
       installSwitch: internal.bool('install_switch') || internal.bool('install_guess_file_type'),
       installGuessFileType: internal.bool('install_guess_file_type'),
       watchedDirectories: internal.list('watched_directories'),
+    },
+    httpReceiver: {
+      flag: receiver.bool('flag'),
+      port: receiver.int('port', 9091),
+      bind: receiver.str('bind'),
+      unixSocket: receiver.str('unix_socket'),
+      maxBodyMb: receiver.int('max_body_mb', 100),
+      directory: receiver.str('directory'),
     },
     supervisor: {
       flappingMaxRetries: supervisor.int('flapping_max_retries', 5),

@@ -271,6 +271,17 @@ const moduleSections: SectionSpec[] = [
     ],
   },
   {
+    title: 'http_receiver', pattern: /^http_receiver$/, doc: 'the http_receiver watcher: HTTP uploads (PUT /<name>, POST /) stored into the inbox, as MFDATA\'s nginx did',
+    keys: [
+      bool('flag', '0', 'run the http_receiver watcher'),
+      int('port', '9091', 'TCP port (0 = no TCP, unix_socket only)'),
+      str('bind', '127.0.0.1', 'TCP address to listen on (0.0.0.0 = every interface: there is no authentication)'),
+      { key: 'unix_socket', type: 'path', default: '', doc: 'also (or, with port = 0, only) listen on this unix socket, mode 0600 (empty = none)' },
+      int('max_body_mb', '100', 'uploads larger than this many MB are refused with 413', { min: 1 }),
+      { key: 'directory', type: 'path', default: 'incoming', doc: 'where PUT /<name> and POST / store: relative to the inbox root, or absolute; a step must watch it' },
+    ],
+  },
+  {
     title: 'supervisor', pattern: /^supervisor$/, doc: 'restart policy of supervised processes',
     keys: [
       int('flapping_max_retries', '5', 'exits within flapping_window seconds that mark a watcher failed', { min: 1 }),
