@@ -6,6 +6,7 @@ import { loadModuleConfig } from './module-config';
 import { declaredSteps, discoverPlugins, loadPlugin } from './plugins';
 import { internalPlugins } from '../steps/internal-plugins';
 import { withRetrySteps } from '../steps/retry';
+import { receiverProblems } from '../receiver/config-check';
 
 export interface LoadOptions {
   workspace: string;
@@ -51,5 +52,6 @@ export function loadRuntimeConfig(options: LoadOptions): LoadResult {
     config.plugins.push(...internal);
     config.plugins.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
+  problems.push(...receiverProblems(config));
   return { config, problems: sortProblems(problems), rejectedPlugins };
 }

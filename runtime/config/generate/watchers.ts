@@ -18,7 +18,8 @@ export interface GenerateOptions {
 
 /** Start order (stop runs in reverse): Redis first, then the steps, then the observer that feeds them, then conf_monitor. */
 // The log shipper starts right after Redis and stops just before it, so it ships the other watchers' last lines.
-export const PRIORITY = { redis: 0, log_shipper: 1, step: 10, extra: 10, directory_observer: 20, conf_monitor: 30 } as const;
+// The HTTP receiver starts after the steps and before the observer, and stops before the steps that take its files.
+export const PRIORITY = { redis: 0, log_shipper: 1, step: 10, extra: 10, http_receiver: 15, directory_observer: 20, conf_monitor: 30 } as const;
 
 type Unsigned = Omit<WatcherSpec, 'fingerprint'>;
 
@@ -140,6 +141,22 @@ export function generateSupervisorConfig(config: RuntimeConfig, options: Generat
     }, files.redisConf));
   }
   for (const plugin of config.plugins) watchers.push(...stepWatchers(config, plugin, options));
+  const receiver = config.module.httpReceiver;
+  if (receiver.flag) {
+    const { ignore, only } = config.module.directoryObserver;
+    watchers.push(sign({
+      ...base, name: 'http_receiver', kind: 'http_receiver',
+      command: options.nodePath,
+      args: [
+        path.join(options.runtimeDir, 'receiver.js'), '--home', home.root, '--directory', path.resolve(home.inDir, receiver.directory),
+        '--port', String(receiver.port), '--bind', receiver.bind, '--max-body-mb', String(receiver.maxBodyMb),
+        // The observer's filter: a name it would ignore is refused up front instead of stored and never processed.
+        '--only', only, '--ignore', ignore,
+        ...(receiver.unixSocket ? ['--unix-socket', path.resolve(home.root, receiver.unixSocket)] : []),
+      ],
+      env: sortedRecord(logEnv), gracefulTimeout: 10, priority: PRIORITY.http_receiver, logFile: path.join(home.logDir, 'http_receiver.log'),
+    }, null));
+  }
   watchers.push(sign({
     ...base, name: 'directory_observer', kind: 'directory_observer',
     command: options.nodePath,
