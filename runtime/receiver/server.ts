@@ -130,7 +130,18 @@ export function receiverHandler(opts: ReceiverOptions): http.RequestListener {
 
 /** An http.Server running the receiver (listen() is the caller's: TCP, unix socket or both). */
 export function createReceiverServer(opts: ReceiverOptions): http.Server {
-  const server = http.createServer(receiverHandler(opts));
+  const handler = receiverHandler(opts);
+  const server = http.createServer(handler);
+  // `Expect: 100-continue`: a body declared too large is refused before the client sends it (curl does this for big uploads).
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > opts.maxBodyBytes && (req.method === 'PUT' || req.method === 'POST')) {
+      opts.log.warning('upload refused', { method: req.method, url: req.url ?? '/', status: 413, reason: `body of ${declared} bytes declared` });
+      return reply(res, 413, { error: `body of ${declared} bytes is larger than max_body_mb (${opts.maxBodyBytes} bytes)` }, { connection: 'close' });
+    }
+    res.writeContinue();
+    handler(req, res);
+  });
   // Uploads can be slow: no per-request deadline beyond node's header timeout.
   server.requestTimeout = 0;
   return server;
