@@ -23,6 +23,7 @@ const runtimeEntries = {
   worker: 'runtime/worker/main.ts',
   'conf-monitor': 'runtime/conf-monitor/main.ts',
   'log-shipper': 'runtime/log/shipper-main.ts',
+  housekeeping: 'runtime/housekeeping/main.ts',
   receiver: 'runtime/receiver/main.ts',
 };
 
