@@ -165,6 +165,13 @@ export interface ModuleConfig {
     flappingWindow: number;
   };
   autorestart: boolean;
+  /** [housekeeping]: the housekeeping watcher (runtime/housekeeping). Minutes for the lifetimes, seconds for the interval. */
+  housekeeping: {
+    flag: boolean;
+    interval: number;
+    trashMaxLifetime: number;
+    otherMaxLifetime: number;
+  };
 }
 
 export interface RuntimeConfig {

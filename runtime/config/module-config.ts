@@ -68,6 +68,12 @@ export function moduleConfigFrom(sections: readonly ResolvedSection[], file?: st
       flappingWindow: supervisor.int('flapping_window', 60),
     },
     autorestart: r('autorestart').bool('flag'),
+    housekeeping: {
+      flag: r('housekeeping').bool('flag'),
+      interval: r('housekeeping').int('interval', 300),
+      trashMaxLifetime: r('housekeeping').int('trash_max_lifetime', 1440),
+      otherMaxLifetime: r('housekeeping').int('other_max_lifetime', 360),
+    },
   };
 }
 

@@ -292,6 +292,16 @@ const moduleSections: SectionSpec[] = [
     title: 'autorestart', pattern: /^autorestart$/, doc: 'hot reload while developing',
     keys: [bool('flag', '1', 'run conf_monitor: regenerate the configuration and restart what changed when a config.ini or step code changes')],
   },
+  {
+    title: 'housekeeping', pattern: /^housekeeping$/,
+    doc: 'the housekeeping watcher (MFDATA\'s garbage collector, minus its data loss): deletes old trash, archives past their step\'s lifetime and leftover .t files; never a claim in IN/tmp nor a queued file',
+    keys: [
+      bool('flag', '1', 'run the housekeeping watcher'),
+      int('interval', '300', 'seconds between two passes (one directory walk each)', { min: 1 }),
+      int('trash_max_lifetime', '1440', 'minutes a file (and its .tags) stays in IN/trash, including trash/<switch>.nomatch', { min: 1 }),
+      int('other_max_lifetime', '360', 'minutes after which a leftover *.t file under IN is deleted and a queued file is reported (never deleted) as stuck', { min: 1 }),
+    ],
+  },
 ];
 
 export const schema: Readonly<Record<FileKind, FileSpec>> = {
