@@ -79,13 +79,17 @@ test('generation is deterministic: same input, same bytes', () => {
   }
 });
 
-test('watchers start in order redis, steps, directory_observer, conf_monitor, with MFDATA variables', () => {
+test('watchers start in order redis, steps, directory_observer, conf_monitor, housekeeping, with MFDATA variables', () => {
   const t = exampleWorkspace();
   try {
     const { supervisor } = generate(t);
     assert.deepEqual(supervisor.watchers.map((w) => [w.name, w.priority]), [
-      ['redis', 0], ['step.fail_demo.main', 10], ['step.fail_demo.main_reinject', 10], ['step.normalize.archive', 10], ['step.normalize.main', 10], ['directory_observer', 20], ['conf_monitor', 30],
+      ['redis', 0], ['step.fail_demo.main', 10], ['step.fail_demo.main_reinject', 10], ['step.normalize.archive', 10], ['step.normalize.main', 10], ['directory_observer', 20], ['conf_monitor', 30], ['housekeeping', 40],
     ]);
+    // housekeeping ([housekeeping] defaults) drops the tags of what it deletes from the same Redis as the workers.
+    const hk = supervisor.watchers.find((w) => w.name === 'housekeeping')!;
+    assert.deepEqual(hk.args.slice(1), ['--home', t.home, '--interval', '300', '--trash-max-lifetime', '1440', '--other-max-lifetime', '360']);
+    assert.equal(hk.env.MFDATA_REDIS_UNIX_SOCKET, path.join(t.home, 'var/redis.sock'));
     const main = supervisor.watchers.find((w) => w.name === 'step.normalize.main')!;
     assert.equal(main.cwd, path.join(t.workspace, 'plugins/normalize'));
     assert.deepEqual(main.watchPaths, [main.cwd]);
@@ -134,8 +138,8 @@ test('a change of numprocesses changes no fingerprint, so a reload only adds or 
   }
 });
 
-test('an external Redis: no redis watcher, no redis.conf, the observer and workers point at it; no conf_monitor without autorestart', () => {
-  const t = exampleWorkspace({ 'ws/mfdata.ini': '[redis]\nhost = redis.example\nport = 6380\n[autorestart]\nflag = 0\n' });
+test('an external Redis: no redis watcher, no redis.conf, the observer and workers point at it; no conf_monitor without autorestart, no housekeeping without its flag', () => {
+  const t = exampleWorkspace({ 'ws/mfdata.ini': '[redis]\nhost = redis.example\nport = 6380\n[autorestart]\nflag = 0\n[housekeeping]\nflag = 0\n' });
   try {
     const generated = generate(t);
     assert.deepEqual(generated.supervisor.watchers.map((w) => w.name), ['step.fail_demo.main', 'step.fail_demo.main_reinject', 'step.normalize.archive', 'step.normalize.main', 'directory_observer']);

@@ -54,9 +54,9 @@ test('conf_monitor: numprocesses 1 -> 3 changes only that watcher; a syntax erro
     assert.equal(start.code, 0, start.err);
     const before = remember(await status());
     assert.deepEqual(before.watchers.map((w) => [w.name, w.state]), [
-      ['redis', 'running'], ['step.alpha.main', 'running'], ['step.beta.main', 'running'], ['directory_observer', 'running'], ['conf_monitor', 'running'],
+      ['redis', 'running'], ['step.alpha.main', 'running'], ['step.beta.main', 'running'], ['directory_observer', 'running'], ['conf_monitor', 'running'], ['housekeeping', 'running'],
     ]);
-    const untouched = ['redis', 'step.beta.main', 'directory_observer', 'conf_monitor'];
+    const untouched = ['redis', 'step.beta.main', 'directory_observer', 'conf_monitor', 'housekeeping'];
     const untouchedPids = (s: RuntimeStatus): number[][] => untouched.map((n) => pids(s, n));
     await waitFor('conf_monitor watching', () => fs.existsSync(path.join(home, 'log', 'conf_monitor.log')) &&
       fs.readFileSync(path.join(home, 'log', 'conf_monitor.log'), 'utf8').includes('conf_monitor watching'));

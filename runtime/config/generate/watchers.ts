@@ -16,10 +16,10 @@ export interface GenerateOptions {
   redisServer?: string;
 }
 
-/** Start order (stop runs in reverse): Redis first, then the steps, then the observer that feeds them, then conf_monitor. */
+/** Start order (stop runs in reverse): Redis first, then the steps, then the observer that feeds them, then conf_monitor, then housekeeping (stopped first: its Redis calls end before Redis does). */
 // The log shipper starts right after Redis and stops just before it, so it ships the other watchers' last lines.
 // The HTTP receiver starts after the steps and before the observer, and stops before the steps that take its files.
-export const PRIORITY = { redis: 0, log_shipper: 1, step: 10, extra: 10, http_receiver: 15, directory_observer: 20, conf_monitor: 30 } as const;
+export const PRIORITY = { redis: 0, log_shipper: 1, step: 10, extra: 10, http_receiver: 15, directory_observer: 20, conf_monitor: 30, housekeeping: 40 } as const;
 
 type Unsigned = Omit<WatcherSpec, 'fingerprint'>;
 
@@ -169,6 +169,21 @@ export function generateSupervisorConfig(config: RuntimeConfig, options: Generat
       command: options.nodePath,
       args: [path.join(options.runtimeDir, 'conf-monitor.js'), '--home', home.root, '--workspace', config.workspace],
       env: sortedRecord(logEnv), gracefulTimeout: 10, priority: PRIORITY.conf_monitor, logFile: path.join(home.logDir, 'conf_monitor.log'),
+    }, null));
+  }
+  const hk = config.module.housekeeping;
+  if (hk.flag) {
+    const redis = redisEndpoint(config.module, config.home);
+    watchers.push(sign({
+      ...base, name: 'housekeeping', kind: 'housekeeping',
+      command: options.nodePath,
+      args: [
+        path.join(options.runtimeDir, 'housekeeping.js'), '--home', home.root, '--interval', String(hk.interval),
+        '--trash-max-lifetime', String(hk.trashMaxLifetime), '--other-max-lifetime', String(hk.otherMaxLifetime),
+      ],
+      // It drops the Redis tags of the files it deletes: the same address as the workers'.
+      env: sortedRecord({ ...logEnv, ...(redis.unixSocket ? { MFDATA_REDIS_UNIX_SOCKET: redis.unixSocket } : { MFDATA_REDIS_HOST: redis.host, MFDATA_REDIS_PORT: String(redis.port) }) }),
+      gracefulTimeout: 10, priority: PRIORITY.housekeeping, logFile: path.join(home.logDir, 'housekeeping.log'),
     }, null));
   }
   if (config.module.log.elasticsearchUrl) {
