@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findExecutable as findRuntimeExecutable } from '../../runtime/util/find-executable';
 
 export interface LauncherSettings {
   /** Node executable that runs the runtime ('' = `node` on PATH). */
@@ -33,24 +34,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Looks an executable up: an explicit path must exist; a bare name is searched on PATH. */
+/** Looks an executable up: an explicit path must exist; a bare name is searched on PATH (the runtime's own lookup). */
 export function findExecutable(nameOrPath: string, envPath = process.env.PATH ?? ''): string | undefined {
-  if (nameOrPath.includes(path.sep)) return isExecutable(nameOrPath) ? nameOrPath : undefined;
-  for (const dir of envPath.split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, nameOrPath);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
+  return findRuntimeExecutable(nameOrPath, envPath);
 }
 
 export class RuntimeLauncher {
