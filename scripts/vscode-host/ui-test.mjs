@@ -164,7 +164,10 @@ try {
   await page.locator('.statusbar-item', { hasText: 'MFDATA: stopped' }).first().waitFor({ timeout: 90_000 });
   check(true, 'MFDATA: Stop Runtime from the palette: status bar reads "MFDATA: stopped"');
   timings.stopFromPaletteMs = since(t0);
-  const left = runtimeProcesses();
+  // The status bar turns "stopped" as soon as the supervisor's socket closes; the `mfdata stop` command the
+  // extension ran (it names the home too) exits a moment later, once it has seen the supervisor gone.
+  let left = runtimeProcesses();
+  for (const deadline = Date.now() + 15_000; left.length > 0 && Date.now() < deadline; left = runtimeProcesses()) await page.waitForTimeout(100);
   check(left.length === 0, `no runtime process is left after the stop${left.length ? `: ${left.join('; ')}` : ''}`);
   await page.locator('.welcome-view-content', { hasText: 'not running' }).first().waitFor({ timeout: 20_000 });
   check(true, 'the views are back to the "not running" welcome view');
