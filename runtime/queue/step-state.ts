@@ -68,9 +68,9 @@ export class StepState {
 
   /**
    * Bookkeeping of claims, in one round trip. `dropTagsOf`: files finished since the previous call, whose
-   * tags go at the same time.
+   * tags go at the same time. The clock is sub-millisecond so enter_step tags carry real microseconds, as MFDATA's do.
    */
-  async recordClaims(claims: ClaimInput[], dropTagsOf: string[] = [], nowMs: number = Date.now()): Promise<ClaimRecord[]> {
+  async recordClaims(claims: ClaimInput[], dropTagsOf: string[] = [], nowMs: number = performance.timeOrigin + performance.now()): Promise<ClaimRecord[]> {
     const now = new Date(nowMs);
     const keys: string[] = [counterKey(this.plugin, this.step), latestKey(this.plugin, this.step), ...dropTagsOf.map(tagsKey)];
     const args: string[] = [String(nowMs / 1000), this.plugin, this.step, enterStepValue(nowMs), String(TAGS_TTL_SECONDS), String(TRACE_TTL_SECONDS),

@@ -63,6 +63,10 @@ test('keep, delete and move (to plugin/step and to a directory) apply with the r
   assert.match(kept['first.core.original_uid'], /^[0-9a-f]{32}$/);
   assert.equal(kept['latest.core.step_counter'], '0');
   assert.match(kept['0.f.keep.enter_step'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d:\d{6}$/);
+  // Real microseconds, not milliseconds padded with 000 (three files: all ending in 000 by chance is 1 in 10^9).
+  const enterSteps = ['report.csv.tags', 'report.csv.1.tags', 'throw-me.csv.tags']
+    .map((f) => parseTagsFile(fs.readFileSync(path.join(trash, f), 'utf8'))['latest.f.keep.enter_step']);
+  assert.ok(enterSteps.some((v) => !v.endsWith('000')), enterSteps.join(', '));
   assert.equal(kept['0.f.keep.note'], 'was here');
   assert.equal(kept['latest.f.keep.note'], 'was here');
   assert.equal(kept['latest.core.failure_reason'], 'exception: TypeError: cannot parse throw-me.csv');
