@@ -100,7 +100,10 @@ test('normalize: text files from its inbox and from drop/normalize are normalise
   await waitFor('both text files archived', () => listFiles(out).length === 2, 20_000);
   assert.equal(fs.readFileSync(path.join(out, 'report.txt'), 'utf8'), 'first line\nsecond\nthird\n');
   assert.equal(fs.readFileSync(path.join(out, 'notes.md'), 'utf8'), 'a\nb\n\n');
-  const archived = procs.flatMap((p) => p.records).filter((r) => r.event === 'archived');
+  // The archive step logs just after it writes the file: wait for both records, not only both files.
+  const archivedRecords = (): Array<Record<string, unknown>> => procs.flatMap((p) => p.records).filter((r) => r.event === 'archived');
+  await waitFor('both archived records logged', () => archivedRecords().length === 2);
+  const archived = archivedRecords();
   assert.deepEqual(archived.map((r) => [r.file, r.line_count, r.name]).sort(), [['notes.md', '3', 'mfdata.normalize.archive'], ['report.txt', '3', 'mfdata.normalize.archive']]);
   const trash = path.join(h.home.inDir, 'trash', 'normalize.main');
   await waitFor('binary file kept', () => listFiles(trash).length === 2);

@@ -140,5 +140,6 @@ export async function waitFor<T>(check: () => T | undefined | false, what: strin
 
 export function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+  // A file listed may be gone by the time it is looked at (claimed or deleted by a worker): not a file then.
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile() ?? false).sort();
 }

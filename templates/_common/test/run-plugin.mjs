@@ -54,7 +54,8 @@ export async function waitFor(check, what, timeoutMs = 20000) {
 /** Files (recursively, relative paths) under a directory, [] when it does not exist. */
 export function listFiles(dir) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+  // A file listed may be gone by the time it is looked at (a worker claims or deletes it): not a file then.
+  return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile() ?? false).sort();
 }
 
 let samples;
