@@ -104,7 +104,12 @@ export function startProc(script: string, args: string[], env: Record<string, st
     }
   });
   child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close' comes once stdout/stderr are drained, so records and stderr are complete when `exited` resolves;
+  // 'exit' (plus a grace second) covers a grandchild that keeps a pipe open.
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('close', (code) => resolve(code));
+    child.once('exit', (code) => setTimeout(() => resolve(code), 1000).unref());
+  });
   return {
     child, records, stderr: () => err, exited,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
