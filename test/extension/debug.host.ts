@@ -20,7 +20,7 @@ import type { DebugLaunchResult } from '../../src/debug/registerDebug';
 import type { FileRunResult } from '../../src/debug/stepDebugger';
 import { findExecutable } from '../../src/runtime/launcher';
 import type { MfdataApi } from '../../src/extension';
-import { activeApi, EXTENSION_ID, screenshot, waitFor, workspaceRoot } from './helpers';
+import { activeApi, EXTENSION_ID, isLive, processesNaming, screenshot, waitFor, workspaceRoot } from './helpers';
 
 interface Stopped {
   session: vscode.DebugSession;
@@ -277,32 +277,6 @@ describe('step debugging in VS Code (js-debug, real runtime)', function () {
   });
 });
 
-/** A process exists while /proc/<pid> does and it is not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-/** Live processes (not zombies) whose command line names `dir`. */
-function processesNaming(dir: string): Array<{ pid: number; cmdline: string }> {
-  const found: Array<{ pid: number; cmdline: string }> = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-      if (cmdline.includes(dir) && alive(pid)) found.push({ pid, cmdline });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
-
 describe('step debugging with the runtime started by the extension (mfdata.start … mfdata.stop)', function () {
   this.timeout(240_000);
   let api: MfdataApi;
@@ -393,7 +367,7 @@ describe('step debugging with the runtime started by the extension (mfdata.start
 
     const stopped = await vscode.commands.executeCommand<CommandResult>('mfdata.stop');
     assert.equal(stopped.ok, true, stopped.ok ? '' : stopped.error);
-    await waitFor('every runtime process to exit', () => [...pids].every((pid) => !alive(pid)), 30_000);
+    await waitFor('every runtime process to exit', () => [...pids].every((pid) => !isLive(pid)), 30_000);
     assert.deepEqual(processesNaming(home), [], `no process names the home ${home}`);
     assert.equal(api.monitor.status, undefined);
     // Every debug session this test started (the mfdata launch and its js-debug children) has terminated.

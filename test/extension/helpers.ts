@@ -1,4 +1,5 @@
 // Helpers of the in-host suites: the extension's API, polling for a condition, the workspace paths.
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { MfdataApi } from '../../src/extension';
 
@@ -36,4 +37,31 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 export function screenshot(name: string): Promise<void> {
   console.log(`MFDATA_SCREENSHOT ${name}`);
   return new Promise((r) => setTimeout(r, 1500));
+}
+
+/** A process exists while /proc/<pid> does and it is not a zombie (exited, only waiting to be reaped). */
+export function isLive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Every live process (but this one) whose command line names `dir` (a runtime home): supervisor, redis-server, workers… */
+export function processesNaming(dir: string): Array<{ pid: number; cmdline: string }> {
+  const found: Array<{ pid: number; cmdline: string }> = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let cmdline: string;
+    try {
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (cmdline.includes(dir) && isLive(pid)) found.push({ pid, cmdline });
+  }
+  return found;
 }

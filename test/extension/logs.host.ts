@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { after, describe, it } from 'mocha';
-import { activeApi, EXTENSION_ID, screenshot, waitFor, workspaceRoot } from './helpers';
+import { activeApi, EXTENSION_ID, processesNaming, screenshot, waitFor, workspaceRoot } from './helpers';
 
 function extensionPath(): string {
   return vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
@@ -19,23 +19,6 @@ function extensionPath(): string {
 function mfdata(...args: string[]): string {
   return execFileSync('node', [path.join(extensionPath(), 'dist/runtime/cli.js'), ...args,
     '--workspace', workspaceRoot(), '--home', path.join(workspaceRoot(), '.mfdata')], { encoding: 'utf8', timeout: 60_000 });
-}
-
-/** Live processes whose command line names `dir`. */
-function processesNaming(dir: string): number[] {
-  const found: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (cmdline.includes(dir) && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') found.push(pid);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
 }
 
 describe('log panel and output channel, fed by the real runtime', function () {

@@ -14,38 +14,11 @@ import { after, before, describe, it } from 'mocha';
 import type { RuntimeStatus } from '../../runtime/supervisor/protocol';
 import type { MfdataApi } from '../../src/extension';
 import type { CommandResult } from '../../src/commands/context';
-import { activeApi, EXTENSION_ID, waitFor, workspaceRoot } from './helpers';
+import { activeApi, EXTENSION_ID, isLive, processesNaming, waitFor, workspaceRoot } from './helpers';
 
 function cli(args: string[]): string {
   const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
   return execFileSync('node', [path.join(ext.extensionPath, 'dist/runtime/cli.js'), '--workspace', workspaceRoot(), ...args], { encoding: 'utf8', timeout: 60_000 });
-}
-
-/** A process exists while /proc/<pid> does and it is not a zombie (exited, only waiting to be reaped). */
-function running(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-/** Every live process whose command line names `dir` (the runtime home): supervisor, redis-server, workers… */
-function processesNaming(dir: string): Array<{ pid: number; cmdline: string }> {
-  const found: Array<{ pid: number; cmdline: string }> = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    let cmdline: string;
-    try {
-      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-    } catch {
-      continue; // gone meanwhile
-    }
-    if (cmdline.includes(dir) && running(pid)) found.push({ pid, cmdline });
-  }
-  return found;
 }
 
 describe('the runtime driven from VS Code', function () {
@@ -190,7 +163,7 @@ describe('the runtime driven from VS Code', function () {
     assert.ok(pids.size >= 7, `the pids of the supervisor and its processes were seen (${[...pids].join(', ')})`);
     const result = await vscode.commands.executeCommand<CommandResult>('mfdata.stop');
     assert.equal(result.ok, true, result.ok ? '' : result.error);
-    await waitFor('every runtime process to exit', () => [...pids].every((p) => !running(p)), 30_000);
+    await waitFor('every runtime process to exit', () => [...pids].every((p) => !isLive(p)), 30_000);
     assert.deepEqual(processesNaming(home), [], `no process names the home ${home}`);
     assert.equal(fs.existsSync(path.join(home, 'var/supervisor.sock')), false, 'the control socket is gone');
     assert.equal(fs.existsSync(path.join(home, 'var/redis.sock')), false, 'the redis socket is gone');
