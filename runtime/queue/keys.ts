@@ -49,3 +49,29 @@ export function traceKey(from: string, to: string, now: Date = new Date()): stri
 export const TRACE_TRASH_KEEP = '>trash/keep';
 export const TRACE_TRASH_DELETE = '>trash/delete';
 export const TRACE_GIVE_UP = '>delete/giveup';
+/** Pseudo targets of the switch's no-match policy (MFDATA names). */
+export const TRACE_NOMATCH_KEEP = '>nomatch/keep';
+export const TRACE_NOMATCH_DELETE = '>nomatch/delete';
+
+/** Edges recorded by a failure policy on one UTC day: a set of `<from>~<to>` (same TTL as the traces). */
+export function traceErrorsKey(now: Date = new Date()): string {
+  return `traceerr@${now.toISOString().slice(0, 10)}`;
+}
+
+/** One file's journey: a list of JSON events (claim, route, failure, leave, replay), keyed by its first.core.original_uid. */
+export function journeyKey(originalUid: string): string {
+  return `journey@${originalUid}`;
+}
+
+/** Original base name → the original uids of the files that arrived under it (set). */
+export function journeyNameKey(originalBasename: string): string {
+  return `journey-name@${originalBasename}`;
+}
+
+/** The most recent files that took one flow-graph edge (list of JSON `{uid, name, at}`, newest first, capped). */
+export function edgeFilesKey(from: string, to: string): string {
+  return `edgefiles@${from}~${to}`;
+}
+
+/** How many recent files each edge keeps. */
+export const EDGE_FILES_CAP = 50;
