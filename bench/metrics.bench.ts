@@ -8,14 +8,14 @@ import * as path from 'node:path';
 import Redis from 'ioredis';
 import { createMetrics, type MetricsClient } from '../runtime/metrics/client';
 import { METRIC } from '../runtime/metrics/format';
-import type { MetricsSettings } from '../runtime/metrics/settings';
+import { METRICS_OFF, type MetricsSettings } from '../runtime/metrics/settings';
 import { startTestRedis } from '../test/helpers/redis-server';
 import { makeHome, startWorker, waitFor, writePlugin } from '../test/datapath/harness';
 import { encodeMessage, messageFor } from '../runtime/queue/message';
 
 const CALLS = Number(process.env.BENCH_METRIC_FILES ?? 200_000);
 const FILES = Number(process.env.BENCH_FILES ?? 3000);
-const OFF: MetricsSettings = { statsdHost: '', statsdPort: 8125, influxdbUrl: '', host: 'bench', influxdbFlushInterval: 10, influxdbBufferSize: 10000 };
+const OFF: MetricsSettings = { ...METRICS_OFF, host: 'bench' };
 
 /** The worker's per-file metric work (countClaimed + the file timer), stat of a real file included when enabled. */
 function perFile(metrics: MetricsClient, file: string): void {

@@ -141,6 +141,14 @@ export interface ModuleConfig {
     host: string;
     influxdbFlushInterval: number;
     influxdbBufferSize: number;
+    /** `v1` (`/write`) or `v2` (`/api/v2/write`, org + bucket + token). */
+    influxdbApi: 'v1' | 'v2';
+    influxdbOrg: string;
+    influxdbBucket: string;
+    influxdbToken: string;
+    influxdbPrecision: 'ns' | 'us' | 'ms' | 's';
+    /** Seconds between two rounds of the metrics_collector watcher; 0 = no collector. */
+    collectInterval: number;
   };
   internalPlugins: {
     installSwitch: boolean;

@@ -4,9 +4,14 @@ import * as path from 'node:path';
 import type { ConfigProblem } from './errors';
 import type { ModuleConfig } from './model';
 import { SectionReader } from './read';
+import { METRICS_INFLUX_PRECISIONS } from './schema';
 import { checkDocument, type CheckContext, type ResolvedSection } from './validate';
 
 export const MODULE_CONFIG_FILE = 'mfdata.ini';
+
+function influxPrecision(text: string): ModuleConfig['metrics']['influxdbPrecision'] {
+  return (METRICS_INFLUX_PRECISIONS as readonly string[]).includes(text) ? text as ModuleConfig['metrics']['influxdbPrecision'] : 'ns';
+}
 
 /** Builds the ModuleConfig from checked sections (none = all defaults). */
 export function moduleConfigFrom(sections: readonly ResolvedSection[], file?: string): ModuleConfig {
@@ -48,6 +53,12 @@ export function moduleConfigFrom(sections: readonly ResolvedSection[], file?: st
       host: metrics.str('host'),
       influxdbFlushInterval: metrics.int('influxdb_flush_interval', 10),
       influxdbBufferSize: metrics.int('influxdb_buffer_size', 10000),
+      influxdbApi: metrics.str('influxdb_api') === 'v2' ? 'v2' : 'v1',
+      influxdbOrg: metrics.str('influxdb_org'),
+      influxdbBucket: metrics.str('influxdb_bucket'),
+      influxdbToken: metrics.str('influxdb_token'),
+      influxdbPrecision: influxPrecision(metrics.str('influxdb_precision')),
+      collectInterval: metrics.int('collect_interval', 10),
     },
     internalPlugins: {
       // MFDATA forces switch on when guess_file_type is on (guess_file_type feeds switch/main).

@@ -72,6 +72,9 @@ const str = (key: string, def: string, doc: string, extra: Partial<KeySpec> = {}
 export const BOOL_TRUE = ['1', 'true', 'yes', 'on'] as const;
 export const BOOL_FALSE = ['0', 'false', 'no', 'off'] as const;
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
+/** [metrics] influxdb_api and influxdb_precision values. */
+export const METRICS_INFLUX_APIS = ['v1', 'v2'] as const;
+export const METRICS_INFLUX_PRECISIONS = ['ns', 'us', 'ms', 's'] as const;
 export const FAILURE_POLICIES = ['keep', 'delete', 'move'] as const;
 export const SWITCH_RULE_TYPES = ['equal', 'notequal', 'fnmatch', 'notfnmatch', 'regex', 'notregex', 'alwaystrue', 'function'] as const;
 /** Rule types that take no tag parameter. */
@@ -256,10 +259,16 @@ const moduleSections: SectionSpec[] = [
     keys: [
       str('statsd_host', '', 'statsd/Telegraf host (empty = no statsd)'),
       int('statsd_port', '8125', 'statsd UDP port', { min: 1 }),
-      { key: 'influxdb_url', type: 'url', default: '', doc: 'InfluxDB v1 write URL, e.g. `http://influxdb:8086/write?db=metrics` (empty = none)' },
+      { key: 'influxdb_url', type: 'url', default: '', doc: 'InfluxDB URL (empty = none): with influxdb_api = v1 the whole write URL, e.g. `http://influxdb:8086/write?db=metrics`; with v2 the server, e.g. `http://influxdb:8086` (`/api/v2/write` is appended)' },
+      { key: 'influxdb_api', type: 'enum', default: 'v1', values: METRICS_INFLUX_APIS, doc: 'InfluxDB write API: `v1` (`/write`, InfluxDB 1.x, or 2.x with a DBRP mapping) or `v2` (`/api/v2/write` with org, bucket and token)' },
+      str('influxdb_org', '', 'v2: the organization (name or ID); mandatory with influxdb_api = v2'),
+      str('influxdb_bucket', '', 'v2: the bucket; mandatory with influxdb_api = v2'),
+      str('influxdb_token', '', 'v2: the API token, sent as `Authorization: Token …` (it ends up in the generated watchers.json: keep the runtime home private)'),
+      { key: 'influxdb_precision', type: 'enum', default: 'ns', values: METRICS_INFLUX_PRECISIONS, doc: 'timestamp precision of the points written (both APIs)' },
       str('host', '', 'value of the `host` tag (empty = this machine\'s host name)'),
       int('influxdb_flush_interval', '10', 'seconds between two InfluxDB writes (points are aggregated in between)', { min: 1 }),
       int('influxdb_buffer_size', '10000', 'lines kept while InfluxDB is unreachable; beyond, the oldest are dropped', { min: 1 }),
+      int('collect_interval', '10', 'seconds between two rounds of the metrics_collector watcher (inbox file counts, per-plugin CPU and memory, queue lengths, runtime status), run when a sink is set; 0 = no collector'),
     ],
   },
   {

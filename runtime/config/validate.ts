@@ -1,4 +1,5 @@
 // The one function that turns a configuration document into its problem list (CLI, loaders and language service).
+import { metricsCrossProblems } from './metrics-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigProblem } from './errors';
@@ -80,6 +81,8 @@ export function validateDocument(kind: FileKind, doc: IniDocument, ctx: CheckCon
     if (issue) problems.push(at(doc.file, { line: 1, column: 1, endColumn: 2 }, issue.code, issue.message, issue.hint));
   }
   if (kind === 'observer') problems.push(...checkObserverSections(doc.file, sections));
+  const metrics = kind === 'module' ? sections.find((s) => s.name === 'metrics') : undefined;
+  if (metrics) problems.push(...metricsCrossProblems(metrics));
   return { doc, problems: sortProblems(problems), sections };
 }
 

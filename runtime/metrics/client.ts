@@ -59,19 +59,26 @@ export function baseTags(host: string, plugin: string, step: string): Tags {
   return [['module', 'mfdata'], ['host', host], ['plugin', plugin], ['step', step]];
 }
 
-export function createMetrics(settings: MetricsSettings, plugin: string, step: string, warn: MetricsWarn): MetricsClient {
-  if (!metricsConfigured(settings)) return DISABLED_METRICS;
+/** The sinks the settings name (none when nothing is configured); a sink that cannot be set up is one warning. */
+export function createSinks(settings: MetricsSettings, warn: MetricsWarn): MetricsSink[] {
   const sinks: MetricsSink[] = [];
   if (settings.statsdHost) sinks.push(new StatsdSink(settings.statsdHost, settings.statsdPort, warn));
   if (settings.influxdbUrl) {
     try {
       sinks.push(new InfluxSink({
         url: settings.influxdbUrl, flushIntervalMs: settings.influxdbFlushInterval * 1000, bufferSize: settings.influxdbBufferSize, warn,
+        api: settings.influxdbApi, org: settings.influxdbOrg, bucket: settings.influxdbBucket, token: settings.influxdbToken, precision: settings.influxdbPrecision,
       }));
     } catch (err) {
-      warn('metrics: the InfluxDB URL cannot be used; InfluxDB metrics are off', { url: settings.influxdbUrl, reason: (err as Error).message });
+      warn('metrics: the InfluxDB settings cannot be used; InfluxDB metrics are off', { url: settings.influxdbUrl, api: settings.influxdbApi, reason: (err as Error).message });
     }
   }
+  return sinks;
+}
+
+export function createMetrics(settings: MetricsSettings, plugin: string, step: string, warn: MetricsWarn): MetricsClient {
+  if (!metricsConfigured(settings)) return DISABLED_METRICS;
+  const sinks = createSinks(settings, warn);
   if (sinks.length === 0) return DISABLED_METRICS;
   return new SinkMetrics(sinks, baseTags(settings.host || os.hostname(), plugin, step));
 }

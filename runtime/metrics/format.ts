@@ -73,9 +73,13 @@ export function fieldValue(value: number): string {
   return String(value);
 }
 
-/** `series field=1,field2=2 <ns>`; fields in the given order. */
-export function lineProtocol(series: string, fields: ReadonlyArray<readonly [string, number]>, timestampNs: string): string {
-  return `${series} ${fields.map(([k, v]) => `${escapeTag(k)}=${fieldValue(v)}`).join(',')} ${timestampNs}`;
+/** A point's field: numbers are floats (see fieldValue), strings are quoted (collectors' version and status). */
+export type FieldValue = number | string;
+
+/** `series field=1,field2="text" <timestamp>`; fields in the given order. */
+export function lineProtocol(series: string, fields: ReadonlyArray<readonly [string, FieldValue]>, timestamp: string): string {
+  const field = (v: FieldValue): string => typeof v === 'number' ? fieldValue(v) : `"${v.replace(/["\\]/g, (c) => `\\${c}`).replace(/\n/g, ' ')}"`;
+  return `${series} ${fields.map(([k, v]) => `${escapeTag(k)}=${field(v)}`).join(',')} ${timestamp}`;
 }
 
 /** Nanoseconds since the epoch as a decimal string (beyond 2^53, so not a number). */

@@ -1,14 +1,18 @@
-// The InfluxDB sink: points aggregated per flush interval, line protocol POSTed in batches to the v1 `/write` URL,
-// kept in a bounded buffer and retried while InfluxDB is unreachable.
+// The InfluxDB sink: points aggregated per flush interval, line protocol POSTed in batches to the v1 `/write` or the
+// v2 `/api/v2/write` URL, kept in a bounded buffer and retried while InfluxDB is unreachable.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Aggregator } from './aggregate';
-import { epochNs, type MetricKind, type Tags } from './format';
+import { lineProtocol, seriesKey, type FieldValue, type MetricKind, type Tags } from './format';
+import { influxTarget, safeInfluxUrl, timestampIn, type InfluxTarget, type InfluxTargetSettings } from './influx-target';
 import { LineBuffer } from './line-buffer';
 import type { MetricsSink, MetricsWarn } from './sink';
 
-export interface InfluxSinkOptions {
-  /** Full write URL, e.g. `http://influxdb:8086/write?db=metrics` (credentials as `u`/`p` query parameters). */
+export interface InfluxSinkOptions extends Partial<Omit<InfluxTargetSettings, 'url'>> {
+  /**
+   * v1 (the default): the full write URL, e.g. `http://influxdb:8086/write?db=metrics` (credentials as `u`/`p`
+   * query parameters); v2: the server URL, with org, bucket and token.
+   */
   url: string;
   flushIntervalMs: number;
   /** Lines kept while InfluxDB does not accept them; beyond, the oldest are dropped (and counted). */
@@ -23,18 +27,32 @@ export interface InfluxSinkOptions {
 
 /** Statuses after which resending the same lines cannot succeed: the batch is dropped with a warning. */
 const DROP_STATUSES = new Set([400, 413, 422]);
+/** Statuses whose Retry-After header is honoured (InfluxDB 2 and Cloud answer 429/503 when over a limit). */
+const RETRY_AFTER_STATUSES = new Set([429, 503]);
+/** The longest Retry-After we wait; a longer one would only fill the buffer. */
+const RETRY_AFTER_MAX_MS = 300_000;
+
+interface Answer { status: number; body: string; retryAfterMs?: number }
 
 export class InfluxSink implements MetricsSink {
   private readonly aggregator = new Aggregator();
   private readonly buffer: LineBuffer;
-  private readonly url: URL;
+  private readonly target: InfluxTarget;
   private readonly timer: NodeJS.Timeout;
+  /** Whole points (collectors) waiting for the next flush, already as line protocol. */
+  private points: string[] = [];
   private inFlight: Promise<void> | undefined;
+  /** The write in flight, destroyed at close when it outlives the stop deadline. */
+  private request: http.ClientRequest | undefined;
   private failing = false;
+  /** No send before this time (epoch ms): a 429/503 asked us to wait. */
+  private retryNotBefore = 0;
   private closed = false;
 
   constructor(private readonly options: InfluxSinkOptions) {
-    this.url = new URL(options.url);
+    this.target = influxTarget({
+      url: options.url, api: options.api ?? 'v1', org: options.org ?? '', bucket: options.bucket ?? '', token: options.token ?? '', precision: options.precision ?? 'ns',
+    });
     this.buffer = new LineBuffer(options.bufferSize);
     this.timer = setInterval(() => this.flush(), Math.max(10, options.flushIntervalMs));
     // Metrics never keep a stopping worker alive.
@@ -45,17 +63,29 @@ export class InfluxSink implements MetricsSink {
     if (!this.closed) this.aggregator.add(kind, name, tags, value);
   }
 
+  point(measurement: string, tags: Tags, fields: ReadonlyArray<readonly [string, FieldValue]>): void {
+    if (this.closed || fields.length === 0) return;
+    this.points.push(lineProtocol(seriesKey(measurement, tags), fields, this.timestamp()));
+    // Bounded even if flushes never come: the buffer's own bound applies at the next flush anyway.
+    if (this.points.length > this.buffer.capacity) this.points.splice(0, this.points.length - this.buffer.capacity);
+  }
+
   /** Moves the interval's points into the buffer and starts a send unless one is running (its retry is this tick). */
   flush(): Promise<void> {
-    if (this.aggregator.size > 0) {
-      const dropped = this.buffer.push(this.aggregator.drain(epochNs((this.options.now ?? Date.now)())));
+    if (this.aggregator.size > 0 || this.points.length > 0) {
+      const lines = this.aggregator.size > 0 ? this.aggregator.drain(this.timestamp()) : [];
+      if (this.points.length > 0) {
+        lines.push(...this.points);
+        this.points = [];
+      }
+      const dropped = this.buffer.push(lines);
       if (dropped > 0) {
         this.options.warn('metrics buffer full: dropped the oldest points (InfluxDB not accepting them)', {
           dropped, dropped_total: this.buffer.droppedTotal, buffer_size: this.buffer.capacity, url: this.safeUrl(),
         });
       }
     }
-    if (!this.inFlight && this.buffer.length > 0) {
+    if (!this.inFlight && this.buffer.length > 0 && Date.now() >= this.retryNotBefore) {
       this.inFlight = this.sendBatch().finally(() => { this.inFlight = undefined; });
     }
     return this.inFlight ?? Promise.resolve();
@@ -65,10 +95,16 @@ export class InfluxSink implements MetricsSink {
     if (this.closed) return;
     clearInterval(this.timer);
     const deadline = Date.now() + timeoutMs;
+    // A write that never answers (a blackholed InfluxDB) must not hold the stop beyond the deadline.
+    const withinDeadline = (p: Promise<void>): Promise<void> => new Promise((resolve) => {
+      const t = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      void p.finally(() => { clearTimeout(t); resolve(); });
+    });
     // Last points, then as many batches as fit in the time left; what is left is lost (said in the log).
-    await this.flush();
+    await withinDeadline(this.flush());
     this.closed = true;
-    while (this.buffer.length > 0 && !this.failing && Date.now() < deadline) await this.flush();
+    while (this.buffer.length > 0 && !this.failing && Date.now() < deadline && Date.now() >= this.retryNotBefore) await withinDeadline(this.flush());
+    this.request?.destroy();
     if (this.buffer.length > 0) this.options.warn('metrics not sent at stop: InfluxDB did not take them in time', { lines: this.buffer.length, url: this.safeUrl() });
   }
 
@@ -80,22 +116,25 @@ export class InfluxSink implements MetricsSink {
   private async sendBatch(): Promise<void> {
     const lines = this.buffer.peek(this.options.batchSize ?? 5000);
     const droppedBefore = this.buffer.droppedTotal;
-    let status: number;
+    let answer: Answer;
     try {
-      status = await this.post(lines.join('\n') + '\n');
+      answer = await this.post(lines.join('\n') + '\n');
     } catch (err) {
       this.noteFailure(`${(err as Error).message}`);
       return;
     }
+    const { status } = answer;
     if (status >= 200 && status < 300) {
       this.buffer.remove(lines.length, this.buffer.droppedTotal - droppedBefore);
       if (this.failing) this.options.warn('metrics: InfluxDB accepts points again', { url: this.safeUrl(), buffered: this.buffer.length });
       this.failing = false;
     } else if (DROP_STATUSES.has(status)) {
       this.buffer.remove(lines.length, this.buffer.droppedTotal - droppedBefore);
-      this.options.warn('metrics: InfluxDB rejected a batch; dropped (resending cannot succeed)', { status, lines: lines.length, url: this.safeUrl() });
+      this.options.warn('metrics: InfluxDB rejected a batch; dropped (resending cannot succeed)', { status, lines: lines.length, url: this.safeUrl(), answer: answer.body });
     } else {
-      this.noteFailure(`HTTP ${status}`);
+      if (RETRY_AFTER_STATUSES.has(status) && answer.retryAfterMs !== undefined) this.retryNotBefore = Date.now() + Math.min(answer.retryAfterMs, RETRY_AFTER_MAX_MS);
+      // 401/403/404 name a wrong token, org or bucket: the answer's text says which.
+      this.noteFailure(`HTTP ${status}${answer.body ? `: ${answer.body}` : ''}`);
     }
   }
 
@@ -105,29 +144,42 @@ export class InfluxSink implements MetricsSink {
     this.failing = true;
   }
 
-  private post(body: string): Promise<number> {
-    const lib = this.url.protocol === 'https:' ? https : http;
+  private post(body: string): Promise<Answer> {
+    const lib = this.target.url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = lib.request(this.url, {
+      const req = lib.request(this.target.url, {
         method: 'POST', timeout: this.options.requestTimeoutMs ?? 5000,
-        headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) },
+        headers: { ...this.target.headers, 'content-length': Buffer.byteLength(body) },
       }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        const status = res.statusCode ?? 0;
+        let text = '';
+        // Only an error's first bytes are kept (for the warning); a success's body is drained unread.
+        res.on('data', (d: Buffer) => { if (status >= 300 && text.length < 300) text += d.toString(); });
+        res.on('end', () => resolve({ status, body: text.trim().slice(0, 300), retryAfterMs: retryAfterMs(res.headers['retry-after']) }));
         res.on('error', reject);
       });
+      this.request = req;
       req.on('timeout', () => req.destroy(new Error('InfluxDB write timed out')));
       req.on('error', reject);
+      req.on('close', () => { if (this.request === req) this.request = undefined; });
       req.end(body);
     });
   }
 
-  /** The URL without its credentials, for log records. */
-  private safeUrl(): string {
-    const u = new URL(this.url.href);
-    u.username = '';
-    u.password = '';
-    if (u.searchParams.has('p')) u.searchParams.set('p', '***');
-    return u.href;
+  private timestamp(): string {
+    return timestampIn((this.options.now ?? Date.now)(), this.target.precision);
   }
+
+  private safeUrl(): string {
+    return safeInfluxUrl(this.target.url);
+  }
+}
+
+/** Retry-After in seconds (or an HTTP date), as milliseconds. */
+function retryAfterMs(header: string | undefined): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }

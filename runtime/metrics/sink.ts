@@ -1,8 +1,13 @@
 // What a metrics sink is: it takes points synchronously (never blocks, never throws) and is closed once.
-import type { MetricKind, Tags } from './format';
+import type { FieldValue, MetricKind, Tags } from './format';
 
 export interface MetricsSink {
   record(kind: MetricKind, name: string, tags: Tags, value: number): void;
+  /**
+   * A whole point, sent as it is (no aggregation): the collectors' multi-field measurements. statsd carries
+   * each numeric field as a gauge `<measurement>_<field>`; string fields only travel as line protocol.
+   */
+  point(measurement: string, tags: Tags, fields: ReadonlyArray<readonly [string, FieldValue]>): void;
   /** Sends what is pending (best effort, bounded in time) and releases sockets and timers. */
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
 import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
 import * as net from 'node:net';
-import { statsdLine, type MetricKind, type Tags } from './format';
+import { statsdLine, type FieldValue, type MetricKind, type Tags } from './format';
 import type { MetricsSink, MetricsWarn } from './sink';
 
 /** Datagrams kept while the host name resolves (the first file's metrics); beyond, dropped. */
@@ -51,6 +51,11 @@ export class StatsdSink implements MetricsSink {
       this.flushScheduled = true;
       setImmediate(this.flushLines);
     }
+  }
+
+  point(measurement: string, tags: Tags, fields: ReadonlyArray<readonly [string, FieldValue]>): void {
+    // Telegraf's statsd input names a gauge's measurement after its bucket, field `value`: one gauge per numeric field.
+    for (const [field, value] of fields) if (typeof value === 'number') this.record('gauge', `${measurement}_${field}`, tags, value);
   }
 
   private readonly flushLines = (): void => {

@@ -5,7 +5,7 @@ import { epochNs, lineProtocol, mergeTags, METRIC, seriesKey, statsdLine } from 
 import { Aggregator } from '../../runtime/metrics/aggregate';
 import { LineBuffer } from '../../runtime/metrics/line-buffer';
 import { baseTags } from '../../runtime/metrics/client';
-import { metricsEnv, metricsSettingsFromEnv } from '../../runtime/metrics/settings';
+import { METRICS_OFF, metricsEnv, metricsSettingsFromEnv, type MetricsSettings } from '../../runtime/metrics/settings';
 
 const TAGS = baseTags('H', 'p', 'main');
 
@@ -74,10 +74,12 @@ test('the line buffer keeps the newest lines: pushing past capacity drops the ol
 });
 
 test('settings: no sink configured = no variables; configured sinks round-trip through the environment', () => {
-  const none = { statsdHost: '', statsdPort: 8125, influxdbUrl: '', host: 'h', influxdbFlushInterval: 10, influxdbBufferSize: 10000 };
+  const none: MetricsSettings = { ...METRICS_OFF, host: 'h' };
   assert.deepEqual(metricsEnv(none), {});
   const both = { ...none, statsdHost: 'telegraf', statsdPort: 18126, influxdbUrl: 'http://i:8086/write?db=metrics', influxdbFlushInterval: 5, influxdbBufferSize: 50 };
   assert.deepEqual(metricsSettingsFromEnv(metricsEnv(both)), both);
+  const v2: MetricsSettings = { ...none, influxdbUrl: 'http://i:8086', influxdbApi: 'v2', influxdbOrg: 'acme', influxdbBucket: 'mfdata', influxdbToken: 't0k', influxdbPrecision: 's' };
+  assert.deepEqual(metricsSettingsFromEnv(metricsEnv(v2)), v2);
   // MFDATA's "null" admin host means no statsd; nonsense numbers fall back to the defaults.
   const odd = metricsSettingsFromEnv({ MFDATA_METRICS_STATSD_HOST: 'null', MFDATA_METRICS_STATSD_PORT: 'x', MFDATA_METRICS_INFLUXDB_BUFFER_SIZE: '-1' });
   assert.equal(odd.statsdHost, '');

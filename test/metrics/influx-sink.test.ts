@@ -5,6 +5,7 @@ import * as http from 'node:http';
 import { createMetrics } from '../../runtime/metrics/client';
 import { InfluxSink } from '../../runtime/metrics/influx-sink';
 import { baseTags } from '../../runtime/metrics/client';
+import { METRICS_OFF } from '../../runtime/metrics/settings';
 import { waitFor } from '../datapath/harness';
 
 interface Received { method: string; url: string; body: string }
@@ -36,7 +37,7 @@ test('points of an interval arrive as one aggregated line-protocol batch; after 
   const influx = await fakeInflux([500, 204]);
   const warnings: string[] = [];
   const metrics = createMetrics(
-    { statsdHost: '', statsdPort: 8125, influxdbUrl: influx.url, host: 'h', influxdbFlushInterval: 0.05, influxdbBufferSize: 100 },
+    { ...METRICS_OFF, influxdbUrl: influx.url, host: 'h', influxdbFlushInterval: 0.05, influxdbBufferSize: 100 },
     'p', 'main', (event) => warnings.push(event),
   );
   t.after(async () => { await metrics.close(); await influx.close(); });
@@ -114,7 +115,7 @@ test('closing the sink sends the points not flushed yet; an unreachable InfluxDB
 });
 
 test('nothing configured: the disabled client, with no socket and no timer', () => {
-  const metrics = createMetrics({ statsdHost: '', statsdPort: 8125, influxdbUrl: '', host: '', influxdbFlushInterval: 10, influxdbBufferSize: 10 }, 'p', 's', () => undefined);
+  const metrics = createMetrics(METRICS_OFF, 'p', 's', () => undefined);
   assert.equal(metrics.enabled, false);
   assert.ok(Object.isFrozen(metrics));
   metrics.counter('x');
