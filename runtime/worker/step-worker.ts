@@ -23,6 +23,8 @@ import { applyFailurePolicy, type FailurePolicyTarget } from './failure-policy';
 import { recoverOrphans } from './recovery';
 import { WorkerStepContext } from './step-context';
 import { Watchdog } from './watchdog';
+import { StepStatsRecorder } from '../stats/recorder';
+import { withStepStats } from '../stats/recording-metrics';
 
 export interface StepWorkerOptions {
   home: RuntimeHome;
@@ -88,8 +90,10 @@ export class StepWorker {
     this.tags = new TagStore(this.redis);
     this.state = new StepState(this.redis, plugin.name, step.name);
     this.owners = new ClaimOwners(this.tmpDir, plugin.name, step.name);
-    this.metrics = options.metrics ?? DISABLED_METRICS;
-    this.ctx = new WorkerStepContext(home, plugin, step, options.log, this.tags, this.state, this.owners, this.metrics);
+    const stepMetrics = options.metrics ?? DISABLED_METRICS;
+    // What the worker counts also feeds the step stats in Redis (`mfdata stats`, the views); step code gets the sinks only.
+    this.metrics = withStepStats(stepMetrics, new StepStatsRecorder(this.redis, plugin.name, step.name, { warn: (e, f) => options.log.warning(e, f) }));
+    this.ctx = new WorkerStepContext(home, plugin, step, options.log, this.tags, this.state, this.owners, stepMetrics);
     this.failure = { home, policy: step.failurePolicy, moveDestDir: step.failurePolicyMoveDestDir, tags: this.tags, state: this.state };
     // A message may only name files under the data directory or a watched directory: a queue is not a way to grab any file.
     this.allowedRoots = [home.inDir, ...step.watchedDirectories].map((d) => path.resolve(d) + path.sep);

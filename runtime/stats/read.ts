@@ -1,0 +1,154 @@
+// Reads the runtime's own per-step stats from its Redis (no vscode): the CLI's `mfdata stats` and the extension's
+// views use it. One pipelined round trip whatever the number of steps.
+import type Redis from 'ioredis';
+import { stepQueueKey } from '../queue/keys';
+import { histQuantile } from './histogram';
+import { bucketStartSeconds, STATS_BUCKET_SECONDS, STATS_STARTED_KEY, statsBucketKey, statsTotalKey } from './keys';
+import { emptyRecord, mergeInto, parseRecord, type StatsRecord } from './record';
+
+export interface StepRef { plugin: string; step: string }
+
+export interface StepFigures {
+  /** Files claimed by the step. */
+  processed: number;
+  /** Files that failed (the failure policy applied). */
+  failed: number;
+  /** Bytes of the claimed files. */
+  bytes: number;
+  /** Mean processing time of a file, ms (null: no timed file, e.g. a batch step). */
+  meanMs: number | null;
+  /** 95th percentile of the file times, ms: the upper bound of its histogram bucket (≤ 9 % above the true value). */
+  p95Ms: number | null;
+  /** processed / the range's length in seconds. */
+  filesPerSecond: number;
+  /** Batch steps: batches, failed batches, mean batch time (ms, null when none). */
+  batches: number;
+  batchesFailed: number;
+  batchMeanMs: number | null;
+  /** Length of the range, seconds (the last minute: 50–60 s, the current bucket being partial). */
+  seconds: number;
+}
+
+export interface StepStats extends StepRef {
+  /** Messages waiting in the step's queue (LLEN step.<plugin>.<step>). */
+  queueLength: number;
+  lastMinute: StepFigures;
+  sinceStart: StepFigures;
+  /** When the since-start totals were reset (the runtime's start), epoch ms; null if never. */
+  startedAt: number | null;
+}
+
+export interface SeriesPoint {
+  /** Bucket start, epoch ms. */
+  t: number;
+  processed: number;
+  failed: number;
+  meanMs: number | null;
+  p95Ms: number | null;
+  /** Added: bytes of the files claimed in the bucket. */
+  bytes: number;
+}
+
+export interface StepSeries extends StepRef {
+  /** Oldest first, one per bucket, zero-filled. */
+  points: SeriesPoint[];
+}
+
+export interface SeriesOptions {
+  /** How far back, minutes (default 15; buckets older than ~16 min have expired). */
+  minutes?: number;
+  /** Width of one point, seconds: a multiple of 10 (rounded up to one; default 10). */
+  bucketSeconds?: number;
+}
+
+/** Buckets summed into "the last minute": the current (partial) one and the 5 before it. */
+const LAST_MINUTE_BUCKETS = 6;
+
+/** Figures of an aggregate over `seconds`. */
+export function figuresOf(r: StatsRecord, seconds: number): StepFigures {
+  return {
+    processed: r.processed,
+    failed: r.failed,
+    bytes: r.bytes,
+    meanMs: r.timed > 0 ? r.msSum / r.timed : null,
+    p95Ms: histQuantile(r.hist, 0.95),
+    filesPerSecond: seconds > 0 ? r.processed / seconds : 0,
+    batches: r.batches,
+    batchesFailed: r.batchesFailed,
+    batchMeanMs: r.batches > 0 ? r.batchMsSum / r.batches : null,
+    seconds,
+  };
+}
+
+type PipelineResult = Array<[Error | null, unknown]> | null;
+
+function resultAt(results: PipelineResult, i: number, what: string): unknown {
+  const entry = results?.[i];
+  if (!entry) throw new Error(`stats: no Redis reply for ${what}`);
+  if (entry[0]) throw new Error(`stats: Redis refused ${what}: ${entry[0].message}`);
+  return entry[1];
+}
+
+function hashAt(results: PipelineResult, i: number, what: string): StatsRecord {
+  const value = resultAt(results, i, what);
+  return parseRecord(value !== null && typeof value === 'object' ? value as Record<string, string> : {});
+}
+
+/** Queue length, last-minute and since-start figures of each step, in one pipelined round trip. */
+export async function readStepStats(redis: Redis, steps: StepRef[], now: number = Date.now()): Promise<StepStats[]> {
+  const current = bucketStartSeconds(now);
+  const oldest = current - (LAST_MINUTE_BUCKETS - 1) * STATS_BUCKET_SECONDS;
+  const pipeline = redis.pipeline().get(STATS_STARTED_KEY);
+  for (const { plugin, step } of steps) {
+    pipeline.llen(stepQueueKey(plugin, step)).hgetall(statsTotalKey(plugin, step));
+    for (let b = oldest; b <= current; b += STATS_BUCKET_SECONDS) pipeline.hgetall(statsBucketKey(plugin, step, b));
+  }
+  const results = await pipeline.exec();
+  const startedRaw = resultAt(results, 0, STATS_STARTED_KEY);
+  const startedAt = typeof startedRaw === 'string' && Number.isFinite(Number(startedRaw)) ? Number(startedRaw) : null;
+  const perStep = 2 + LAST_MINUTE_BUCKETS;
+  const minuteSeconds = Math.max(1, (now - oldest * 1000) / 1000);
+  const sinceSeconds = startedAt !== null ? Math.max(1, (now - startedAt) / 1000) : 0;
+  return steps.map(({ plugin, step }, s) => {
+    const base = 1 + s * perStep;
+    const queueLength = Number(resultAt(results, base, stepQueueKey(plugin, step))) || 0;
+    const total = hashAt(results, base + 1, statsTotalKey(plugin, step));
+    const minute = emptyRecord();
+    for (let b = 0; b < LAST_MINUTE_BUCKETS; b++) mergeInto(minute, hashAt(results, base + 2 + b, `stats bucket of ${plugin}/${step}`));
+    return {
+      plugin, step, queueLength, startedAt,
+      lastMinute: figuresOf(minute, minuteSeconds),
+      sinceStart: figuresOf(total, sinceSeconds),
+    };
+  });
+}
+
+/**
+ * Each step's figures per point over the last `minutes` (default 15), oldest first, the last point holding
+ * `now`; points without traffic are zeros. One pipelined round trip.
+ */
+export async function readStepSeries(redis: Redis, steps: StepRef[], opts: SeriesOptions = {}, now: number = Date.now()): Promise<StepSeries[]> {
+  const minutes = opts.minutes ?? 15;
+  const width = Math.max(1, Math.ceil((opts.bucketSeconds ?? STATS_BUCKET_SECONDS) / STATS_BUCKET_SECONDS)) * STATS_BUCKET_SECONDS;
+  const count = Math.max(1, Math.ceil((minutes * 60) / width));
+  const last = bucketStartSeconds(now, width);
+  const first = last - (count - 1) * width;
+  const perPoint = width / STATS_BUCKET_SECONDS;
+  if (steps.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const { plugin, step } of steps) {
+    for (let b = first; b < last + width; b += STATS_BUCKET_SECONDS) pipeline.hgetall(statsBucketKey(plugin, step, b));
+  }
+  const results = await pipeline.exec();
+  let i = 0;
+  return steps.map(({ plugin, step }) => {
+    const points: SeriesPoint[] = [];
+    for (let p = 0; p < count; p++) {
+      const r = emptyRecord();
+      for (let j = 0; j < perPoint; j++) mergeInto(r, hashAt(results, i++, `stats bucket of ${plugin}/${step}`));
+      const f = figuresOf(r, width);
+      points.push({ t: (first + p * width) * 1000, processed: f.processed, failed: f.failed, meanMs: f.meanMs, p95Ms: f.p95Ms, bytes: f.bytes });
+    }
+    return { plugin, step, points };
+  });
+}
