@@ -17,6 +17,8 @@ export interface StepFigures {
   bytes: number;
   /** Mean processing time of a file, ms (null: no timed file, e.g. a batch step). */
   meanMs: number | null;
+  /** Files with a time (a batch step's files have none). */
+  timedFiles: number;
   /** 95th percentile of the file times, ms: the upper bound of its histogram bucket (≤ 9 % above the true value). */
   p95Ms: number | null;
   /** processed / the range's length in seconds. */
@@ -71,6 +73,7 @@ export function figuresOf(r: StatsRecord, seconds: number): StepFigures {
     failed: r.failed,
     bytes: r.bytes,
     meanMs: r.timed > 0 ? r.msSum / r.timed : null,
+    timedFiles: r.timed,
     p95Ms: histQuantile(r.hist, 0.95),
     filesPerSecond: seconds > 0 ? r.processed / seconds : 0,
     batches: r.batches,

@@ -10,6 +10,7 @@ import { statusWord, writeStatusFile } from './status-file';
 import { Supervisor } from './supervisor';
 import { SupervisorLog } from './supervisor-log';
 import { runtimeHome } from '../home';
+import { resetStatsTotals } from '../stats/reset';
 
 export const WATCHERS_FILE = 'watchers.json';
 
@@ -72,6 +73,11 @@ export async function runSupervisor(argv: string[]): Promise<number> {
     log: (level, event, fields) => log.write(level, event, fields),
     loadConfig: () => readSupervisorConfig(path.join(home.configAutoDir, WATCHERS_FILE)),
     onState: (state) => writeStatusFile(home.statusFile, statusWord(state)),
+    // "Since start" step stats count from this start; a failure only leaves the previous run's totals.
+    onRedisReady: (socket) => resetStatsTotals(socket).then(
+      (steps) => log.write('info', 'step stats totals reset', { steps }),
+      (err: unknown) => log.write('warning', 'cannot reset the step stats totals', { error: err instanceof Error ? err.message : String(err) }),
+    ),
   });
   supervisor.subscribe((e) => {
     if (e.event === 'watcher_state') log.write(e.state === 'failed' ? 'error' : 'info', 'watcher state', { watcher: e.watcher, state: e.state, ...(e.error ? { error: e.error } : {}) });

@@ -25,6 +25,8 @@ export interface SupervisorOptions {
   loadConfig(): SupervisorConfig;
   /** Called with the runtime state on every change (the status file follows it). */
   onState?(state: RuntimeStatus['state']): void;
+  /** Once the runtime's own Redis answers at start, before the watchers that use it (resets the step stats totals). */
+  onRedisReady?(socket: string): Promise<void>;
 }
 
 export interface ReloadResult {
@@ -201,6 +203,7 @@ export class Supervisor {
     if (gone()) return false;
     const timeoutS = spec.ready?.timeoutSeconds ?? DEFAULT_READY_TIMEOUT_S;
     const ok = await waitForRedis(socket, timeoutS * 1000, gone);
+    if (ok && this.phase === 'starting') await this.opts.onRedisReady?.(socket);
     if (ok) return true;
     if (!gone()) {
       const last = w.status().lastError;

@@ -12,9 +12,10 @@ import { pluginsUninstallCommand } from './plugins-uninstall';
 import { restartCommand } from './restart';
 import { startCommand } from './start';
 import { statusCommand } from './status';
+import { statsCommand } from './stats';
 import { stopCommand } from './stop';
 import { injectCommand } from './inject';
 
-export const commands: Command[] = [startCommand, stopCommand, statusCommand, restartCommand, logsCommand, injectCommand,
+export const commands: Command[] = [startCommand, stopCommand, statusCommand, statsCommand, restartCommand, logsCommand, injectCommand,
   pluginsListCommand, pluginsCreateCommand, pluginsBuildCommand, pluginsInstallCommand, pluginsUninstallCommand, pluginsInfoCommand,
   configCheckCommand, configShowCommand];
