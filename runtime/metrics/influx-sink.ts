@@ -23,6 +23,8 @@ export interface InfluxSinkOptions extends Partial<Omit<InfluxTargetSettings, 'u
   warn: MetricsWarn;
   /** Epoch milliseconds for the points' timestamps (tests pin it). */
   now?: () => number;
+  /** Sub-millisecond digits of the timestamps (default: this process's pid), so workers of one step never overwrite each other's points. */
+  timestampSalt?: number;
 }
 
 /** Statuses after which resending the same lines cannot succeed: the batch is dropped with a warning. */
@@ -167,7 +169,7 @@ export class InfluxSink implements MetricsSink {
   }
 
   private timestamp(): string {
-    return timestampIn((this.options.now ?? Date.now)(), this.target.precision);
+    return timestampIn((this.options.now ?? Date.now)(), this.target.precision, this.options.timestampSalt ?? process.pid);
   }
 
   private safeUrl(): string {

@@ -48,14 +48,18 @@ export function influxTarget(s: InfluxTargetSettings): InfluxTarget {
   return { url, headers, precision: s.precision };
 }
 
-/** An epoch-milliseconds time in the given precision, as a decimal string (nanoseconds exceed 2^53). */
-export function timestampIn(epochMs: number, precision: InfluxPrecision): string {
+/**
+ * An epoch-milliseconds time in the given precision, as a decimal string (nanoseconds exceed 2^53). `salt` fills the
+ * digits below the millisecond (ns: 6, us: 3): each worker of a step flushes the same series, and two points of one
+ * series with the same timestamp overwrite each other in InfluxDB; a per-process salt keeps them apart.
+ */
+export function timestampIn(epochMs: number, precision: InfluxPrecision, salt = 0): string {
   const ms = Math.floor(epochMs);
   switch (precision) {
     case 's': return String(Math.floor(ms / 1000));
     case 'ms': return String(ms);
-    case 'us': return `${ms}000`;
-    default: return `${ms}000000`;
+    case 'us': return `${ms}${String(Math.abs(salt) % 1000).padStart(3, '0')}`;
+    default: return `${ms}${String(Math.abs(salt) % 1_000_000).padStart(6, '0')}`;
   }
 }
 

@@ -69,7 +69,7 @@ test('points of an interval arrive as one aggregated line-protocol batch; after 
 test('while InfluxDB refuses writes the buffer keeps the newest lines, drops the oldest and says how many', async (t) => {
   const influx = await fakeInflux([503]);
   const warnings: Array<{ event: string; fields: Record<string, string | number> }> = [];
-  const sink = new InfluxSink({ url: influx.url, flushIntervalMs: 3_600_000, bufferSize: 3, warn: (event, fields) => warnings.push({ event, fields }), now: () => 1700000000000 });
+  const sink = new InfluxSink({ url: influx.url, flushIntervalMs: 3_600_000, bufferSize: 3, warn: (event, fields) => warnings.push({ event, fields }), now: () => 1700000000000, timestampSalt: 0 });
   t.after(async () => { await influx.close(); });
   for (const n of [1, 2]) sink.record('counter', `m${n}`, TAGS, n);
   await sink.flush();

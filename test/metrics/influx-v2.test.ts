@@ -100,4 +100,6 @@ test('write targets: v1 keeps its URL and adds precision in 1.x spelling; v2 app
   assert.throws(() => influxTarget({ ...base, url: 'influx:8086' }), /not an http\(s\) URL/);
   assert.throws(() => influxTarget({ ...base, url: 'nope' }), /not a URL/);
   assert.deepEqual(['ns', 'us', 'ms', 's'].map((p) => timestampIn(1700000000987.6, p as 'ns')), ['1700000000987000000', '1700000000987000', '1700000000987', '1700000000']);
+  // Two workers of a step flushing in the same millisecond: their salts (pids) keep the points apart.
+  assert.deepEqual([timestampIn(1700000000987, 'ns', 4242), timestampIn(1700000000987, 'us', 4242)], ['1700000000987004242', '1700000000987242']);
 });
