@@ -25,6 +25,7 @@ const runtimeEntries = {
   'log-shipper': 'runtime/log/shipper-main.ts',
   housekeeping: 'runtime/housekeeping/main.ts',
   receiver: 'runtime/receiver/main.ts',
+  'metrics-collector': 'runtime/metrics/collect/main.ts',
 };
 
 const common = {

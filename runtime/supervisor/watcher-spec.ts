@@ -1,13 +1,13 @@
 // What the supervisor runs: one WatcherSpec per watcher, produced by config generation
 // (runtime/config) and written to `<home>/tmp/config_auto/watchers.json`.
 
-export type WatcherKind = 'redis' | 'directory_observer' | 'conf_monitor' | 'step' | 'extra' | 'log_shipper' | 'http_receiver' | 'housekeeping';
+export type WatcherKind = 'redis' | 'directory_observer' | 'conf_monitor' | 'step' | 'extra' | 'log_shipper' | 'http_receiver' | 'housekeeping' | 'metrics_collector';
 
 export type StopSignal = 'SIGTERM' | 'SIGINT' | 'SIGKILL' | 'SIGQUIT' | 'SIGHUP';
 
 /** Everything needed to run, stop and compare a watcher. Plain JSON: no functions, no class instances. */
 export interface WatcherSpec {
-  /** `redis`, `directory_observer`, `conf_monitor`, `step.<plugin>.<step>`, `extra.<plugin>.<name>`, `log_shipper`, `http_receiver`, `housekeeping`. */
+  /** `redis`, `directory_observer`, `conf_monitor`, `step.<plugin>.<step>`, `extra.<plugin>.<name>`, `log_shipper`, `http_receiver`, `housekeeping`, `metrics_collector`. */
   name: string;
   kind: WatcherKind;
   plugin?: string;

@@ -6,6 +6,7 @@ import type { SupervisorConfig, WatcherSpec } from '../../supervisor/watcher-spe
 import type { PluginConfig, RuntimeConfig, SwitchRule } from '../model';
 import { sortedRecord, stepEnv, pluginEnv } from './plugin-env';
 import { redisEndpoint } from './redis-address';
+import { metricsEnv } from '../../metrics/settings';
 
 export interface GenerateOptions {
   /** Directory holding observer.js, worker.js, conf-monitor.js (the built dist/runtime). */
@@ -19,7 +20,8 @@ export interface GenerateOptions {
 /** Start order (stop runs in reverse): Redis first, then the steps, then the observer that feeds them, then conf_monitor, then housekeeping (stopped first: its Redis calls end before Redis does). */
 // The log shipper starts right after Redis and stops just before it, so it ships the other watchers' last lines.
 // The HTTP receiver starts after the steps and before the observer, and stops before the steps that take its files.
-export const PRIORITY = { redis: 0, log_shipper: 1, step: 10, extra: 10, http_receiver: 15, directory_observer: 20, conf_monitor: 30, housekeeping: 40 } as const;
+// The metrics collector starts once everything it measures runs, and stops before it (after housekeeping).
+export const PRIORITY = { redis: 0, log_shipper: 1, step: 10, extra: 10, http_receiver: 15, directory_observer: 20, conf_monitor: 30, metrics_collector: 35, housekeeping: 40 } as const;
 
 type Unsigned = Omit<WatcherSpec, 'fingerprint'>;
 
@@ -171,9 +173,22 @@ export function generateSupervisorConfig(config: RuntimeConfig, options: Generat
       env: sortedRecord(logEnv), gracefulTimeout: 10, priority: PRIORITY.conf_monitor, logFile: path.join(home.logDir, 'conf_monitor.log'),
     }, null));
   }
+  // Housekeeping and the collector reach the workers' Redis (tags of deleted files; queue lengths).
+  const redis = redisEndpoint(config.module, config.home);
+  const redisEnv: Record<string, string> = redis.unixSocket ? { MFDATA_REDIS_UNIX_SOCKET: redis.unixSocket } : { MFDATA_REDIS_HOST: redis.host, MFDATA_REDIS_PORT: String(redis.port) };
+  const metrics = config.module.metrics;
+  if (metrics.collectInterval > 0 && Object.keys(metricsEnv(metrics)).length > 0) {
+    watchers.push(sign({
+      ...base, name: 'metrics_collector', kind: 'metrics_collector',
+      command: options.nodePath,
+      args: [path.join(options.runtimeDir, 'metrics-collector.js'), '--home', home.root, '--interval', String(metrics.collectInterval)],
+      // The same sinks as the workers', through the same variables.
+      env: sortedRecord({ ...logEnv, ...redisEnv, ...metricsEnv(metrics) }),
+      gracefulTimeout: 10, priority: PRIORITY.metrics_collector, logFile: path.join(home.logDir, 'metrics_collector.log'),
+    }, null));
+  }
   const hk = config.module.housekeeping;
   if (hk.flag) {
-    const redis = redisEndpoint(config.module, config.home);
     watchers.push(sign({
       ...base, name: 'housekeeping', kind: 'housekeeping',
       command: options.nodePath,
@@ -182,7 +197,7 @@ export function generateSupervisorConfig(config: RuntimeConfig, options: Generat
         '--trash-max-lifetime', String(hk.trashMaxLifetime), '--other-max-lifetime', String(hk.otherMaxLifetime),
       ],
       // It drops the Redis tags of the files it deletes: the same address as the workers'.
-      env: sortedRecord({ ...logEnv, ...(redis.unixSocket ? { MFDATA_REDIS_UNIX_SOCKET: redis.unixSocket } : { MFDATA_REDIS_HOST: redis.host, MFDATA_REDIS_PORT: String(redis.port) }) }),
+      env: sortedRecord({ ...logEnv, ...redisEnv }),
       gracefulTimeout: 10, priority: PRIORITY.housekeeping, logFile: path.join(home.logDir, 'housekeeping.log'),
     }, null));
   }
