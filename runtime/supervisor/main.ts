@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { readSupervisorConfig } from './config-file';
 import { ControlServer } from './control-server';
 import { acquireLock, AlreadyRunningError, type HomeLock } from './lock';
+import { ChildRegistry, reapOrphans } from './orphans';
 import { checkSocketPath, SocketPathTooLongError } from './socket-path';
 import { statusWord, writeStatusFile } from './status-file';
 import { Supervisor } from './supervisor';
@@ -13,6 +14,8 @@ import { runtimeHome } from '../home';
 import { resetStatsTotals } from '../stats/reset';
 
 export const WATCHERS_FILE = 'watchers.json';
+/** `<home>/var/` file listing the supervisor's live children, for the next supervisor if this one is killed. */
+export const CHILDREN_FILE = 'supervisor.children';
 
 /** Exit codes (the CLI reports them). */
 export const EXIT_ALREADY_RUNNING = 3;
@@ -66,6 +69,15 @@ export async function runSupervisor(argv: string[]): Promise<number> {
   }
 
   const log = new SupervisorLog(home.logDir, args.foreground ? process.stderr : undefined);
+  // A supervisor killed with SIGKILL left its children running: stop them before starting ours.
+  const childrenFile = path.join(home.varDir, CHILDREN_FILE);
+  const orphans = await reapOrphans(childrenFile);
+  if (orphans.length > 0) {
+    log.write('warning', 'stopped the processes of a previous supervisor that died without stopping them', {
+      processes: orphans.map((o) => `${o.watcher}:${o.pid}`).join(', '),
+    });
+  }
+  const children = new ChildRegistry(childrenFile);
   const env: NodeJS.ProcessEnv = { ...process.env, MFDATA_HOME: home.root, ...(args.workspace ? { MFDATA_WORKSPACE: path.resolve(args.workspace) } : {}) };
   const supervisor = new Supervisor({
     home: home.root,
@@ -81,8 +93,13 @@ export async function runSupervisor(argv: string[]): Promise<number> {
   });
   supervisor.subscribe((e) => {
     if (e.event === 'watcher_state') log.write(e.state === 'failed' ? 'error' : 'info', 'watcher state', { watcher: e.watcher, state: e.state, ...(e.error ? { error: e.error } : {}) });
-    else if (e.event === 'process_spawn') log.write('info', 'process spawned', { watcher: e.watcher, child_pid: e.pid, wid: e.wid });
-    else if (e.event === 'process_exit') log.write('info', 'process exited', { watcher: e.watcher, child_pid: e.pid, wid: e.wid, code: e.code, signal: e.signal });
+    else if (e.event === 'process_spawn') {
+      children.add(e.pid, e.watcher);
+      log.write('info', 'process spawned', { watcher: e.watcher, child_pid: e.pid, wid: e.wid });
+    } else if (e.event === 'process_exit') {
+      children.remove(e.pid);
+      log.write('info', 'process exited', { watcher: e.watcher, child_pid: e.pid, wid: e.wid, code: e.code, signal: e.signal });
+    }
   });
 
   let server: ControlServer | undefined;
@@ -96,6 +113,7 @@ export async function runSupervisor(argv: string[]): Promise<number> {
         await supervisor.stopAll();
       } finally {
         await server?.close();
+        children.clear();
         writeStatusFile(home.statusFile, 'STOPPED');
         log.write('info', 'supervisor exiting');
         log.close();

@@ -1,5 +1,5 @@
 // The chaos suite's scenarios, in the order they run: one list, so `npm run chaos` and the reduced test run agree.
 import type { Scenario } from '../scenario';
-import { observerKill, workerKill } from './kills';
+import { observerKill, supervisorKill, workerKill } from './kills';
 
-export const SCENARIOS: readonly Scenario[] = [workerKill, observerKill];
+export const SCENARIOS: readonly Scenario[] = [workerKill, observerKill, supervisorKill];

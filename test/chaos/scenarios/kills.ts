@@ -57,3 +57,25 @@ export const observerKill: Scenario = {
     ctx.note(`observer SIGKILLed ${kills} times`);
   },
 };
+
+export const supervisorKill: Scenario = {
+  name: 'supervisor-sigkill',
+  group: 'kills',
+  description: 'SIGKILL of the supervisor mid-run, more files written while it is dead, then `mfdata start` again: the stale lock '
+    + 'and socket are taken over, the previous supervisor\'s orphaned processes are stopped, and every file is processed.',
+  runtime: (size) => ({ step: { delayMs: size === 'full' ? 0 : 2 } }),
+  async run(ctx) {
+    const total = ctx.pick(10_000, 400);
+    ctx.inject(ScenarioContext.names('s', total / 2));
+    await sleep(200);
+    const pid = ctx.rt.supervisorPid();
+    if (!kill9(pid)) throw new Error('no supervisor to kill');
+    ctx.faultOver();
+    ctx.inject(ScenarioContext.names('s', total / 2, total / 2));
+    await ctx.rt.start();
+    if (!ctx.rt.logContains('supervisor.log', 'stopped the processes of a previous supervisor')) {
+      throw new Error("the new supervisor did not report stopping the previous one's processes");
+    }
+    ctx.note(`supervisor pid ${String(pid)} SIGKILLed, runtime started again; recovery counted from the kill`);
+  },
+};
