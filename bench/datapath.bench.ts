@@ -12,6 +12,8 @@ import * as path from 'node:path';
 import Redis from 'ioredis';
 import { startTestRedis } from '../test/helpers/redis-server';
 import { encodeMessage, messageFor } from '../runtime/queue/message';
+import { BARE_CONSUMER, BARE_OBSERVER } from './lib/bare';
+import { childrenOf, cpuMs, threadSwitches } from './lib/proc';
 
 const ROOT = path.resolve(__dirname, '../..');
 const WORKER_JS = path.join(ROOT, 'dist/runtime/worker.js');
@@ -25,7 +27,6 @@ const LATENCY_RATE = 200;
 const WARMUP_FILES = Number(process.env.BENCH_WARMUP_FILES ?? 3000);
 /** Parts to run: throughput (baselines, drains, end to end), idle, latency (ours and the bare chain). */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'throughput,idle,latency').split(','));
-const TICK_MS = 10; // /proc/<pid>/stat counts CPU in ticks of 1/USER_HZ s, and USER_HZ is 100 on Linux
 
 /** The no-op step: records when each file is finished (after the worker's own bookkeeping) for the latency figure. */
 const NOOP_STEP = `
@@ -38,85 +39,9 @@ export const step = {
 };
 `;
 
-/** The baseline consumer: BRPOP then rename, nothing else (with a record file: the time each rename ended). */
-const BARE_CONSUMER = `
-const Redis = require(${JSON.stringify(require.resolve('ioredis'))});
-const fs = require('node:fs');
-const [socket, queue, done, record] = process.argv.slice(1);
-const r = new Redis({ path: socket });
-const out = [];
-(async () => {
-  for (;;) {
-    const m = await r.brpop(queue, 0);
-    if (m[1] === 'STOP') break;
-    const msg = JSON.parse(m[1]);
-    try { fs.renameSync(msg.directory + '/' + msg.filename, done + '/' + msg.filename); } catch {}
-    if (record) out.push(msg.filename + ' ' + process.hrtime.bigint());
-  }
-  if (record) fs.writeFileSync(record, out.join('\\n'));
-  r.disconnect();
-})();
-`;
-
-/** The baseline observer: inotifywait, NUL-separated records, one LPUSH per file, nothing else. */
-const BARE_OBSERVER = `
-const Redis = require(${JSON.stringify(require.resolve('ioredis'))});
-const { spawn } = require('node:child_process');
-const [socket, queue, dir] = process.argv.slice(1);
-const r = new Redis({ path: socket });
-const iw = spawn('inotifywait', ['-m', '--no-newline', '--format', '%w%0%e%0%f%0', '-e', 'close_write', '-e', 'moved_to', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-iw.stderr.on('data', (d) => { if (String(d).includes('Watches established')) process.stdout.write('ready\\n'); });
-let buf = '';
-iw.stdout.setEncoding('utf8');
-iw.stdout.on('data', (d) => {
-  const parts = (buf + d).split('\\0');
-  buf = parts.pop();
-  for (let i = 0; i + 2 < parts.length; i += 3) {
-    const name = parts[i + 2];
-    if (!name.endsWith('.t')) r.lpush(queue, JSON.stringify({ directory: dir, filename: name, event: 'created', event_timestamp: Date.now() / 1000 }));
-  }
-});
-process.on('SIGTERM', () => { iw.kill(); r.disconnect(); });
-`;
-
-function cpuMs(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * TICK_MS;
-  } catch {
-    return 0;
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function ctxSwitches(pid: number): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0) + Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-/** Every pid of our processes and their children (inotifywait), and their threads' wake-ups. */
+/** Every pid of our processes and their children (inotifywait). */
 function allPids(procs: ChildProcess[]): number[] {
   return procs.flatMap((p) => [p.pid as number, ...childrenOf(p.pid as number)]);
-}
-
-function threadSwitches(pid: number): number {
-  try {
-    return fs.readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => sum + ctxSwitches(Number(tid)), 0);
-  } catch {
-    return 0;
-  }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
