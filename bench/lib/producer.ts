@@ -37,9 +37,22 @@ export async function renamePaced(dir: string, list: readonly string[], rate: nu
     }
     fs.renameSync(path.join(dir, `${list[i]}.t`), path.join(dir, list[i]));
     sent.set(list[i], process.hrtime.bigint());
-    if (onProgress && i % 200 === 0) onProgress(i);
+    if (onProgress && i % 500 === 0) onProgress(i);
   }
   return sent;
+}
+
+/** Reads `<name> <hrtime>` lines written by workers or bare consumers; by name. Missing files read as empty. */
+export function readRecordFiles(files: readonly string[]): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const f of files) {
+    if (!fs.existsSync(f)) continue;
+    for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
+      const [name, at] = line.split(' ');
+      if (name && at) out.set(name, BigInt(at));
+    }
+  }
+  return out;
 }
 
 export interface Latency {

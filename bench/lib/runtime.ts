@@ -7,6 +7,7 @@ import { runtimeHome, stepInbox, stepTmpDir, type RuntimeHome } from '../../runt
 import { controlRequest } from '../../runtime/supervisor/control-client';
 import type { RuntimeStatus } from '../../runtime/supervisor/protocol';
 import { childrenOf, isAlive } from './proc';
+import { readRecordFiles } from './producer';
 import { isEmptyDir, waitUntil } from './wait';
 
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -172,14 +173,7 @@ export class BenchRuntime {
 
   /** Per-file process() start times recorded by the workers (after they stopped), by file name. */
   records(): Map<string, bigint> {
-    const out = new Map<string, bigint>();
-    for (const f of fs.readdirSync(this.recordDir).filter((n) => n.startsWith('rec-'))) {
-      for (const line of fs.readFileSync(path.join(this.recordDir, f), 'utf8').split('\n')) {
-        const [name, at] = line.split(' ');
-        if (name && at) out.set(name, BigInt(at));
-      }
-    }
-    return out;
+    return readRecordFiles(fs.readdirSync(this.recordDir).filter((n) => n.startsWith('rec-')).map((n) => path.join(this.recordDir, n)));
   }
 
   clearRecords(): void {
