@@ -171,6 +171,19 @@ export class BenchRuntime {
     };
   }
 
+  /** Every process of the runtime with a label: supervisor, each watcher's processes (`<watcher>#<wid>`), inotifywait. */
+  async labelledPids(): Promise<{ label: string; kind: string; pid: number }[]> {
+    const s = await this.status();
+    const out = [{ label: 'supervisor', kind: 'supervisor', pid: s.pid }];
+    for (const w of s.watchers) {
+      for (const p of w.processes) {
+        out.push({ label: w.numprocesses > 1 ? `${w.name}#${p.wid}` : w.name, kind: w.kind, pid: p.pid });
+        if (w.kind === 'directory_observer') for (const c of childrenOf(p.pid)) out.push({ label: 'inotifywait', kind: 'inotifywait', pid: c });
+      }
+    }
+    return out;
+  }
+
   /** Per-file process() start times recorded by the workers (after they stopped), by file name. */
   records(): Map<string, bigint> {
     return readRecordFiles(fs.readdirSync(this.recordDir).filter((n) => n.startsWith('rec-')).map((n) => path.join(this.recordDir, n)));
