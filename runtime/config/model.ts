@@ -180,6 +180,11 @@ export interface ModuleConfig {
     trashMaxLifetime: number;
     otherMaxLifetime: number;
   };
+  /** [journeys]: per-file journey records (runtime/journey). */
+  journeys: {
+    enabled: boolean;
+    keepHours: number;
+  };
 }
 
 export interface RuntimeConfig {

@@ -85,6 +85,10 @@ export function moduleConfigFrom(sections: readonly ResolvedSection[], file?: st
       trashMaxLifetime: r('housekeeping').int('trash_max_lifetime', 1440),
       otherMaxLifetime: r('housekeeping').int('other_max_lifetime', 360),
     },
+    journeys: {
+      enabled: r('journeys').bool('enabled'),
+      keepHours: r('journeys').int('keep_hours', 24),
+    },
   };
 }
 

@@ -311,6 +311,14 @@ const moduleSections: SectionSpec[] = [
       int('other_max_lifetime', '360', 'minutes after which a leftover *.t file under IN is deleted and a queued file is reported (never deleted) as stuck', { min: 1 }),
     ],
   },
+  {
+    title: 'journeys', pattern: /^journeys$/,
+    doc: 'per-file journey records (the steps a file passed, with times, outcomes and tags set) and the recent files of each flow-graph edge, for `mfdata journey` and the flow view',
+    keys: [
+      bool('enabled', '1', 'record journeys (written in the round trips workers already make; 0 = no journey nor recent-file records, traces still counted)'),
+      int('keep_hours', '24', 'hours a journey and an edge\'s recent files are kept after their latest event', { min: 1 }),
+    ],
+  },
 ];
 
 export const schema: Readonly<Record<FileKind, FileSpec>> = {

@@ -1,19 +1,30 @@
 // A step's Redis state transitions: the claim bookkeeping (tags, counter, latest, inbound trace) in one round trip, and traces.
 import * as path from 'node:path';
 import type Redis from 'ioredis';
-import { counterKey, failedKey, latestKey, tagsKey, TAGS_TTL_SECONDS, traceEnd, traceKey, TRACE_TTL_SECONDS } from './keys';
+import { counterKey, EDGE_FILES_CAP, failedKey, latestKey, tagsKey, TAGS_TTL_SECONDS, traceEnd, traceErrorsKey, traceKey, TRACE_TTL_SECONDS } from './keys';
 import { enterStepValue } from '../tags/tag-names';
+import { JOURNEY_LUA_HELPERS, LEAVES_LUA, TRACE_LUA } from '../journey/lua';
+import { JourneyRecorder } from '../journey/recorder';
+import { journeySettingsFromEnv, type JourneySettings } from '../journey/settings';
 
 /**
  * Runs after files were renamed into their claim paths (one call for every file a worker claimed at once):
  * moves each file's tags from its inbox path to its claim path, sets the "before" core tags, bumps
  * counter/latest and, for a file's first step, its inbound trace. Returns, per file, its step counter and tags.
  * It also deletes the tag keys of files the worker finished since its previous call (saving a round trip).
+ * With journeys on it also appends each file's claim event to its journey (with the tags the previous step set),
+ * indexes a new file's original name, and writes the leave events of files finished since the previous call.
  * KEYS: counter, latest, <nDrops tag keys>, then per claim: inbox tags, claim tags, inbound trace.
- * ARGV: now, plugin, step, enter_step, tags TTL, trace TTL, nDrops, nClaims, then per claim: basename, dirname, uid.
+ * ARGV: now, plugin, step, enter_step, tags TTL, trace TTL, nDrops, nClaims, then per claim: basename, dirname, uid,
+ * then journey keep seconds (0 = off), pending leave events (JSON), edge files cap.
  */
-const CLAIM = `
+const CLAIM = `${JOURNEY_LUA_HELPERS}
 local nDrops, nClaims = tonumber(ARGV[7]), tonumber(ARGV[8])
+local jb = 8 + 3 * nClaims
+local keep, cap = tonumber(ARGV[jb + 1]) or 0, tonumber(ARGV[jb + 3]) or 50
+local tms = math.floor(tonumber(ARGV[1]) * 1000)
+-- Leave events first: they read the tags of finished files, which the drops below delete.
+j_leaves(keep, ARGV[jb + 2] or '')
 for i = 1, nDrops do redis.call('DEL', KEYS[2 + i]) end
 redis.call('INCRBY', KEYS[1], nClaims)
 redis.call('SET', KEYS[2], ARGV[1])
@@ -36,12 +47,38 @@ for c = 1, nClaims do
     redis.call('INCR', KEYS[k + 3])
     redis.call('EXPIRE', KEYS[k + 3], ARGV[6])
   end
-  out[c] = {n, redis.call('HGETALL', dst)}
+  local all = redis.call('HGETALL', dst)
+  if keep > 0 then
+    local uid = j_field(all, 'first.core.original_uid')
+    local ev = {e = 'in', c = ARGV[a + 3], p = ARGV[2], s = ARGV[3], n = n, t = tms, name = ARGV[a + 1]}
+    if n > 0 then ev.pt = j_steptags(all, n - 1) end
+    j_push(uid, ev, keep)
+    if n == 0 then
+      local nk = 'journey-name@' .. ARGV[a + 1]
+      redis.call('SADD', nk, uid)
+      redis.call('EXPIRE', nk, keep)
+      j_edgefile('<' .. ARGV[a + 2], ARGV[2] .. '/' .. ARGV[3], uid, ARGV[a + 1], tms, keep, cap)
+    end
+  end
+  out[c] = {n, all}
 end
 return out`;
 
 interface StepCommands {
   mfdataClaim(...args: string[]): Promise<Array<[number, string[]]>>;
+  mfdataTrace(...args: string[]): Promise<number>;
+  mfdataLeaves(keep: string, leaves: string): Promise<number>;
+}
+
+/** The file a trace is about, for its journey (journeys on). */
+export interface TracedFile {
+  /** Where the file's tags are now (its claim path, or where it was moved). */
+  tagPath: string;
+  /** The claim uid of the step that routed or failed it. */
+  claimUid: string;
+  /** first.core.original_uid / original_basename when known ('' or undefined = read from its tags). */
+  originalUid?: string;
+  name?: string;
 }
 
 /** A file just renamed from `inboxPath` to `claimPath`. */
@@ -59,11 +96,18 @@ export interface ClaimRecord {
 
 export class StepState {
   private readonly commands: StepCommands;
+  /** Journey recording (runtime/journey); settings from MFDATA_JOURNEYS_* unless given. */
+  readonly journey: JourneyRecorder;
 
-  constructor(readonly redis: Redis, readonly plugin: string, readonly step: string) {
+  constructor(readonly redis: Redis, readonly plugin: string, readonly step: string, journey: JourneySettings = journeySettingsFromEnv(process.env)) {
     // numberOfKeys left out: the caller passes it (5 + the tag keys to drop).
-    if (!('mfdataClaim' in redis)) redis.defineCommand('mfdataClaim', { lua: CLAIM });
+    if (!('mfdataClaim' in redis)) {
+      redis.defineCommand('mfdataClaim', { lua: CLAIM });
+      redis.defineCommand('mfdataTrace', { numberOfKeys: 4, lua: TRACE_LUA });
+      redis.defineCommand('mfdataLeaves', { numberOfKeys: 0, lua: LEAVES_LUA });
+    }
     this.commands = redis as unknown as StepCommands;
+    this.journey = new JourneyRecorder(journey, (leaves) => this.commands.mfdataLeaves(String(this.journey.keep), leaves));
   }
 
   /**
@@ -80,6 +124,7 @@ export class StepState {
       keys.push(tagsKey(c.inboxPath), tagsKey(c.claimPath), traceKey(`<${dirname}`, traceEnd(this.plugin, this.step), now));
       args.push(path.basename(c.inboxPath), dirname, c.uid);
     }
+    args.push(String(this.journey.keep), this.journey.keep > 0 ? this.journey.take() : '', String(EDGE_FILES_CAP));
     const replies = await this.commands.mfdataClaim(String(keys.length), ...keys, ...args);
     return replies.map(([n, flat]) => {
       const tags: Record<string, string> = {};
@@ -93,19 +138,42 @@ export class StepState {
     if (files.length > 0) await this.redis.del(...files.map(tagsKey));
   }
 
-  /** Counts one flow-graph edge from this step to `to` (`plugin/step` or a pseudo target such as `>trash/keep`). */
-  async trace(to: string, now: Date = new Date()): Promise<void> {
-    const key = traceKey(traceEnd(this.plugin, this.step), to, now);
-    await this.redis.multi().incr(key).expire(key, TRACE_TTL_SECONDS).exec();
+  /**
+   * Counts one flow-graph edge from this step to `to` (`plugin/step` or a pseudo target such as `>nomatch/keep`);
+   * with journeys on and `file` given, also the file's route event and the edge's recent files, in the same round trip.
+   */
+  async trace(to: string, now: Date = new Date(), file?: TracedFile, op: 'move' | 'copy' | 'hardlink' | 'pseudo' = 'move'): Promise<void> {
+    await this.traceEdge(to, now, file, { e: 'route', op }, false, '');
   }
 
   /**
-   * Counts a failure of this step (`failed.<plugin>.<step>`) and the edge to where the failure policy sent
-   * the file, in the one round trip the trace alone would cost.
+   * Counts a failure of this step (`failed.<plugin>.<step>`), marks the edge to where the failure policy sent
+   * the file as an error edge, and (journeys on) records the failure with the tags the step set: one round trip.
    */
-  async traceFailure(to: string, now: Date = new Date()): Promise<void> {
-    const key = traceKey(traceEnd(this.plugin, this.step), to, now);
-    await this.redis.multi().incr(key).expire(key, TRACE_TTL_SECONDS).incr(failedKey(this.plugin, this.step)).exec();
+  async traceFailure(to: string, now: Date = new Date(), file?: TracedFile & { reason: string; giveUp?: boolean }): Promise<void> {
+    const event = { e: 'fail', reason: file?.reason ?? '', ...(file?.giveUp ? { giveup: true } : {}) };
+    await this.traceEdge(to, now, file, event, true, 'latest');
+  }
+
+  private async traceEdge(to: string, now: Date, file: TracedFile | undefined, event: Record<string, unknown>, failure: boolean, tagsOf: string): Promise<void> {
+    const from = traceEnd(this.plugin, this.step);
+    const keep = file ? this.journey.keep : 0;
+    const payload = keep > 0 && file ? JSON.stringify({ ...event, c: file.claimUid, p: this.plugin, s: this.step, to, t: now.getTime() }) : '{}';
+    await this.commands.mfdataTrace(
+      traceKey(from, to, now), tagsKey(file?.tagPath ?? ''), failedKey(this.plugin, this.step), traceErrorsKey(now),
+      String(TRACE_TTL_SECONDS), String(keep), payload, file?.originalUid ?? '', file?.name ?? '', from, to, tagsOf, String(EDGE_FILES_CAP), failure ? '1' : '0',
+    );
+  }
+
+  /** Registers edges with value 0 (or leaves their counts alone), in one round trip. */
+  async virtualTraces(tos: readonly string[], now: Date = new Date()): Promise<void> {
+    if (tos.length === 0) return;
+    const multi = this.redis.multi();
+    for (const to of tos) {
+      const key = traceKey(traceEnd(this.plugin, this.step), to, now);
+      multi.incrby(key, 0).expire(key, TRACE_TTL_SECONDS);
+    }
+    await multi.exec();
   }
 
   /** Registers an edge with value 0 so a graph shows configured routes before traffic (MFDATA virtual traces). */

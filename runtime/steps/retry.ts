@@ -83,6 +83,8 @@ export function reinjectStep(deps: BuiltinDeps): StepDefinition {
       try {
         await fs.promises.mkdir(inbox, { recursive: true });
         await moveTagged(tags.get(), path.join(waitDir, name), path.join(inbox, newRandomId()));
+        // The edge <step>_reinject → <step> of the flow graph (a move outside any claim: counted, no journey event).
+        await new StepState(tags.get().redis, plugin.name, deps.step.name).trace(`${plugin.name}/${target}`);
         deps.log.info('retry: file reinjected', { step: target, attempt: w.attempt });
       } catch (err) {
         // ENOENT: another reinject worker took it. Anything else is retried on the next pass.
@@ -104,7 +106,7 @@ export function reinjectStep(deps: BuiltinDeps): StepDefinition {
       if (decision.action === 'give_up') {
         const failure = {
           home, policy: deps.step.failurePolicy as FailurePolicy, moveDestDir: deps.step.failurePolicyMoveDestDir,
-          tags: tags.get(), state: new StepState(tags.get().redis, plugin.name, target),
+          tags: tags.get(), state: new StepState(tags.get().redis, plugin.name, target), giveUp: true,
         };
         const outcome = await applyFailurePolicy(failure, file.path, `gave up after ${done} retries (retry_total = ${policy.total})`);
         // MFDATA counts the give-up as one more processing error (tagged with this reinject step).

@@ -11,6 +11,8 @@ import { noMatchPath, parseNoMatchPolicy } from '../switch/nomatch';
 import { compileStep } from '../worker/step-loader';
 import { boolOption, ensureDir, LazyTags, option, type BuiltinDeps } from './builtin';
 import { fanOut } from './simple-steps';
+import { StepState } from '../queue/step-state';
+import { TRACE_NOMATCH_DELETE, TRACE_NOMATCH_KEEP } from '../queue/keys';
 
 /** Where config generation writes each plugin's resolved configuration (read by workers). */
 function pluginsDir(deps: BuiltinDeps): string {
@@ -99,7 +101,10 @@ export function switchStep(deps: BuiltinDeps): StepDefinition {
       for (const e of decision.errors) ctx.log.warning('function rule raised an exception (no match)', { rule: e.rule.pattern, file: `${e.rule.file}:${e.rule.line}`, error: e.error instanceof Error ? e.error.message : String(e.error) });
       if (debug) ctx.log.info('switch decision', { original_basename: file.originalBasename, matched: decision.matched.map((r) => `${r.file}:${r.line} ${r.pattern}`).join('; '), targets: decision.targets.map((t) => `${t.plugin}/${t.step}${t.hardlinkAllowed ? '*' : ''}`).join(', ') });
       if (decision.targets.length > 0) return fanOut(ctx, file, decision.targets);
+      const traced = { tagPath: file.path, claimUid: file.uid, originalUid: file.originalUid, name: file.originalBasename };
+      const state = new StepState(tags.get().redis, deps.plugin.name, deps.step.name);
       if (policy === 'delete') {
+        await state.trace(TRACE_NOMATCH_DELETE, new Date(), traced, 'pseudo');
         ctx.log.info('no rule matched: file deleted', { original_basename: file.originalBasename });
         return true;
       }
@@ -107,6 +112,7 @@ export function switchStep(deps: BuiltinDeps): StepDefinition {
       await ensureDir(path.dirname(dest));
       const store = tags.get();
       await store.dump(file.path, `${dest}.tags`);
+      await state.trace(TRACE_NOMATCH_KEEP, new Date(), traced, 'pseudo');
       await fs.promises.rename(file.path, dest);
       await store.drop(file.path);
       ctx.log.info('no rule matched: file kept', { original_basename: file.originalBasename, path: dest });

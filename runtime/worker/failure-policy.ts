@@ -16,6 +16,8 @@ export interface FailurePolicyTarget {
   moveDestDir: string;
   tags: TagStore;
   state: StepState;
+  /** The retries of the step were given up (its reinject step applies the original policy): journeys say so. */
+  giveUp?: boolean;
 }
 
 export interface FailureOutcome {
@@ -37,10 +39,12 @@ export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath:
   const { tags, state } = target;
   await tags.set(claimPath, { [FAILURE_REASON]: reason });
   const name = safeBasename((await tags.get(claimPath, ORIGINAL_BASENAME)) ?? path.basename(claimPath));
+  // The failure is traced while the tags are still where the trace can read them (journeys record the tags the step set).
+  const traced = { tagPath: claimPath, claimUid: path.basename(claimPath), reason, giveUp: target.giveUp };
   if (target.policy === 'delete') {
     await fs.promises.rm(claimPath, { force: true });
+    await state.traceFailure(TRACE_TRASH_DELETE, new Date(), traced);
     await tags.drop(claimPath);
-    await state.traceFailure(TRACE_TRASH_DELETE);
     return {};
   }
   if (target.policy === 'move' && !path.isAbsolute(target.moveDestDir)) {
@@ -51,7 +55,7 @@ export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath:
     let dst = path.join(inbox, name);
     if (fs.existsSync(dst)) dst = path.join(inbox, path.basename(claimPath));
     await moveTagged(tags, claimPath, dst);
-    await state.traceFailure(traceEnd(plugin, step));
+    await state.traceFailure(traceEnd(plugin, step), new Date(), { ...traced, tagPath: dst });
     return { finalPath: dst };
   }
   const dir = target.policy === 'keep' ? stepTrashDir(target.home, state.plugin, state.step) : target.moveDestDir;
@@ -60,8 +64,8 @@ export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath:
   const tagsFile = `${finalPath}.tags`;
   // The tags still live under the claim path: dump them next to the file, then drop them.
   await tags.dump(claimPath, tagsFile);
+  await state.traceFailure(target.policy === 'keep' ? TRACE_TRASH_KEEP : `>move/${dir}`, new Date(), traced);
   await tags.drop(claimPath);
-  await state.traceFailure(target.policy === 'keep' ? TRACE_TRASH_KEEP : `>move/${dir}`);
   return { finalPath, tagsFile };
 }
 

@@ -95,7 +95,10 @@ export class WorkerStepContext implements StepContext {
       if (kind === 'move') await moveTagged(this.tags, src, dst);
       else if (kind === 'copy') await copyTagged(this.tags, src, dst);
       else await hardlinkTagged(this.tags, src, dst);
-      await this.state.trace(traceEnd(plugin, step));
+      const traced = typeof file === 'string'
+        ? { tagPath: kind === 'move' ? dst : src, claimUid: path.basename(src) }
+        : { tagPath: kind === 'move' ? dst : src, claimUid: file.uid, originalUid: file.originalUid, name: file.originalBasename };
+      await this.state.trace(traceEnd(plugin, step), new Date(), traced, kind);
       return true;
     } catch (err) {
       this.log.exception(`cannot ${kind} the file to ${plugin}/${step}`, err, { file: src });

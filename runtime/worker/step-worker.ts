@@ -18,6 +18,7 @@ import { ORIGINAL_BASENAME, ORIGINAL_DIRNAME, ORIGINAL_UID } from '../tags/tag-n
 import { TagStore } from '../tags/tag-store';
 import { errorCode } from '../tags/tagged-file';
 import type { RescanTarget } from '../observer/rescan';
+import { registerConfiguredEdges } from '../flow/configured-edges';
 import { ClaimOwners } from './claim-owners';
 import { applyFailurePolicy, type FailurePolicyTarget } from './failure-policy';
 import { recoverOrphans } from './recovery';
@@ -112,6 +113,10 @@ export class StepWorker {
     if (report.deadOwners + report.requeued + report.failed + report.scratchRemoved > 0) {
       this.options.log.warning('recovered the claims of dead workers', { ...report });
     }
+    // MFDATA's virtual traces: the edges this step's configuration declares, shown before any traffic.
+    await registerConfiguredEdges(this.options.home, plugin, step, this.state).catch((err: unknown) => {
+      this.options.log.exception('cannot register the configured flow-graph edges', err, undefined, 'warning');
+    });
     await this.options.definition.init?.(this.ctx);
   }
 
@@ -147,6 +152,7 @@ export class StepWorker {
     } catch (err) {
       this.options.log.exception('destroy() failed', err);
     }
+    await this.state.journey.flushNow();
     await this.flushDrops();
     await this.watchdog?.close();
     this.owners.unregister();
@@ -279,6 +285,7 @@ export class StepWorker {
         } catch (err) {
           if (errorCode(err) !== 'ENOENT') throw err;
         }
+        this.state.journey.leave(file.path, file, this.state.plugin, this.state.step);
       } else {
         this.metrics.counter(METRIC.processingErrors, 1);
         const outcome = await applyFailurePolicy(this.failure, file.path, reason);

@@ -15,7 +15,9 @@ import { statusCommand } from './status';
 import { statsCommand } from './stats';
 import { stopCommand } from './stop';
 import { injectCommand } from './inject';
+import { flowCommand, journeyCommand } from './flow';
+import { trashDeleteCommand, trashListCommand, trashReplayCommand } from './trash';
 
 export const commands: Command[] = [startCommand, stopCommand, statusCommand, statsCommand, restartCommand, logsCommand, injectCommand,
   pluginsListCommand, pluginsCreateCommand, pluginsBuildCommand, pluginsInstallCommand, pluginsUninstallCommand, pluginsInfoCommand,
-  configCheckCommand, configShowCommand];
+  configCheckCommand, configShowCommand, flowCommand, journeyCommand, trashListCommand, trashReplayCommand, trashDeleteCommand];

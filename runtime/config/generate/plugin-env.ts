@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { runtimeHome, stepInbox, stepQueue } from '../../home';
 import type { ExtraDaemonConfig, ModuleConfig, PluginConfig, StepConfig } from '../model';
 import { metricsEnv } from '../../metrics/settings';
+import { journeyEnv } from '../../journey/settings';
 import { redisEndpoint } from './redis-address';
 
 const ENV_NAME = /^[A-Za-z0-9_-]+$/;
@@ -88,6 +89,7 @@ export function pluginEnv(plugin: PluginConfig, module: ModuleConfig, home: stri
   }
   // Like the Redis address: the step worker reads its metrics sinks from the environment.
   Object.assign(env, metricsEnv(module.metrics));
+  Object.assign(env, journeyEnv(module.journeys));
   for (const step of plugin.steps) addSection(env, `step_${step.name}`, stepKeyValues(step));
   for (const extra of plugin.extraDaemons) addSection(env, `extra_daemon_${extra.name}`, extraDaemonKeyValues(extra));
   for (const [key, value] of Object.entries(plugin.custom)) if (ENV_NAME.test(key)) env[`MFDATA_CURRENT_PLUGIN_CUSTOM_${envPart(key)}`] = value;

@@ -1,0 +1,80 @@
+// Lua pieces that record journeys inside the scripts the data path already runs (claim, trace): no extra round trip.
+
+/**
+ * Helpers prepended to a script. `j_push` appends an event to a file's journey (TTL set when the list is
+ * created: a journey lives keep seconds from its first event); `j_steptags` picks the tags `<n>.*` of a
+ * HGETALL reply, keyed without `<n>.` and without enter_step; `j_edgefile` remembers the latest files of an edge.
+ */
+export const JOURNEY_LUA_HELPERS = `
+local function j_push(uid, ev, keep)
+  local k = 'journey@' .. uid
+  if redis.call('RPUSH', k, cjson.encode(ev)) == 1 then redis.call('EXPIRE', k, keep) end
+end
+local function j_steptags(flat, n)
+  local pre = n .. '.'
+  local len = #pre
+  local t = {}
+  for i = 1, #flat, 2 do
+    local f = flat[i]
+    if string.sub(f, 1, len) == pre and string.sub(f, -11) ~= '.enter_step' then t[string.sub(f, len + 1)] = flat[i + 1] end
+  end
+  return t
+end
+local function j_field(flat, name)
+  for i = 1, #flat, 2 do if flat[i] == name then return flat[i + 1] end end
+  return nil
+end
+local function j_edgefile(from, to, uid, name, at, keep, cap)
+  local k = 'edgefiles@' .. from .. '~' .. to
+  redis.call('LPUSH', k, cjson.encode({uid = uid, name = name, at = at}))
+  redis.call('LTRIM', k, 0, cap - 1)
+  redis.call('EXPIRE', k, keep)
+end
+local function j_leaves(keep, json)
+  if keep <= 0 or json == '' then return end
+  for _, l in ipairs(cjson.decode(json)) do
+    local flat = redis.call('HGETALL', l.k)
+    local uid = j_field(flat, 'first.core.original_uid') or l.u
+    if uid and uid ~= '' then
+      j_push(uid, {e = 'out', c = l.c, p = l.p, s = l.s, n = l.n, t = l.t, tags = j_steptags(flat, l.n)}, keep)
+    end
+  end
+end
+`;
+
+/**
+ * One flow-graph edge counted, with (journeys on) the file's route or failure event and the edge's recent files.
+ * KEYS: trace, tags of the file (where they are now), failed counter, error edges of the day.
+ * ARGV: trace TTL, keep, event JSON, uid ('' = from the tags), name ('' = from the tags), from, to,
+ * step counter of the tags to record ('' = none, 'latest' = the file's current one), edge cap, failure ('1' = count it as a failure).
+ */
+export const TRACE_LUA = `${JOURNEY_LUA_HELPERS}
+redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+if ARGV[10] == '1' then
+  redis.call('INCR', KEYS[3])
+  redis.call('SADD', KEYS[4], ARGV[6] .. '~' .. ARGV[7])
+  redis.call('EXPIRE', KEYS[4], ARGV[1])
+end
+local keep = tonumber(ARGV[2])
+if keep > 0 then
+  local flat = redis.call('HGETALL', KEYS[2])
+  local uid = ARGV[4]
+  if uid == '' then uid = j_field(flat, 'first.core.original_uid') or '' end
+  local name = ARGV[5]
+  if name == '' then name = j_field(flat, 'first.core.original_basename') or '' end
+  if uid ~= '' then
+    local ev = cjson.decode(ARGV[3])
+    local n = ARGV[8]
+    if n == 'latest' then n = j_field(flat, 'latest.core.step_counter') or '' end
+    if n ~= '' then ev.tags = j_steptags(flat, n); ev.n = tonumber(n) end
+    j_push(uid, ev, keep)
+    j_edgefile(ARGV[6], ARGV[7], uid, name, ev.t, keep, tonumber(ARGV[9]))
+  end
+end
+return 1`;
+
+/** Leave events recorded when the worker is idle (else they go with its next claim). KEYS: none. ARGV: keep, leaves JSON. */
+export const LEAVES_LUA = `${JOURNEY_LUA_HELPERS}
+j_leaves(tonumber(ARGV[1]), ARGV[2])
+return 1`;

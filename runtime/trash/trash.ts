@@ -1,0 +1,127 @@
+// The trash of failed files (failure policy keep): list it with the tags of each file, replay a file into a step, delete it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type Redis from 'ioredis';
+import type { PluginConfig } from '../config/model';
+import { readGeneratedPlugins } from '../flow/configured-edges';
+import { openRuntimeRedis } from '../flow/redis-address';
+import type { StepRef, TrashEntry } from '../flow/types';
+import { stepInbox, type RuntimeHome } from '../home';
+import { journeyKey } from '../queue/keys';
+import { ORIGINAL_UID, parseTagsFile } from '../tags/tag-names';
+import { TagStore } from '../tags/tag-store';
+import { journeySettingsFromEnv } from '../journey/settings';
+
+export const TAGS_SUFFIX = '.tags';
+
+export class TrashError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrashError';
+  }
+}
+
+/** Which step a `trash/<dir>` belongs to: a configured `<plugin>.<step>`, else split at the last dot (`<switch>.nomatch`). */
+function stepOfDir(dir: string, plugins: readonly PluginConfig[]): StepRef {
+  for (const p of plugins) for (const s of p.steps) if (`${p.name}.${s.name}` === dir) return { plugin: p.name, step: s.name };
+  const dot = dir.lastIndexOf('.');
+  return dot <= 0 ? { plugin: dir, step: '' } : { plugin: dir.slice(0, dot), step: dir.slice(dot + 1) };
+}
+
+function readTags(file: string): Record<string, string> {
+  try {
+    return parseTagsFile(fs.readFileSync(`${file}${TAGS_SUFFIX}`, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** Every file under `IN/trash/` (its `.tags` read, not listed), newest first. */
+export function listTrash(home: RuntimeHome, plugins: readonly PluginConfig[] = readGeneratedPlugins(home)): TrashEntry[] {
+  const root = path.join(home.inDir, 'trash');
+  const entries: TrashEntry[] = [];
+  let dirs: string[] = [];
+  try { dirs = fs.readdirSync(root); } catch { return []; }
+  for (const dir of dirs.sort()) {
+    const { plugin, step } = stepOfDir(dir, plugins);
+    let names: string[] = [];
+    try { names = fs.readdirSync(path.join(root, dir)); } catch { continue; }
+    for (const name of names) {
+      if (name.endsWith(TAGS_SUFFIX) && names.includes(name.slice(0, -TAGS_SUFFIX.length))) continue;
+      const file = path.join(root, dir, name);
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      if (!st?.isFile()) continue;
+      entries.push({ plugin, step, name, path: file, size: st.size, mtime: st.mtimeMs, tags: readTags(file) });
+    }
+  }
+  return entries.sort((a, b) => b.mtime - a.mtime);
+}
+
+/** The trashed file an entry names, refusing anything that would lead outside the trash (the path given is not trusted). */
+export function trashPath(home: RuntimeHome, entry: Pick<TrashEntry, 'plugin' | 'step' | 'name'>): string {
+  const root = path.join(home.inDir, 'trash');
+  const bad = (s: string): boolean => s === '' || s === '.' || s === '..' || s.includes('/') || s.includes('\0');
+  if (bad(entry.name) || bad(entry.plugin) || entry.step.includes('/')) {
+    throw new TrashError(`'${entry.plugin}/${entry.step}/${entry.name}' does not name a file in the trash (no '/', '.' or '..' in its parts)`);
+  }
+  const file = path.resolve(root, entry.step === '' ? entry.plugin : `${entry.plugin}.${entry.step}`, entry.name);
+  if (!file.startsWith(root + path.sep)) throw new TrashError(`${file} is outside the trash ${root}`);
+  if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new TrashError(`no file ${file} in the trash (already replayed or deleted?)`);
+  return file;
+}
+
+export interface TrashOptions {
+  /** Default: a connection to the home's Redis, closed afterwards. */
+  redis?: Redis;
+  /** Default: the generated configuration of the home. */
+  plugins?: readonly PluginConfig[];
+}
+
+/**
+ * Moves a trashed file into a step's inbox with its tags put back into Redis: renamed to `<name>.t` in the inbox
+ * first (the observer ignores it), tags set for the final path, then renamed to its name, so the step sees it
+ * complete and tagged. Its journey records the replay. Returns the inbox path.
+ */
+export async function replayFromTrash(home: RuntimeHome, entry: Pick<TrashEntry, 'plugin' | 'step' | 'name'>, target: StepRef, opts: TrashOptions = {}): Promise<string> {
+  const plugins = opts.plugins ?? readGeneratedPlugins(home);
+  if (!plugins.some((p) => p.name === target.plugin && p.steps.some((s) => s.name === target.step))) {
+    throw new TrashError(`no step '${target.plugin}/${target.step}' in the runtime's configuration (steps: ${plugins.flatMap((p) => p.steps.map((s) => `${p.name}/${s.name}`)).join(', ') || 'none'})`);
+  }
+  const file = trashPath(home, entry);
+  const tags = readTags(file);
+  const inbox = stepInbox(home, target.plugin, target.step);
+  await fs.promises.mkdir(inbox, { recursive: true });
+  let dest = path.join(inbox, entry.name);
+  if (fs.existsSync(dest)) dest = `${dest}.${Date.now().toString(36)}`;
+  const tmp = `${dest}.t`;
+  const redis = opts.redis ?? openRuntimeRedis(home, 'trash');
+  try {
+    await fs.promises.rename(file, tmp);
+    try {
+      if (Object.keys(tags).length > 0) await new TagStore(redis).set(dest, tags);
+      const uid = tags[ORIGINAL_UID];
+      const journey = journeySettingsFromEnv(process.env);
+      if (uid && journey.enabled) {
+        const key = journeyKey(uid);
+        const from = entry.step === '' ? entry.plugin : `${entry.plugin}/${entry.step}`;
+        const len = await redis.rpush(key, JSON.stringify({ e: 'replay', from, to: `${target.plugin}/${target.step}`, t: Date.now() }));
+        if (len === 1) await redis.expire(key, journey.keepSeconds);
+      }
+      await fs.promises.rename(tmp, dest);
+    } catch (err) {
+      await fs.promises.rename(tmp, file).catch(() => undefined);
+      throw err;
+    }
+    await fs.promises.rm(`${file}${TAGS_SUFFIX}`, { force: true });
+  } finally {
+    if (!opts.redis) redis.disconnect();
+  }
+  return dest;
+}
+
+/** Deletes a trashed file and its `.tags`. */
+export async function deleteFromTrash(home: RuntimeHome, entry: Pick<TrashEntry, 'plugin' | 'step' | 'name'>): Promise<void> {
+  const file = trashPath(home, entry);
+  await fs.promises.rm(file);
+  await fs.promises.rm(`${file}${TAGS_SUFFIX}`, { force: true });
+}
