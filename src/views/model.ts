@@ -2,7 +2,9 @@
 // built from one runtime snapshot. Pure (no vscode), so it is tested and benchmarked on plain data.
 // Ids and labels only depend on names, never on figures, so selection survives every refresh.
 import type { ProcessStatus, RuntimeStatus, WatcherStatus } from '../../runtime/supervisor/protocol';
+import type { StepStats } from '../metrics/stepStats';
 import type { QueueInfo, QueueMessage, StepCounters } from '../runtime/queues';
+import { stepRateDescription, stepStatsTooltip } from './stepFigures';
 
 /** What the views show, taken at one moment. */
 export interface RuntimeSnapshot {
@@ -17,6 +19,8 @@ export interface RuntimeSnapshot {
   takenAt: number;
   /** Step watchers this window is debugging: a handed-over step among them shows as "debugging". */
   debugging?: ReadonlySet<string>;
+  /** `<plugin>.<step>` → the runtime's figures (runtime/stats): rates and times; absent when unreadable. */
+  stats?: Map<string, StepStats>;
 }
 
 export type NodeKind = 'plugin' | 'step' | 'watcher' | 'process' | 'queue' | 'message';
@@ -110,13 +114,15 @@ function stepNode(snapshot: RuntimeSnapshot, w: WatcherStatus): NodeModel {
   // handed_over = the step debugger took the queue; from this window ("debugging") or from another one.
   const debugging = w.state === 'handed_over' && snapshot.debugging?.has(w.name) === true;
   const state = w.state === 'handed_over' ? (debugging ? 'debugging' : 'handed over') : w.state;
-  const description = `${state} · ${workers} · queue ${length} · ${counters.processed} processed · ${counters.failed} failed`;
+  const stats = snapshot.stats?.get(`${plugin}.${step}`);
+  const rates = stats ? ` · ${stepRateDescription(stats)}` : '';
+  const description = `${state} · ${workers} · queue ${length} · ${counters.processed} processed · ${counters.failed} failed${rates}`;
   return {
     id: `step:${plugin}.${step}`,
     kind: 'step',
     label: step,
     description,
-    tooltip: [`${plugin} / ${step}`, `watcher ${w.name}: ${state}`, workers, `queue ${queue}: ${length}`, `processed ${counters.processed}, failed ${counters.failed}`, w.lastError ? `last error: ${w.lastError}` : '']
+    tooltip: [`${plugin} / ${step}`, `watcher ${w.name}: ${state}`, workers, `queue ${queue}: ${length}`, `processed ${counters.processed}, failed ${counters.failed}`, ...(stats ? stepStatsTooltip(stats) : []), w.lastError ? `last error: ${w.lastError}` : '']
       .filter(Boolean)
       .join('\n'),
     contextValue: `step watcher ${w.state}${debugging ? ' debugging' : ''}`,
