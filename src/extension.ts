@@ -10,6 +10,7 @@ import { registerRuntimeCommands } from './commands/runtimeCommands';
 import { registerTreeCommands } from './commands/treeCommands';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
 import { registerLogs, type LogsApi } from './logs/registerLogs';
+import { registerMetrics, type MetricsApi } from './metrics/registerMetrics';
 import type { CommandContext } from './commands/context';
 import { ControlClient } from './runtime/client';
 import { RuntimeLauncher } from './runtime/launcher';
@@ -30,6 +31,7 @@ export interface MfdataApi {
   views: Pick<MfdataViews, 'plugins' | 'queues' | 'processes' | 'refresh'>;
   logs: LogsApi;
   debug: StepDebugger;
+  metrics: MetricsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): MfdataApi {
@@ -54,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
   registerLanguageFeatures(context, { workspace, monitor });
   const ctx: CommandContext = { workspace, launcher, monitor, controller, refresh: views.refresh, log };
   const debug = registerDebug(context, ctx);
+  const metrics = registerMetrics(context, ctx, () => readSettings(workspace.folder?.uri).refreshSeconds);
 
   context.subscriptions.push(
     log,
@@ -66,13 +69,14 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
     ...registerQueueCommands(ctx),
     registerCreatePlugin(ctx),
     ...debug.disposables,
+    ...metrics.disposables,
     vscode.commands.registerCommand('mfdata.showVersion', () => {
       void vscode.window.showInformationMessage(`MFDATA for VS Code ${RUNTIME_VERSION}`);
       return RUNTIME_VERSION;
     }),
   );
   log.info(`activated: workspace ${workspace.root ?? '(none)'}, home ${home?.root ?? '(none)'}, state ${controller.state}`);
-  return { version: RUNTIME_VERSION, controller, monitor, views, logs, debug: debug.stepDebugger };
+  return { version: RUNTIME_VERSION, controller, monitor, views, logs, debug: debug.stepDebugger, metrics: metrics.api };
 }
 
 export function deactivate(): void {

@@ -5,6 +5,7 @@
 import Redis from 'ioredis';
 import { describeAddress, type RedisAddress } from '../../runtime/queue/connection';
 import { counterKey, failedKey } from '../../runtime/queue/keys';
+import { readStepSeries, readStepStats, type SeriesOptions, type StepRef, type StepSeries, type StepStats } from '../../runtime/stats/read';
 
 /** A queue message as the observer writes it (MFDATA wire format). */
 export interface QueueMessage {
@@ -47,6 +48,10 @@ export interface QueueInspector {
   peek(queue: string, count: number): Promise<QueueMessage[]>;
   /** Deletes the list; resolves how many messages it held. */
   purge(queue: string): Promise<number>;
+  /** The runtime's own figures per step (runtime/stats): last minute, since start, queue length. */
+  stats(steps: StepRef[], now?: number): Promise<StepStats[]>;
+  /** Each step's figures per bucket over the last minutes (runtime/stats), oldest first. */
+  series(steps: StepRef[], opts?: SeriesOptions, now?: number): Promise<StepSeries[]>;
   dispose(): void;
 }
 
@@ -113,6 +118,14 @@ export class RedisQueueInspector implements QueueInspector {
       const [[, length], [, deleted]] = (await r.multi().llen(queue).del(queue).exec()) as [[Error | null, number], [Error | null, number]];
       return deleted ? length : 0;
     });
+  }
+
+  stats(steps: StepRef[], now?: number): Promise<StepStats[]> {
+    return this.run('reading step stats', (r) => readStepStats(r, steps, now));
+  }
+
+  series(steps: StepRef[], opts?: SeriesOptions, now?: number): Promise<StepSeries[]> {
+    return this.run('reading step series', (r) => readStepSeries(r, steps, opts, now));
   }
 
   dispose(): void {

@@ -39,10 +39,12 @@ export class RuntimeMonitor implements vscode.Disposable {
     if (status) {
       const steps = status.watchers.filter((w) => w.kind === 'step' && w.plugin && w.step).map((w) => ({ plugin: w.plugin!, step: w.step! }));
       try {
-        const [queues, counters] = await Promise.all([this.queues.queues(), this.queues.counters(steps)]);
+        // The rates (runtime/stats) are read alongside; without them the rows just show no rate.
+        const [queues, counters, stats] = await Promise.all([this.queues.queues(), this.queues.counters(steps), this.queues.stats(steps).catch(() => undefined)]);
         snapshot.queues = queues;
         snapshot.counters = counters;
         for (const q of queues) snapshot.queueLengths.set(q.name, q.length);
+        if (stats) snapshot.stats = new Map(stats.map((s) => [`${s.plugin}.${s.step}`, s]));
       } catch {
         // Redis may be (re)starting: keep the status, show figures as zero until the next refresh.
       }

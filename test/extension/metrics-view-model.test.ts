@@ -9,7 +9,7 @@ const base = 1_700_000_000_000; // a bucket boundary
 const now = base + 65_000; // 5 s into the seventh bucket
 
 function points(processed: number[], failed: number[], mean: Array<number | null>, p95: Array<number | null>): SeriesPoint[] {
-  return processed.map((n, i) => ({ t: base + i * 10_000, processed: n, failed: failed[i], meanMs: mean[i], p95Ms: p95[i] }));
+  return processed.map((n, i) => ({ t: base + i * 10_000, processed: n, failed: failed[i], meanMs: mean[i], p95Ms: p95[i], bytes: 0 }));
 }
 const zeros = [0, 0, 0, 0, 0, 0, 0];
 const nulls = zeros.map(() => null);
@@ -24,9 +24,9 @@ test('the time axis counts back from now in round minutes', () => {
 });
 
 test('a running bucket is measured over its elapsed part, never less than a second', () => {
-  assert.equal(bucketRate({ t: base, processed: 20, failed: 0, meanMs: null, p95Ms: null }, 10_000, now), 2);
-  assert.equal(bucketRate({ t: base + 60_000, processed: 5, failed: 0, meanMs: null, p95Ms: null }, 10_000, now), 1);
-  assert.equal(bucketRate({ t: now - 100, processed: 3, failed: 0, meanMs: null, p95Ms: null }, 10_000, now), 3);
+  assert.equal(bucketRate({ t: base, processed: 20, failed: 0, meanMs: null, p95Ms: null, bytes: 0 }, 10_000, now), 2);
+  assert.equal(bucketRate({ t: base + 60_000, processed: 5, failed: 0, meanMs: null, p95Ms: null, bytes: 0 }, 10_000, now), 1);
+  assert.equal(bucketRate({ t: now - 100, processed: 3, failed: 0, meanMs: null, p95Ms: null, bytes: 0 }, 10_000, now), 3);
 });
 
 test('steps are sorted, coloured by place, and totalled over the window', () => {

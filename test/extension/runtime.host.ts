@@ -96,8 +96,8 @@ describe('the runtime driven from VS Code', function () {
         const archive = plugin?.children?.find((c) => c.label === 'archive');
         return main?.description?.includes(' 1 processed') && archive?.description?.includes(' 1 processed') ? { main, archive } : undefined;
       });
-      assert.match(steps.main.description ?? '', /^running · 1\/1 workers · queue 0 · 1 processed · 0 failed$/);
-      assert.match(steps.archive.description ?? '', /^running · 1\/1 workers · queue 0 · 1 processed · 0 failed$/);
+      assert.match(steps.main.description ?? '', /^running · 1\/1 workers · queue 0 · 1 processed · 0 failed · [\d.<]+ files\/s · 0 errors \(1 min\)$/);
+      assert.match(steps.archive.description ?? '', /^running · 1\/1 workers · queue 0 · 1 processed · 0 failed · [\d.<]+ files\/s · 0 errors \(1 min\)$/);
       // The figures are Redis's: the counters the workers INCR when they claim a file.
       redis = new Redis({ path: path.join(home, 'var/redis.sock') });
       assert.equal(await redis.get('counter.normalize.main'), '1');
@@ -124,11 +124,11 @@ describe('the runtime driven from VS Code', function () {
         await vscode.commands.executeCommand('mfdata.refreshViews');
         const plugin = (await api.views.plugins.getChildren()).find((p) => p.label === 'normalize');
         const step = plugin?.children?.find((c) => c.label === 'main');
-        return step?.description?.endsWith(' 1 failed') ? step : undefined;
+        return step?.description?.includes(' 1 failed') && step.description.includes(' 1 error (1 min)') ? step : undefined;
       });
-      assert.match(main.description ?? '', /^running · 1\/1 workers · queue 0 · 2 processed · 1 failed$/);
+      assert.match(main.description ?? '', /^running · 1\/1 workers · queue 0 · 2 processed · 1 failed · [\d.<]+ files\/s · 1 error \(1 min\)$/);
       const archive = (await api.views.plugins.getChildren()).find((p) => p.label === 'normalize')?.children?.find((c) => c.label === 'archive');
-      assert.match(archive?.description ?? '', / 1 processed · 0 failed$/, 'the failed file never reached archive');
+      assert.match(archive?.description ?? '', / 1 processed · 0 failed · [\d.<]+ files\/s · 0 errors \(1 min\)$/, 'the failed file never reached archive');
       redis ??= new Redis({ path: path.join(home, 'var/redis.sock') });
       assert.equal(await redis.get('failed.normalize.main'), '1');
       await waitFor('the failed file in the trash', () => fs.existsSync(path.join(home, 'var/in/trash/normalize.main/binary.bin')));

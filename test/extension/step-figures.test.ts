@@ -12,12 +12,13 @@ const watcher: WatcherStatus = { name: 'step.a.main', kind: 'step', plugin: 'a',
 const status: RuntimeStatus = { home: '/h', pid: 1, version: '0.1.0', startedAt: now, state: 'running', watchers: [watcher] };
 
 function figures(extra: Partial<StepFigures>): StepFigures {
-  return { processed: 0, failed: 0, bytes: 0, meanMs: null, p95Ms: null, filesPerSecond: 0, ...extra };
+  return { processed: 0, failed: 0, bytes: 0, meanMs: null, p95Ms: null, filesPerSecond: 0, batches: 0, batchesFailed: 0, batchMeanMs: null, seconds: 60, ...extra };
 }
 const stats: StepStats = {
   plugin: 'a',
   step: 'main',
   queueLength: 4,
+  startedAt: now - 3_600_000,
   lastMinute: figures({ processed: 738, failed: 2, bytes: 1536, meanMs: 12.34, p95Ms: 30.6, filesPerSecond: 12.3 }),
   sinceStart: figures({ processed: 5000, failed: 7, bytes: 3 * 1024 * 1024, meanMs: 8.25, p95Ms: 21, filesPerSecond: 1.5 }),
 };
