@@ -3,11 +3,12 @@
 // workspace (plugin hello, plus the example plugin normalize copied in), starts the runtime from the
 // palette, feeds it files, and checks the MFDATA container, its three views with real content (steps
 // with figures, a queue with its messages, watchers with pids) and the status bar item; then stops
-// it from the palette and checks no runtime process is left. Screenshots go to test-artifacts/; the
-// views screenshot (running runtime) is copied to media/screenshots/views.png for the README.
+// it from the palette and checks no runtime process is left. Before the stop, files are fed to
+// normalize continuously and MFDATA: Show Metrics draws the run. Screenshots go to test-artifacts/;
+// the views and the metrics view (running runtime) are copied to media/screenshots/ for the README.
 //   node scripts/vscode-host/ui-test.mjs dist/mfdata-vscode.vsix
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freshProfile, launchBrowser, locateHost, runHostCli, startServer, workbenchUrl } from './host.mjs';
@@ -158,6 +159,42 @@ try {
   await page.screenshot({ path: join(artifacts, 'views.png') });
   mkdirSync(join(root, 'media/screenshots'), { recursive: true });
   copyFileSync(join(artifacts, 'views.png'), join(root, 'media/screenshots/views.png'));
+
+  // A run in progress for the metrics view: a file into normalize/main's inbox every 400 ms (written as
+  // .t, then renamed, as a producer does), every seventh a binary one that main fails.
+  let fed = 0;
+  const inbox = join(home, 'var/in/step.normalize.main');
+  const feeder = setInterval(() => {
+    fed++;
+    const name = fed % 7 === 0 ? `sample-${fed}.bin` : `sample-${fed}.txt`;
+    try {
+      writeFileSync(join(inbox, `${name}.t`), fed % 7 === 0 ? Buffer.from([0x61, 0x00, 0x62]) : `sample ${fed}   \r\n`.repeat(1 + (fed % 5)));
+      renameSync(join(inbox, `${name}.t`), join(inbox, name));
+    } catch {
+      // the inbox is re-created by the runtime; the next tick writes again
+    }
+  }, 400);
+  try {
+    await palette('MFDATA: Show Metrics');
+    const metrics = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await metrics.locator('svg.chart').nth(2).waitFor({ timeout: 60_000 });
+    check(true, 'MFDATA: Show Metrics from the palette: the metrics panel draws three SVG charts');
+    // Let the run fill a few 10 s buckets, then read the panel's own summary.
+    await page.waitForTimeout(35_000);
+    await metrics.locator('#summary li', { hasText: /^normalize\/main: [1-9]\d* processed and [1-9]\d* failed/ }).first().waitFor({ timeout: 30_000 });
+    check(true, 'the metrics summary counts normalize/main files processed and failed during the run');
+    await metrics.locator('path.line').first().waitFor({ timeout: 30_000 });
+    check(true, 'the charts draw their lines');
+    await pluginsPane.locator('.monaco-list-row', { hasText: /main\s*running · 1\/1 workers · queue \d+ · \d+ processed · \d+ failed · [\d.]+ files\/s · [1-9]\d* errors? \(1 min\)/ }).first().waitFor({ timeout: 30_000 });
+    check(true, 'Plugins view: normalize/main shows its files/s and errors of the last minute');
+    await page.mouse.move(1300, 850);
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: join(artifacts, 'metrics.png') });
+    copyFileSync(join(artifacts, 'metrics.png'), join(root, 'media/screenshots/metrics.png'));
+  } finally {
+    clearInterval(feeder);
+  }
+  await palette('View: Close All Editors');
 
   t0 = Date.now();
   await palette('MFDATA: Stop Runtime');
