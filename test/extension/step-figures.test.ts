@@ -12,7 +12,7 @@ const watcher: WatcherStatus = { name: 'step.a.main', kind: 'step', plugin: 'a',
 const status: RuntimeStatus = { home: '/h', pid: 1, version: '0.1.0', startedAt: now, state: 'running', watchers: [watcher] };
 
 function figures(extra: Partial<StepFigures>): StepFigures {
-  return { processed: 0, failed: 0, bytes: 0, meanMs: null, p95Ms: null, filesPerSecond: 0, batches: 0, batchesFailed: 0, batchMeanMs: null, seconds: 60, ...extra };
+  return { processed: 0, failed: 0, bytes: 0, meanMs: null, p95Ms: null, filesPerSecond: 0, batches: 0, batchesFailed: 0, batchMeanMs: null, seconds: 60, timedFiles: 0, ...extra };
 }
 const stats: StepStats = {
   plugin: 'a',
