@@ -1,0 +1,90 @@
+// The trash browser's operations on a real runtime: list trashed files with their .tags, replay one into a step (it is
+// processed, with its tags back, and its journey shows the replay), delete one; names outside the trash are refused.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import Redis from 'ioredis';
+import { readJourney } from '../../runtime/flow/read';
+import { deleteFromTrash, listTrash, replayFromTrash, TrashError } from '../../runtime/trash/trash';
+import { flowCommand, journeyCommand } from '../../runtime/cli/commands/flow';
+import { trashListCommand } from '../../runtime/cli/commands/trash';
+import type { Command } from '../../runtime/cli/command';
+import { listFiles, startRuntime, waitFor, writeWorkspacePlugin } from '../steps/runtime-harness';
+
+const STEP = `export async function process(file: { path: string }, ctx: any): Promise<boolean> {
+  const fs = await import('node:fs');
+  await ctx.setTag(file, 'seen', ctx.step);
+  if (ctx.step === 'ok') fs.appendFileSync(ctx.getCustom('done'), file.originalBasename + ' ' + (await ctx.getTag(file, 'seen', { step: 'strict' })) + '\\n');
+  return ctx.step === 'ok';
+}
+`;
+
+async function cli(command: Command, positionals: string[], options: Record<string, string | boolean>, home: string, workspace: string): Promise<{ code: number; out: string }> {
+  const stdout = new PassThrough();
+  const chunks: string[] = [];
+  stdout.on('data', (d) => chunks.push(String(d)));
+  const code = await command.run({ positionals, options }, { home, workspace, stdout, stderr: new PassThrough() });
+  return { code, out: chunks.join('') };
+}
+
+test('a trashed file is listed with its tags, replayed into another step with them, and its journey shows the replay', async () => {
+  let done = '';
+  const rt = await startRuntime((ws, root) => {
+    done = path.join(root, 'done.txt');
+    fs.writeFileSync(path.join(ws, 'mfdata.ini'), '[autorestart]\nflag = 0\n');
+    writeWorkspacePlugin(ws, 'tr', `[step_strict]\n_step_module = s.ts\n\n[step_ok]\n_step_module = s.ts\n\n[custom]\ndone = ${done}\n`);
+    fs.writeFileSync(path.join(ws, 'plugins/tr/s.ts'), STEP);
+  });
+  const redis = new Redis({ path: rt.home.redisSocket });
+  try {
+    const inbox = path.join(rt.home.inDir, 'step.tr.strict');
+    rt.drop(inbox, 'one.txt', '1');
+    rt.drop(inbox, 'two.txt', '2');
+    await waitFor(() => listTrash(rt.home).length === 2, 'both files in the trash', 30000, rt.home.logDir);
+    const entries = listTrash(rt.home);
+    const one = entries.find((e) => e.name === 'one.txt');
+    assert.ok(one, 'one.txt listed');
+    assert.deepEqual([one.plugin, one.step, one.size], ['tr', 'strict', 1]);
+    assert.equal(one.tags['latest.tr.strict.seen'], 'strict');
+    assert.match(one.tags['latest.core.failure_reason'], /process\(\) returned false/);
+    const listed = await cli(trashListCommand, [], { json: true }, rt.home.root, rt.workspace);
+    assert.deepEqual((JSON.parse(listed.out) as Array<{ name: string }>).map((e) => e.name).sort(), ['one.txt', 'two.txt']);
+
+    await assert.rejects(replayFromTrash(rt.home, one, { plugin: 'tr', step: 'nosuch' }), TrashError, 'an unknown step is refused');
+    await assert.rejects(replayFromTrash(rt.home, { ...one, name: '../../step.tr.ok/x' }, { plugin: 'tr', step: 'ok' }), TrashError);
+    await assert.rejects(deleteFromTrash(rt.home, { plugin: 'tr', step: 'strict', name: '..' }), TrashError);
+
+    const dest = await replayFromTrash(rt.home, one, { plugin: 'tr', step: 'ok' }, { redis });
+    assert.equal(dest, path.join(rt.home.inDir, 'step.tr.ok', 'one.txt'));
+    await waitFor(() => fs.existsSync(done) && fs.readFileSync(done, 'utf8').includes('one.txt'), 'the replayed file processed by tr/ok', 30000, rt.home.logDir);
+    assert.equal(fs.readFileSync(done, 'utf8').trim(), 'one.txt strict', 'processed with the tags it had in the trash');
+    assert.ok(!fs.existsSync(one.path) && !fs.existsSync(`${one.path}.tags`), 'gone from the trash with its .tags');
+
+    const two = listTrash(rt.home).find((e) => e.name === 'two.txt');
+    assert.ok(two);
+    await deleteFromTrash(rt.home, two);
+    assert.deepEqual(listFiles(path.join(rt.home.inDir, 'trash')), []);
+
+    let journey = (await readJourney(redis, 'one.txt'))[0];
+    for (const deadline = Date.now() + 10000; journey?.final.outcome !== 'done' && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 100));
+      journey = (await readJourney(redis, 'one.txt'))[0];
+    }
+    assert.deepEqual(journey.steps.map((s) => [s.kind, `${s.plugin}/${s.step}`, s.outcome]), [
+      ['step', 'tr/strict', 'failed → keep'],
+      ['replay', 'tr/ok', 'replayed from the trash of tr/strict'],
+      ['step', 'tr/ok', 'done'],
+    ]);
+    const text = await cli(journeyCommand, ['one.txt'], {}, rt.home.root, rt.workspace);
+    assert.equal(text.code, 0);
+    assert.match(text.out, /one\.txt \(uid [0-9a-f]{32}\): done/);
+    assert.match(text.out, /tr\/strict: failed → keep/);
+    const flow = await cli(flowCommand, [], { since: '1d' }, rt.home.root, rt.workspace);
+    assert.match(flow.out, /tr\/strict\s+→\s+2  >trash\/keep  \[error\]/);
+  } finally {
+    redis.disconnect();
+    await rt.stop();
+  }
+});
