@@ -183,7 +183,7 @@ try {
     await page.waitForTimeout(35_000);
     await metrics.locator('#summary li', { hasText: /^normalize\/main: [1-9]\d* processed and [1-9]\d* failed/ }).first().waitFor({ timeout: 30_000 });
     check(true, 'the metrics summary counts normalize/main files processed and failed during the run');
-    await metrics.locator('path.line').first().waitFor({ timeout: 30_000 });
+    await metrics.locator('path.line').first().waitFor({ state: 'attached', timeout: 30_000 });
     check(true, 'the charts draw their lines');
     await pluginsPane.locator('.monaco-list-row', { hasText: /main\s*running · 1\/1 workers · queue \d+ · \d+ processed · \d+ failed · [\d.]+ files\/s · [1-9]\d* errors? \(1 min\)/ }).first().waitFor({ timeout: 30_000 });
     check(true, 'Plugins view: normalize/main shows its files/s and errors of the last minute');

@@ -17,7 +17,7 @@ export interface MetricsStep {
   /** Over the window: files processed and failed, sums of the buckets. */
   processed: number;
   failed: number;
-  /** Files per second in the newest bucket (over its elapsed part when it is still running). */
+  /** Files per second in the newest drawn bucket (over its elapsed part when it is still running). */
   latestFilesPerSecond: number;
   /** Mean processing time over the window (bucket means weighted by files), null when nothing was processed. */
   meanMs: number | null;
@@ -71,6 +71,14 @@ function bucketEnd(p: SeriesPoint, bucketMs: number, now: number): number {
   return Math.min(p.t + bucketMs, now);
 }
 
+/**
+ * A bucket is drawn once half of it has elapsed: a bucket just begun (and not yet flushed by the workers,
+ * who write their figures once a second) would show every line dropping to zero at the right edge.
+ */
+export function isDrawn(p: SeriesPoint, bucketMs: number, now: number): boolean {
+  return now - p.t >= bucketMs / 2;
+}
+
 /** Files per second of a bucket, over its elapsed part (at least 1 s, so a bucket just begun does not spike). */
 export function bucketRate(p: SeriesPoint, bucketMs: number, now: number): number {
   const elapsed = Math.max(1000, bucketEnd(p, bucketMs, now) - p.t);
@@ -96,7 +104,8 @@ function stepFigures(s: StepSeries, colour: number, shown: boolean, bucketMs: nu
     }
     if (p.p95Ms !== null && (worst === null || p.p95Ms > worst)) worst = p.p95Ms;
   }
-  const last = s.points[s.points.length - 1];
+  const drawn = s.points.filter((p) => isDrawn(p, bucketMs, now));
+  const last = drawn[drawn.length - 1];
   return {
     key: stepKey(s),
     plugin: s.plugin,
@@ -120,7 +129,7 @@ export function metricsModel(series: StepSeries[], opts: MetricsOptions): Metric
   const shown = sorted.filter((s) => focus === undefined || stepKey(s) === focus);
   const colourOf = (s: StepSeries): number => steps.find((f) => f.key === stepKey(s))!.colour;
   const figuresOf = (s: StepSeries): MetricsStep => steps.find((f) => f.key === stepKey(s))!;
-  const inWindow = (s: StepSeries): SeriesPoint[] => s.points.filter((p) => bucketEnd(p, bucketMs, opts.now) >= from);
+  const inWindow = (s: StepSeries): SeriesPoint[] => s.points.filter((p) => bucketEnd(p, bucketMs, opts.now) >= from && isDrawn(p, bucketMs, opts.now));
   const ticks = timeTicks(opts.now, opts.minutes);
   const chart = (lines: LineInput[], integer: boolean): ChartGeometry => chartGeometry({ from, to: opts.now, lines, timeTicks: ticks, integer });
   const label = (s: StepSeries): string => `${s.plugin}/${s.step}`;

@@ -29,6 +29,15 @@ test('a running bucket is measured over its elapsed part, never less than a seco
   assert.equal(bucketRate({ t: now - 100, processed: 3, failed: 0, meanMs: null, p95Ms: null, bytes: 0 }, 10_000, now), 3);
 });
 
+test('a bucket just begun is not drawn yet (its figures are still being flushed), but counts in the totals', () => {
+  const early = base + 62_000; // 2 s into the seventh bucket
+  const m = metricsModel(series, { now: early, minutes: 1, bucketSeconds: 10 });
+  const a = m.charts.find((c) => c.id === 'throughput')!.geometry.lines.find((l) => l.key === 'a.main')!;
+  assert.equal(a.path.split(' ').length, 6, 'six complete buckets, the seventh left out');
+  assert.equal(m.steps[0].latestFilesPerSecond, 0, 'the latest drawn bucket had no file');
+  assert.equal(m.steps[0].processed, 35);
+});
+
 test('steps are sorted, coloured by place, and totalled over the window', () => {
   const m = metricsModel(series, { now, minutes: 1, bucketSeconds: 10 });
   assert.deepEqual(m.steps.map((s) => [s.key, s.colour, s.shown, s.processed, s.failed, s.latestFilesPerSecond, s.worstP95Ms]), [
