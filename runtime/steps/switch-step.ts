@@ -67,6 +67,8 @@ export function switchStep(deps: BuiltinDeps): StepDefinition {
   let compiled: CompiledSwitch = { switchName, rules: [], problems: [] };
   let fingerprint = '';
   let checkedAt = 0;
+  /** Traces of the no-match policy, on the step's tag connection (made on the first no-match). */
+  let state: StepState | undefined;
 
   /** MFDATA checks the rules file every second; we do the same, but recompile in place instead of exiting. */
   async function refresh(log: BuiltinDeps['log']): Promise<void> {
@@ -102,7 +104,7 @@ export function switchStep(deps: BuiltinDeps): StepDefinition {
       if (debug) ctx.log.info('switch decision', { original_basename: file.originalBasename, matched: decision.matched.map((r) => `${r.file}:${r.line} ${r.pattern}`).join('; '), targets: decision.targets.map((t) => `${t.plugin}/${t.step}${t.hardlinkAllowed ? '*' : ''}`).join(', ') });
       if (decision.targets.length > 0) return fanOut(ctx, file, decision.targets);
       const traced = { tagPath: file.path, claimUid: file.uid, originalUid: file.originalUid, name: file.originalBasename };
-      const state = new StepState(tags.get().redis, deps.plugin.name, deps.step.name);
+      state ??= new StepState(tags.get().redis, deps.plugin.name, deps.step.name);
       if (policy === 'delete') {
         await state.trace(TRACE_NOMATCH_DELETE, new Date(), traced, 'pseudo');
         ctx.log.info('no rule matched: file deleted', { original_basename: file.originalBasename });

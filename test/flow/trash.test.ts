@@ -82,7 +82,7 @@ test('a trashed file is listed with its tags, replayed into another step with th
     assert.match(text.out, /one\.txt \(uid [0-9a-f]{32}\): done/);
     assert.match(text.out, /tr\/strict: failed → keep/);
     const flow = await cli(flowCommand, [], { since: '1d' }, rt.home.root, rt.workspace);
-    assert.match(flow.out, /tr\/strict\s+→\s+2  >trash\/keep  \[error\]/);
+    assert.match(flow.out, /tr\/strict\s+→\s+2 {2}>trash\/keep {2}\[error\]/);
   } finally {
     redis.disconnect();
     await rt.stop();
