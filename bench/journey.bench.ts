@@ -1,0 +1,77 @@
+// Benchmark of journey recording: a real worker routes BENCH_FILES queued files to another step (claim, route trace,
+// leave: every journey write there is) with [journeys] on and off, alternating, BENCH_ROUNDS rounds (default 5) in the
+// same run; prints medians [min–max] of files/s and of worker + redis-server CPU per file. Asserts nothing.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Redis from 'ioredis';
+import { startTestRedis } from '../test/helpers/redis-server';
+import { makeHome, startWorker, waitFor, writePlugin } from '../test/datapath/harness';
+import { encodeMessage, messageFor } from '../runtime/queue/message';
+import { cpuMs } from './lib/proc';
+
+const FILES = Number(process.env.BENCH_FILES ?? 5000);
+const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 5));
+
+/** Sets a tag and moves the file on: the journey records its claim, route (with the tag) and leave. */
+const ROUTE_STEP = `export async function process(file: { path: string }, ctx: any) {
+  await ctx.setTag(file, 'kind', 'bench');
+  return ctx.moveToPluginStep(file, 'b', 'next');
+}`;
+
+interface Run { filesPerSec: number; workerMs: number; redisMs: number }
+
+async function run(journeys: boolean): Promise<Run> {
+  const redis = await startTestRedis();
+  const home = makeHome();
+  const client = new Redis({ path: redis.socket });
+  const plugin = writePlugin(home, 'b', [{ name: 'main', source: ROUTE_STEP }, { name: 'next', source: 'export function process() { return true; }' }]);
+  const inbox = plugin.steps[0].watchedDirectories[0];
+  const worker = startWorker(home, 'b', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket, MFDATA_JOURNEYS: journeys ? '1' : '0' });
+  try {
+    await waitFor('worker started', () => worker.records.some((r) => r.event === 'worker started'));
+    const messages: string[] = [];
+    for (let i = 0; i < FILES; i++) {
+      fs.writeFileSync(path.join(inbox, `f${i}`), 'x'.repeat(100));
+      messages.push(encodeMessage(messageFor(inbox, `f${i}`, 'created')));
+    }
+    const next = plugin.steps[1].watchedDirectories[0];
+    const [w0, r0, t0] = [cpuMs(worker.child.pid as number), cpuMs(redis.process.pid as number), performance.now()];
+    await client.lpush('step.b.main', ...messages);
+    await waitFor('all files routed', () => fs.readdirSync(next).length === FILES, 120_000);
+    const seconds = (performance.now() - t0) / 1000;
+    const result = {
+      filesPerSec: FILES / seconds,
+      workerMs: (cpuMs(worker.child.pid as number) - w0) / FILES,
+      redisMs: (cpuMs(redis.process.pid as number) - r0) / FILES,
+    };
+    if (journeys && (await client.exists('journey-name@f0')) !== 1) throw new Error('journeys on, but nothing was recorded');
+    return result;
+  } finally {
+    await worker.stop();
+    client.disconnect();
+    await redis.stop();
+    home.cleanup();
+  }
+}
+
+function stats(values: number[], digits: number): string {
+  const s = [...values].sort((a, b) => a - b);
+  return `${s[Math.floor(s.length / 2)].toFixed(digits)} [${s[0].toFixed(digits)}–${s[s.length - 1].toFixed(digits)}]`;
+}
+
+async function main(): Promise<void> {
+  const on: Run[] = [];
+  const off: Run[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    // Alternate which goes first, so a drift of the machine's load does not favour one side.
+    for (const mode of i % 2 === 0 ? [true, false] : [false, true]) (mode ? on : off).push(await run(mode));
+  }
+  const median = (rs: Run[]): number => [...rs.map((r) => r.filesPerSec)].sort((a, b) => a - b)[Math.floor(rs.length / 2)];
+  console.log(`journey recording, ${FILES} files routed by one worker, ${ROUNDS} rounds (median [min–max])`);
+  for (const [label, rs] of [['journeys off', off], ['journeys on', on]] as const) {
+    console.log(`${label.padEnd(14)} ${stats(rs.map((r) => r.filesPerSec), 0)} files/s, worker ${stats(rs.map((r) => r.workerMs), 3)} ms CPU/file, redis ${stats(rs.map((r) => r.redisMs), 3)} ms CPU/file`);
+  }
+  console.log(`throughput cost of journeys: ${((1 - median(on) / median(off)) * 100).toFixed(1)} % (target ≤ 10 %)`);
+}
+
+void main();
