@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Redis from 'ioredis';
-import { readEdgeFiles, readFlow, readJourney } from '../../runtime/flow/read';
+import { readEdgeFiles, readFlow, readJourney, type Journey } from '../../runtime/flow/read';
 import { listFiles, startRuntime, waitFor, writeWorkspacePlugin, type TestRuntime } from '../steps/runtime-harness';
 
 const GOOD = 4;
@@ -53,13 +53,19 @@ test('edge counts equal the files injected, failure edges are errors, and every 
   try {
     injectAll(rt);
     await waitSettled(rt);
-    // The leave event of a finished file is written with the worker's next claim, or within a moment when idle.
-    let journeys = await readJourney(redis, 'good-0.txt');
-    const deadline = Date.now() + 10000;
-    while (journeys[0]?.final.outcome !== 'done' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      journeys = await readJourney(redis, 'good-0.txt');
-    }
+    // A file is placed (trash, next inbox) before its failure or leave event is written: wait for every journey to settle.
+    const settled = async (name: string): Promise<Journey> => {
+      const deadline = Date.now() + 15000;
+      for (;;) {
+        const [j] = await readJourney(redis, name);
+        if ((j && j.final.outcome !== 'in-progress') || Date.now() > deadline) return j;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const journeys = [await settled('good-0.txt')];
+    for (let i = 0; i < BAD; i++) await settled(`bad-${i}.txt`);
+    await settled('retry-me.txt');
+    await settled('other.txt');
     const graph = await readFlow(redis);
     const total = GOOD + BAD + 2;
     assert.equal(edgeCount(graph, '<step.fl.main', 'fl/main'), total, 'inbound edge: every file injected');
@@ -83,7 +89,7 @@ test('edge counts equal the files injected, failure edges are errors, and every 
     const recent = await readEdgeFiles(redis, 'fl/main', 'fl/bad');
     assert.deepEqual(recent.map((f) => f.name).sort(), Array.from({ length: BAD }, (_, i) => `bad-${i}.txt`));
 
-    assert.equal(journeys.length, 1);
+    assert.deepEqual((await readJourney(redis, 'good-0.txt')).length, 1, 'one file of that name');
     const good = journeys[0];
     assert.deepEqual(good.steps.map((s) => [`${s.plugin}/${s.step}`, s.outcome]), [['fl/main', 'moved to fl/ok'], ['fl/ok', 'done']]);
     assert.deepEqual(good.steps[1].tagsSet, { size: 'small' });
