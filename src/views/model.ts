@@ -23,7 +23,7 @@ export interface RuntimeSnapshot {
   stats?: Map<string, StepStats>;
 }
 
-export type NodeKind = 'plugin' | 'step' | 'watcher' | 'process' | 'queue' | 'message';
+export type NodeKind = 'plugin' | 'step' | 'watcher' | 'process' | 'queue' | 'message' | 'trash' | 'trashFile' | 'tag';
 
 export interface NodeModel {
   id: string;
@@ -42,6 +42,8 @@ export interface NodeModel {
   watcher?: string;
   queue?: string;
   pid?: number;
+  /** Absolute path of the file a node stands for (a trash entry). */
+  file?: string;
 }
 
 export function emptySnapshot(status?: RuntimeStatus): RuntimeSnapshot {

@@ -1,0 +1,88 @@
+// A file's journey as the journey view shows it: one row per step visit (attempt, enter/leave, duration, tags set,
+// outcome), a timeline scale and a sentence saying where the file ended. Pure (no vscode), tested on plain data.
+import type { Journey } from './contract';
+import { formatDuration } from '../views/model';
+
+export interface JourneyRow {
+  plugin: string;
+  step: string;
+  attempt: number;
+  /** ISO timestamps (UTC). */
+  entered: string;
+  left?: string;
+  /** `120 ms`, `3.2 s`, `still there`. */
+  duration: string;
+  outcome: string;
+  to?: string;
+  /** Tags the step set, sorted by name. */
+  tags: Array<[string, string]>;
+  /** Timeline: start and length as fractions (0..1) of the whole journey. */
+  start: number;
+  length: number;
+  /** The visit failed (outcome names a failure, trash, give-up, or an error). */
+  failed: boolean;
+}
+
+export interface JourneyView {
+  uid: string;
+  originalName: string;
+  rows: JourneyRow[];
+  /** `done after 2 steps in 1.2 s`, `in the trash of normalize/main`… */
+  final: string;
+  finalOutcome: Journey['final']['outcome'];
+  total: string;
+}
+
+const FAILED = /fail|error|trash|give|gave|exception|timeout|abandon/i;
+
+/** Milliseconds as a person reads them: `850 ms`, `3.2 s`, then the tree views' coarse units. */
+export function formatElapsed(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatDuration(ms);
+}
+
+export function journeyView(journey: Journey, now: number = Date.now()): JourneyView {
+  const steps = [...journey.steps].sort((a, b) => a.enteredAt - b.enteredAt || a.attempt - b.attempt);
+  const first = steps[0]?.enteredAt ?? now;
+  const last = steps.reduce((max, s) => Math.max(max, s.leftAt ?? now), first);
+  const span = Math.max(1, last - first);
+  const rows = steps.map((s): JourneyRow => {
+    const end = s.leftAt ?? now;
+    return {
+      plugin: s.plugin,
+      step: s.step,
+      attempt: s.attempt,
+      entered: new Date(s.enteredAt).toISOString(),
+      left: s.leftAt === null ? undefined : new Date(s.leftAt).toISOString(),
+      duration: s.leftAt === null ? `${formatElapsed(end - s.enteredAt)}, still there` : formatElapsed(end - s.enteredAt),
+      outcome: s.outcome,
+      to: s.to,
+      tags: Object.entries(s.tagsSet).sort(([a], [b]) => a.localeCompare(b)),
+      start: (s.enteredAt - first) / span,
+      length: Math.max(0.005, (end - s.enteredAt) / span),
+      failed: FAILED.test(s.outcome),
+    };
+  });
+  const total = formatElapsed(last - first);
+  return { uid: journey.uid, originalName: journey.originalName, rows, final: finalSentence(journey, steps.length, total), finalOutcome: journey.final.outcome, total };
+}
+
+function finalSentence(journey: Journey, visits: number, total: string): string {
+  const where = journey.final.where ? ` ${journey.final.where}` : '';
+  const after = `after ${visits} step visit${visits === 1 ? '' : 's'} in ${total}`;
+  switch (journey.final.outcome) {
+    case 'done':
+      return `done${where ? ` in${where}` : ''} ${after}`;
+    case 'trash':
+      return `in the trash${where ? ` (${where.trim()})` : ''} ${after}`;
+    case 'deleted':
+      return `deleted${where ? ` by${where}` : ''} ${after}`;
+    case 'moved':
+      return `moved${where ? ` to${where}` : ''} ${after}`;
+    case 'gave-up':
+      return `given up${where ? ` at${where}` : ''} ${after}`;
+    case 'in-progress':
+      return `still in progress${where ? ` at${where}` : ''} (${visits} step visit${visits === 1 ? '' : 's'} so far)`;
+  }
+}
