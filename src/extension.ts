@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { RUNTIME_VERSION } from '../runtime/version';
 import { registerCreatePlugin } from './commands/createPlugin';
 import { registerDebug } from './debug/registerDebug';
+import { registerFlow, type FlowApi } from './flow/registerFlow';
 import type { StepDebugger } from './debug/stepDebugger';
 import { registerQueueCommands } from './commands/queueCommands';
 import { registerRuntimeCommands } from './commands/runtimeCommands';
@@ -28,10 +29,12 @@ export interface MfdataApi {
   version: string;
   controller: RuntimeController;
   monitor: RuntimeMonitor;
-  views: Pick<MfdataViews, 'plugins' | 'queues' | 'processes' | 'refresh'>;
+  views: Pick<MfdataViews, 'plugins' | 'queues' | 'processes' | 'refresh' | 'pluginsView'>;
   logs: LogsApi;
   debug: StepDebugger;
   metrics: MetricsApi;
+  /** The flow and journey views (#12). */
+  flow: FlowApi;
 }
 
 export function activate(context: vscode.ExtensionContext): MfdataApi {
@@ -57,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
   const ctx: CommandContext = { workspace, launcher, monitor, controller, refresh: views.refresh, log };
   const debug = registerDebug(context, ctx);
   const metrics = registerMetrics(context, ctx, () => readSettings(workspace.folder?.uri).refreshSeconds);
+  const flow = registerFlow(context, ctx, views);
 
   context.subscriptions.push(
     log,
@@ -70,13 +74,14 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
     registerCreatePlugin(ctx),
     ...debug.disposables,
     ...metrics.disposables,
+    ...flow.disposables,
     vscode.commands.registerCommand('mfdata.showVersion', () => {
       void vscode.window.showInformationMessage(`MFDATA for VS Code ${RUNTIME_VERSION}`);
       return RUNTIME_VERSION;
     }),
   );
   log.info(`activated: workspace ${workspace.root ?? '(none)'}, home ${home?.root ?? '(none)'}, state ${controller.state}`);
-  return { version: RUNTIME_VERSION, controller, monitor, views, logs, debug: debug.stepDebugger, metrics: metrics.api };
+  return { version: RUNTIME_VERSION, controller, monitor, views, logs, debug: debug.stepDebugger, metrics: metrics.api, flow: flow.api };
 }
 
 export function deactivate(): void {

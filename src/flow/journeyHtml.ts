@@ -1,28 +1,12 @@
 // The journey view's HTML: a timeline (SVG bars, one per step visit) and a table of the visits with their tags,
 // for one or more files. No script at all, so its CSP allows only our stylesheet. Pure (no vscode).
 import type { JourneyView } from './journeyModel';
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+import { escapeHtml, webviewPage } from './webviewPage';
 
 /** The whole document. `cspSource` and `styleUri` come from the webview. */
 export function journeyHtml(views: JourneyView[], query: string, page: { cspSource: string; styleUri: string }): string {
-  const csp = [`default-src 'none'`, `style-src ${page.cspSource}`, `img-src ${page.cspSource}`].join('; ');
   const body = views.length === 0 ? `<p class="empty">No journey recorded for <code>${escapeHtml(query)}</code> (traces are kept one day).</p>` : views.map(section).join('\n');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(page.styleUri)}">
-<title>Journey of ${escapeHtml(query)}</title>
-</head>
-<body>
-${body}
-</body>
-</html>`;
+  return webviewPage({ ...page, title: `Journey of ${query}`, body });
 }
 
 function section(v: JourneyView): string {
@@ -33,7 +17,7 @@ ${timeline(v)}
 <table>
 <thead><tr><th>#</th><th>step</th><th>attempt</th><th>entered (UTC)</th><th>left</th><th>duration</th><th>outcome</th><th>tags set</th></tr></thead>
 <tbody>
-${v.rows.map((r, i) => `<tr class="${r.failed ? 'failed' : 'ok'}"><td>${i + 1}</td><td>${escapeHtml(`${r.plugin}/${r.step}`)}</td><td>${r.attempt}</td><td>${escapeHtml(r.entered.replace('T', ' ').replace('Z', ''))}</td><td>${escapeHtml(r.left?.slice(11, 23) ?? '—')}</td><td>${escapeHtml(r.duration)}</td><td class="outcome">${escapeHtml(r.outcome)}${r.to ? ` → ${escapeHtml(r.to)}` : ''}</td><td>${tags(r.tags)}</td></tr>`).join('\n')}
+${v.rows.map((r, i) => `<tr class="${r.failed ? 'failed' : r.replay ? 'replay' : 'ok'}"><td>${i + 1}</td><td>${escapeHtml(`${r.plugin}/${r.step}`)}</td><td>${r.attempt}</td><td>${escapeHtml(r.entered.replace('T', ' ').replace('Z', ''))}</td><td>${escapeHtml(r.left?.slice(11, 23) ?? '—')}</td><td>${escapeHtml(r.duration)}</td><td class="outcome">${escapeHtml(r.outcome)}${r.to && !r.outcome.includes(r.to) ? ` → ${escapeHtml(r.to)}` : ''}</td><td>${tags(r.tags)}</td></tr>`).join('\n')}
 </tbody>
 </table>
 </section>`;
@@ -51,7 +35,7 @@ function timeline(v: JourneyView): string {
       return `<rect class="bar ${r.failed ? 'bar-failed' : 'bar-ok'}" x="${x}%" y="${y}" width="${w}%" height="${rowHeight - 6}" rx="3"><title>${escapeHtml(`${r.plugin}/${r.step} #${r.attempt}: ${r.duration}, ${r.outcome}`)}</title></rect>`;
     })
     .join('');
-  const labels = v.rows.map((r) => `<div class="tl-label" title="${escapeHtml(`${r.plugin}/${r.step}`)}">${escapeHtml(`${r.plugin}/${r.step}`)}${r.attempt > 1 ? ` #${r.attempt}` : ''}</div>`).join('');
+  const labels = v.rows.map((r) => `<div class="tl-label" title="${escapeHtml(`${r.plugin}/${r.step}`)}">${escapeHtml(`${r.plugin}/${r.step}`)}${r.attempt > 1 ? ` #${r.attempt}` : ''}${r.replay ? ' (replay)' : ''}</div>`).join('');
   return `<div class="timeline"><div class="tl-labels">${labels}</div><svg class="tl-bars" width="100%" height="${height}" preserveAspectRatio="none" role="img" aria-label="timeline, ${escapeHtml(v.total)} in all"><defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" class="hatch"/></pattern></defs>${bars}</svg><div class="tl-total">${escapeHtml(v.total)}</div></div>`;
 }
 

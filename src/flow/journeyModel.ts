@@ -6,7 +6,10 @@ import { formatDuration } from '../views/model';
 export interface JourneyRow {
   plugin: string;
   step: string;
+  /** 1 for the first time the file entered this step, 2 for a retry or a replay… */
   attempt: number;
+  /** A replay from the trash into this step, not a visit. */
+  replay: boolean;
   /** ISO timestamps (UTC). */
   entered: string;
   left?: string;
@@ -33,7 +36,7 @@ export interface JourneyView {
   total: string;
 }
 
-const FAILED = /fail|error|trash|give|gave|exception|timeout|abandon/i;
+const FAILED = /fail|error|trash|gave up|give up|exception|timed? ?out|abandon/i;
 
 /** Milliseconds as a person reads them: `850 ms`, `3.2 s`, then the tree views' coarse units. */
 export function formatElapsed(ms: number): string {
@@ -52,11 +55,12 @@ export function journeyView(journey: Journey, now: number = Date.now()): Journey
     return {
       plugin: s.plugin,
       step: s.step,
-      attempt: s.attempt,
+      attempt: s.attempt + 1,
+      replay: s.kind === 'replay',
       entered: new Date(s.enteredAt).toISOString(),
       left: s.leftAt === null ? undefined : new Date(s.leftAt).toISOString(),
       duration: s.leftAt === null ? `${formatElapsed(end - s.enteredAt)}, still there` : formatElapsed(end - s.enteredAt),
-      outcome: s.outcome,
+      outcome: s.reason ? `${s.outcome} (${s.reason})` : s.outcome,
       to: s.to,
       tags: Object.entries(s.tagsSet).sort(([a], [b]) => a.localeCompare(b)),
       start: (s.enteredAt - first) / span,

@@ -3,6 +3,7 @@
 // Positions depend on the graph's shape only (its node and edge ids), never on counts, so a live update whose
 // shape did not change keeps every box where it was.
 import { graphlib, layout, type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
+import { nodeOf } from '../../runtime/flow/read';
 import type { FlowEdge, FlowGraph, FlowNode } from './contract';
 
 export interface Point {
@@ -53,7 +54,7 @@ export interface FlowLayout {
 }
 
 const NODE_HEIGHT = 44;
-const CHAR_WIDTH = 7.2;
+const CHAR_WIDTH = 8;
 const MIN_NODE_WIDTH = 110;
 const LABEL_BOX = { width: 44, height: 16 };
 
@@ -149,16 +150,9 @@ export function layoutFlow(graph: FlowGraph, options: { previous?: FlowLayout; f
 function completeNodes(graph: FlowGraph): FlowNode[] {
   const known = new Map(graph.nodes.map((n) => [n.id, n]));
   for (const e of graph.edges) {
-    for (const id of [e.from, e.to]) if (!known.has(id)) known.set(id, guessNode(id));
+    for (const id of [e.from, e.to]) if (!known.has(id)) known.set(id, nodeOf(id));
   }
   return [...known.values()];
-}
-
-function guessNode(id: string): FlowNode {
-  if (id.startsWith('<')) return { id, kind: 'source' };
-  if (id.startsWith('>')) return { id, kind: 'pseudo' };
-  const [plugin, step] = splitOnce(id, '/');
-  return step ? { id, kind: 'step', plugin, step } : { id, kind: 'pseudo' };
 }
 
 function round(v: number): number {

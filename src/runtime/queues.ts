@@ -52,6 +52,8 @@ export interface QueueInspector {
   stats(steps: StepRef[], now?: number): Promise<StepStats[]>;
   /** Each step's figures per bucket over the last minutes (runtime/stats), oldest first. */
   series(steps: StepRef[], opts?: SeriesOptions, now?: number): Promise<StepSeries[]>;
+  /** Runs other reads on the same connection (the flow view's traces); errors say `what` failed and where. */
+  withRedis<T>(what: string, action: (r: Redis) => Promise<T>): Promise<T>;
   dispose(): void;
 }
 
@@ -126,6 +128,10 @@ export class RedisQueueInspector implements QueueInspector {
 
   series(steps: StepRef[], opts?: SeriesOptions, now?: number): Promise<StepSeries[]> {
     return this.run('reading step series', (r) => readStepSeries(r, steps, opts, now));
+  }
+
+  withRedis<T>(what: string, action: (r: Redis) => Promise<T>): Promise<T> {
+    return this.run(what, action);
   }
 
   dispose(): void {

@@ -42,6 +42,29 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<NodeModel> {
     return this.lazyChildren ? this.lazyChildren(node) : [];
   }
 
+  /** The parent among what the view showed last (TreeView.reveal needs it). */
+  getParent(node: NodeModel): NodeModel | undefined {
+    const walk = (list: NodeModel[], parent: NodeModel | undefined): NodeModel | undefined | null => {
+      for (const n of list) {
+        if (n.id === node.id) return parent;
+        const found = n.children ? walk(n.children, n) : null;
+        if (found !== null) return found;
+      }
+      return null;
+    };
+    return walk(this.lastRoots, undefined) ?? undefined;
+  }
+
+  /** The node with this id among what the view showed last. */
+  find(id: string): NodeModel | undefined {
+    const stack = [...this.lastRoots];
+    for (let n = stack.pop(); n; n = stack.pop()) {
+      if (n.id === id) return n;
+      stack.push(...(n.children ?? []));
+    }
+    return undefined;
+  }
+
   refresh(): void {
     this.changed.fire(undefined);
   }

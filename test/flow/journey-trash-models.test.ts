@@ -12,8 +12,8 @@ const journey: Journey = {
   uid: 'a'.repeat(32),
   originalName: 'report<1>.txt',
   steps: [
-    { plugin: 'normalize', step: 'archive', attempt: 1, enteredAt: t0 + 300, leftAt: t0 + 1300, outcome: 'done', tagsSet: {} },
-    { plugin: 'normalize', step: 'main', attempt: 1, enteredAt: t0, leftAt: t0 + 250, outcome: 'moved', to: 'normalize/archive', tagsSet: { '0.normalize.main.lines': '2', '0.normalize.main.enter_step': '2026-11-28T10:00:00:000000' } },
+    { plugin: 'normalize', step: 'archive', attempt: 0, enteredAt: t0 + 300, leftAt: t0 + 1300, outcome: 'done', tagsSet: {} },
+    { plugin: 'normalize', step: 'main', attempt: 0, enteredAt: t0, leftAt: t0 + 250, outcome: 'moved', to: 'normalize/archive', tagsSet: { '0.normalize.main.lines': '2', '0.normalize.main.enter_step': '2026-11-28T10:00:00:000000' } },
   ],
   final: { outcome: 'done', where: 'normalize/archive' },
 };
@@ -36,13 +36,15 @@ test('a failed visit is flagged, an unfinished one measured up to now, and the t
     uid: 'b'.repeat(32),
     originalName: 'binary.bin',
     steps: [
-      { plugin: 'normalize', step: 'main', attempt: 1, enteredAt: t0, leftAt: t0 + 40, outcome: 'failed: keep', to: '>trash/keep', tagsSet: {} },
-      { plugin: 'normalize', step: 'main', attempt: 2, enteredAt: t0 + 5000, leftAt: null, outcome: 'in-progress', tagsSet: {} },
+      { plugin: 'normalize', step: 'main', attempt: 0, enteredAt: t0, leftAt: t0 + 40, outcome: 'failed → keep', to: '>trash/keep', tagsSet: {}, reason: 'returned false' },
+      { plugin: 'normalize', step: 'main', attempt: 1, enteredAt: t0 + 5000, leftAt: null, outcome: 'in-progress', tagsSet: {} },
     ],
     final: { outcome: 'trash', where: 'normalize/main' },
   };
   const v = journeyView(failed, t0 + 7000);
   assert.deepEqual(v.rows.map((r) => r.failed), [true, false]);
+  assert.deepEqual(v.rows.map((r) => r.attempt), [1, 2], 'attempts count from 1 on screen');
+  assert.equal(v.rows[0].outcome, 'failed → keep (returned false)');
   assert.equal(v.rows[1].duration, '2.0 s, still there');
   assert.equal(v.rows[1].left, undefined);
   assert.equal(v.final, 'in the trash (normalize/main) after 2 step visits in 7.0 s');

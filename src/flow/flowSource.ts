@@ -1,0 +1,22 @@
+// Where the flow view and the journey view read from: the runtime's Redis, through the views' shared connection,
+// with the runtime's own readers (runtime/flow/read.ts). No vscode import.
+import { readEdgeFiles, readFlow, readJourney } from '../../runtime/flow/read';
+import type { QueueInspector } from '../runtime/queues';
+import type { EdgeFile, FlowGraph, Journey } from './contract';
+
+export interface FlowSource {
+  flow(): Promise<FlowGraph>;
+  edgeFiles(from: string, to: string): Promise<EdgeFile[]>;
+  journeys(uidOrName: string): Promise<Journey[]>;
+}
+
+/** How many recent files an edge click lists. */
+const EDGE_FILES_SHOWN = 20;
+
+export function redisFlowSource(redis: Pick<QueueInspector, 'withRedis'>): FlowSource {
+  return {
+    flow: () => redis.withRedis('reading the flow graph (trace@* keys)', (r) => readFlow(r)),
+    edgeFiles: (from, to) => redis.withRedis(`reading the recent files of ${from} → ${to}`, (r) => readEdgeFiles(r, from, to, EDGE_FILES_SHOWN)),
+    journeys: (q) => redis.withRedis(`reading the journey of ${q}`, (r) => readJourney(r, q)),
+  };
+}

@@ -1,0 +1,121 @@
+// In-host: the flow view against the REAL runtime. The fixture plugin `flowdemo` (copied into the workspace)
+// switches files by name: good-* to `store`, bad-* to `check`, which fails them into its trash. After three files,
+// MFDATA: Show Flow Graph's model (the laid-out nodes and edges the webview draws) holds the switch's routes with
+// their counts and the failing branch's error edge; a click on a step node reveals it in the Plugins view.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Redis from 'ioredis';
+import * as vscode from 'vscode';
+import { after, before, describe, it } from 'mocha';
+import type { CommandResult } from '../../src/commands/context';
+import type { MfdataApi } from '../../src/extension';
+import type { FlowLayout } from '../../src/flow/layout';
+import type { JourneyView } from '../../src/flow/journeyModel';
+import { activeApi, EXTENSION_ID, processesNaming, screenshot, waitFor, workspaceRoot } from './helpers';
+
+function edgeCounts(layout: FlowLayout | undefined): Record<string, string> {
+  return Object.fromEntries((layout?.edges ?? []).map((e) => [`${e.from} -> ${e.to}`, `${e.kind} ${e.count}`]));
+}
+
+describe('the flow view on a running runtime', function () {
+  this.timeout(180_000);
+  let api: MfdataApi;
+  let home: string;
+  let dir: string;
+  const plugin = (): string => path.join(workspaceRoot(), 'plugins/flowdemo');
+
+  before(async () => {
+    api = await activeApi();
+    home = path.join(workspaceRoot(), '.mfdata');
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    fs.cpSync(path.join(ext.extensionPath, 'test/extension/fixtures/flowdemo'), plugin(), { recursive: true });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-flow-'));
+    const started = await vscode.commands.executeCommand<CommandResult>('mfdata.start');
+    assert.equal(started.ok, true, started.ok ? '' : started.error);
+    await waitFor('the flowdemo steps running', async () => {
+      const s = await api.monitor.client.refresh();
+      return s?.watchers.filter((w) => w.plugin === 'flowdemo').length === 3 && s.watchers.every((w) => w.state === 'running' && w.processes.length === w.numprocesses);
+    });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    if (api.monitor.status) await vscode.commands.executeCommand('mfdata.stop');
+    await waitFor('no runtime process left', () => processesNaming(home).length === 0, 30_000).catch(() => undefined);
+    fs.rmSync(plugin(), { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('MFDATA: Show Flow Graph lists the switch\'s routes with their counts and the failing branch as an error edge', async () => {
+    for (const name of ['good-1.txt', 'good-2.txt', 'bad-1.txt']) {
+      fs.writeFileSync(path.join(dir, name), `${name}\n`);
+      const r = await vscode.commands.executeCommand<CommandResult>('mfdata.injectFile', vscode.Uri.file(path.join(dir, name)), { plugin: 'flowdemo', step: 'main' });
+      assert.equal(r.ok, true, r.ok ? '' : r.error);
+    }
+    const shown = await vscode.commands.executeCommand<CommandResult<FlowLayout>>('mfdata.showFlow');
+    assert.equal(shown.ok, true, shown.ok ? '' : shown.error);
+    await waitFor('the flow webview to load', () => api.flow.flow.webviewStats.ready > 0);
+    // The runtime marks an edge a failure policy took in the set traceerr@<day>; the view shows that kind.
+    const redis = new Redis({ path: path.join(home, 'var/redis.sock') });
+    const marksErrors = async (): Promise<boolean> => (await redis.exists(`traceerr@${new Date().toISOString().slice(0, 10)}`)) === 1;
+    const expected = async (): Promise<Record<string, string>> => ({
+      '<step.flowdemo.main -> flowdemo/main': 'route 3',
+      'flowdemo/main -> flowdemo/store': 'route 2',
+      'flowdemo/main -> flowdemo/check': 'route 1',
+      'flowdemo/check -> >trash/keep': `${(await marksErrors()) ? 'error' : 'route'} 1`,
+    });
+    const layout = await waitFor('the flow view to count every file on its edges', async () => {
+      const l = await api.flow.flow.refresh();
+      const got = edgeCounts(l);
+      return Object.entries(await expected()).every(([k, v]) => got[k] === v) ? l : undefined;
+    }, 90_000).catch((err: Error) => {
+      throw new Error(`${err.message}; the view shows ${JSON.stringify(edgeCounts(api.flow.flow.lastLayout))}`);
+    }).finally(() => redis.disconnect());
+    const ids = layout!.nodes.map((n) => n.id);
+    for (const id of ['flowdemo/main', 'flowdemo/store', 'flowdemo/check', '>trash/keep', '<step.flowdemo.main']) assert.ok(ids.includes(id), `node ${id} is drawn (${ids.join(', ')})`);
+    const check = layout!.nodes.find((n) => n.id === 'flowdemo/check')!;
+    assert.equal(check.kind, 'step');
+    // Every edge is drawn between its two boxes, left to right.
+    for (const e of layout!.edges) {
+      const from = layout!.nodes.find((n) => n.id === e.from)!;
+      const to = layout!.nodes.find((n) => n.id === e.to)!;
+      assert.ok(from.x < to.x, `${e.id} goes left to right`);
+    }
+    await screenshot('flow-view');
+  });
+
+  it('a live update that adds traffic keeps the boxes where they were', async () => {
+    const before = api.flow.flow.lastLayout!;
+    fs.writeFileSync(path.join(dir, 'good-3.txt'), 'three\n');
+    const r = await vscode.commands.executeCommand<CommandResult>('mfdata.injectFile', vscode.Uri.file(path.join(dir, 'good-3.txt')), { plugin: 'flowdemo', step: 'main' });
+    assert.equal(r.ok, true, r.ok ? '' : r.error);
+    const after = await waitFor('the new file counted', async () => {
+      const l = await api.flow.flow.refresh();
+      return edgeCounts(l)['flowdemo/main -> flowdemo/store'] === 'route 3' ? l : undefined;
+    }, 60_000);
+    assert.equal(after!.shape, before.shape);
+    assert.deepEqual(after!.nodes.map((n) => [n.id, n.x, n.y]), before.nodes.map((n) => [n.id, n.x, n.y]));
+  });
+
+  it('MFDATA: Show Journey by name opens the journey of a file (from the palette, or a recent file of an edge)', async () => {
+    const r = await vscode.commands.executeCommand<CommandResult<JourneyView[]>>('mfdata.showJourney', 'bad-1.txt');
+    assert.equal(r.ok, true, r.ok ? '' : r.error);
+    assert.equal(api.flow.journey.lastQuery, 'bad-1.txt');
+    // The journey recorder is the runtime's: when it recorded the file, the view shows main then check, ending in the trash.
+    const views = r.ok ? r.value ?? [] : [];
+    if (views.length > 0) {
+      assert.deepEqual(views[0].rows.map((row) => `${row.plugin}/${row.step}`), ['flowdemo/main', 'flowdemo/check']);
+      assert.equal(views[0].finalOutcome, 'trash');
+    }
+  });
+
+  it('a step node revealed from the flow view is selected in the Plugins view', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.mfdata');
+    const revealed = await vscode.commands.executeCommand<CommandResult>('mfdata.flow.revealStep', 'flowdemo', 'check');
+    assert.equal(revealed.ok, true, revealed.ok ? '' : revealed.error);
+    const selected = await waitFor('the step selected', () => api.views.pluginsView.selection.find((n) => n.id === 'step:flowdemo.check'));
+    assert.equal(selected.label, 'check');
+  });
+});
