@@ -5,6 +5,8 @@ import { RUNTIME_VERSION } from '../runtime/version';
 import { registerCreatePlugin } from './commands/createPlugin';
 import { registerDebug } from './debug/registerDebug';
 import { registerFlow, type FlowApi } from './flow/registerFlow';
+import { registerTrashCommands } from './flow/trashCommands';
+import { TrashBrowser } from './flow/trashBrowser';
 import type { StepDebugger } from './debug/stepDebugger';
 import { registerQueueCommands } from './commands/queueCommands';
 import { registerRuntimeCommands } from './commands/runtimeCommands';
@@ -54,13 +56,14 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
     }),
   );
   const controller = new RuntimeController(workspace, launcher, monitor);
-  const views = registerViews(monitor, controller.onDidChangeState, () => readSettings(workspace.folder?.uri).refreshSeconds);
+  const trash = new TrashBrowser(() => workspace.home());
+  const views = registerViews(monitor, controller.onDidChangeState, () => readSettings(workspace.folder?.uri).refreshSeconds, trash);
   const logs = registerLogs(context, { workspace, log });
   registerLanguageFeatures(context, { workspace, monitor });
   const ctx: CommandContext = { workspace, launcher, monitor, controller, refresh: views.refresh, log };
   const debug = registerDebug(context, ctx);
   const metrics = registerMetrics(context, ctx, () => readSettings(workspace.folder?.uri).refreshSeconds);
-  const flow = registerFlow(context, ctx, views);
+  const flow = registerFlow(context, ctx, views, (file) => trash.entry(file)?.tags);
 
   context.subscriptions.push(
     log,
@@ -75,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
     ...debug.disposables,
     ...metrics.disposables,
     ...flow.disposables,
+    ...registerTrashCommands(ctx, trash),
     vscode.commands.registerCommand('mfdata.showVersion', () => {
       void vscode.window.showInformationMessage(`MFDATA for VS Code ${RUNTIME_VERSION}`);
       return RUNTIME_VERSION;

@@ -99,16 +99,53 @@ describe('the flow view on a running runtime', function () {
     assert.deepEqual(after!.nodes.map((n) => [n.id, n.x, n.y]), before.nodes.map((n) => [n.id, n.x, n.y]));
   });
 
-  it('MFDATA: Show Journey by name opens the journey of a file (from the palette, or a recent file of an edge)', async () => {
-    const r = await vscode.commands.executeCommand<CommandResult<JourneyView[]>>('mfdata.showJourney', 'bad-1.txt');
+  it('the Plugins view lists the failed file under its step\'s "Trash (1)" with its tags', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.mfdata');
+    const trash = await waitFor('flowdemo/check to show its trash', async () => {
+      await vscode.commands.executeCommand('mfdata.refreshViews');
+      const check = (await api.views.plugins.getChildren()).find((p) => p.label === 'flowdemo')?.children?.find((c) => c.label === 'check');
+      return check?.children?.find((c) => c.kind === 'trash');
+    });
+    assert.equal(trash.label, 'Trash (1)');
+    const file = trash.children![0];
+    assert.equal(file.label, 'bad-1.txt');
+    assert.equal(file.file, path.join(home, 'var/in/trash/flowdemo.check/bad-1.txt'));
+    assert.match(file.tooltip ?? '', /first\.core\.original_basename = bad-1\.txt/);
+    assert.ok(file.children?.some((t) => t.label.endsWith('flowdemo.main.routed_to') && t.description === 'check'), 'the tag main set is listed');
+  });
+
+  it('Replay into Step… moves the trashed file into flowdemo/store, which processes it; the trash entry is gone', async () => {
+    const check = (await api.views.plugins.getChildren()).find((p) => p.label === 'flowdemo')?.children?.find((c) => c.label === 'check');
+    const file = check!.children!.find((c) => c.kind === 'trash')!.children![0];
+    const out = path.join(home, 'var/out/flowdemo/bad-1.txt');
+    assert.equal(fs.existsSync(out), false, 'not stored before the replay');
+    const r = await vscode.commands.executeCommand<CommandResult<string>>('mfdata.trash.replay', file, { plugin: 'flowdemo', step: 'store' });
     assert.equal(r.ok, true, r.ok ? '' : r.error);
+    await waitFor(`${out} written by flowdemo/store`, () => fs.existsSync(out), 60_000);
+    assert.equal(fs.readFileSync(out, 'utf8'), 'bad-1.txt\n');
+    assert.equal(fs.existsSync(file.file!), false, 'the file left the trash');
+    assert.equal(fs.existsSync(`${file.file!}.tags`), false, 'its .tags too');
+    await waitFor('the trash node gone from the Plugins view', async () => {
+      await vscode.commands.executeCommand('mfdata.refreshViews');
+      const step = (await api.views.plugins.getChildren()).find((p) => p.label === 'flowdemo')?.children?.find((c) => c.label === 'check');
+      return step !== undefined && !step.children?.some((c) => c.kind === 'trash');
+    });
+  });
+
+  it('MFDATA: Show Journey by name shows main, check (failed), the replay and store, ending done', async () => {
+    const views = await waitFor('the journey of bad-1.txt to end done', async () => {
+      const r = await vscode.commands.executeCommand<CommandResult<JourneyView[]>>('mfdata.showJourney', 'bad-1.txt');
+      assert.equal(r.ok, true, r.ok ? '' : r.error);
+      const v = r.ok ? r.value ?? [] : [];
+      return v.length === 1 && v[0].finalOutcome === 'done' ? v : undefined;
+    }, 60_000);
     assert.equal(api.flow.journey.lastQuery, 'bad-1.txt');
-    // The journey recorder is the runtime's: when it recorded the file, the view shows main then check, ending in the trash.
-    const views = r.ok ? r.value ?? [] : [];
-    if (views.length > 0) {
-      assert.deepEqual(views[0].rows.map((row) => `${row.plugin}/${row.step}`), ['flowdemo/main', 'flowdemo/check']);
-      assert.equal(views[0].finalOutcome, 'trash');
-    }
+    const rows = views[0].rows;
+    assert.deepEqual(rows.filter((row) => !row.replay).map((row) => `${row.plugin}/${row.step}`), ['flowdemo/main', 'flowdemo/check', 'flowdemo/store']);
+    assert.equal(rows.find((row) => row.step === 'check')?.failed, true, 'the visit of check failed');
+    assert.ok(rows.some((row) => row.replay), 'the replay is on the journey');
+    assert.ok(rows.find((row) => row.step === 'main')?.tags.some(([k, v]) => k.includes('routed_to') && v === 'check'), 'main\'s tag is shown');
+    await screenshot('journey-view');
   });
 
   it('a step node revealed from the flow view is selected in the Plugins view', async () => {
