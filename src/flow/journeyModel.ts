@@ -65,11 +65,11 @@ export function journeyView(journey: Journey, now: number = Date.now()): Journey
       tags: Object.entries(s.tagsSet).sort(([a], [b]) => a.localeCompare(b)),
       start: (s.enteredAt - first) / span,
       length: Math.max(0.005, (end - s.enteredAt) / span),
-      failed: FAILED.test(s.outcome),
+      failed: s.kind !== 'replay' && FAILED.test(s.outcome),
     };
   });
   const total = formatElapsed(last - first);
-  return { uid: journey.uid, originalName: journey.originalName, rows, final: finalSentence(journey, steps.length, total), finalOutcome: journey.final.outcome, total };
+  return { uid: journey.uid, originalName: journey.originalName, rows, final: finalSentence(journey, rows.filter((r) => !r.replay).length, total), finalOutcome: journey.final.outcome, total };
 }
 
 function finalSentence(journey: Journey, visits: number, total: string): string {

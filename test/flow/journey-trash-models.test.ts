@@ -50,6 +50,22 @@ test('a failed visit is flagged, an unfinished one measured up to now, and the t
   assert.equal(v.final, 'in the trash (normalize/main) after 2 step visits in 7.0 s');
 });
 
+test('a replay from the trash is shown on the timeline, neither as a failure nor as a step visit', () => {
+  const replayed: Journey = {
+    uid: 'c'.repeat(32),
+    originalName: 'bad.txt',
+    steps: [
+      { plugin: 'p', step: 'check', attempt: 0, enteredAt: t0, leftAt: t0 + 10, outcome: 'failed → keep', to: '>trash/keep', tagsSet: {} },
+      { plugin: 'p', step: 'store', attempt: 0, enteredAt: t0 + 500, leftAt: t0 + 500, outcome: 'replayed from the trash of p/check', kind: 'replay', tagsSet: {} },
+      { plugin: 'p', step: 'store', attempt: 0, enteredAt: t0 + 510, leftAt: t0 + 520, outcome: 'done', tagsSet: {} },
+    ],
+    final: { outcome: 'done', where: 'p/store' },
+  };
+  const v = journeyView(replayed);
+  assert.deepEqual(v.rows.map((r) => [r.replay, r.failed]), [[false, true], [true, false], [false, false]]);
+  assert.equal(v.final, 'done in p/store after 2 step visits in 520 ms');
+});
+
 test('the journey HTML escapes what files and tags say and carries no script', () => {
   const html = journeyHtml([journeyView(journey)], journey.originalName, { cspSource: 'vscode-resource:', styleUri: 'vscode-resource:/media/journey.css' });
   assert.match(html, /report&lt;1&gt;\.txt/);
