@@ -19,6 +19,14 @@ export function failedKey(plugin: string, step: string): string {
   return `failed.${plugin}.${step}`;
 }
 
+/**
+ * Queue messages a step's workers dropped without touching any file: not JSON, wrong shape, or naming a path
+ * outside the directories that feed the step (`rejected.<plugin>.<step>`, INCR; never reset).
+ */
+export function rejectedKey(plugin: string, step: string): string {
+  return `rejected.${plugin}.${step}`;
+}
+
 /** Unix timestamp of the step's latest claim: `latest.<plugin>.<step>`. */
 export function latestKey(plugin: string, step: string): string {
   return `latest.${plugin}.${step}`;

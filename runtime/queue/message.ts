@@ -14,10 +14,15 @@ export interface QueueMessage {
 }
 
 export class InvalidMessageError extends Error {
-  constructor(readonly raw: string, reason: string) {
-    super(`invalid queue message (${reason}): ${raw.length > 200 ? raw.slice(0, 200) + '…' : raw}`);
+  constructor(readonly raw: string, readonly reason: string) {
+    super(`invalid queue message (${reason}): ${truncatedDump(raw)}`);
     this.name = 'InvalidMessageError';
   }
+}
+
+/** At most 200 characters of a message, for logs: a bad message may be megabytes of anything. */
+export function truncatedDump(raw: string): string {
+  return raw.length > 200 ? raw.slice(0, 200) + '…' : raw;
 }
 
 /** JSON as Python's json.dumps writes it (", " and ": " separators, non-ASCII escaped), so MFDATA peers read identical bytes. */
@@ -41,8 +46,9 @@ export function decodeMessage(raw: string): QueueMessage {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidMessageError(raw, 'not a JSON object');
   const obj = value as Record<string, unknown>;
-  if (typeof obj.directory !== 'string' || obj.directory === '') throw new InvalidMessageError(raw, 'no "directory" string');
-  if (typeof obj.filename !== 'string' || obj.filename === '' || obj.filename.includes('/') || obj.filename === '.' || obj.filename === '..') {
+  // A NUL cannot be in a path: the file system call would throw something other than an errno.
+  if (typeof obj.directory !== 'string' || obj.directory === '' || obj.directory.includes('\0')) throw new InvalidMessageError(raw, 'no "directory" string');
+  if (typeof obj.filename !== 'string' || obj.filename === '' || /[/\0]/.test(obj.filename) || obj.filename === '.' || obj.filename === '..') {
     throw new InvalidMessageError(raw, 'no valid "filename" (a base name)');
   }
   if (!path.isAbsolute(obj.directory)) throw new InvalidMessageError(raw, '"directory" is not absolute');

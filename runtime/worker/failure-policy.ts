@@ -8,6 +8,7 @@ import type { StepState } from '../queue/step-state';
 import { FAILURE_REASON, ORIGINAL_BASENAME } from '../tags/tag-names';
 import type { TagStore } from '../tags/tag-store';
 import { errorCode, moveTagged } from '../tags/tagged-file';
+import { fitName } from '../util/name-max';
 
 export interface FailurePolicyTarget {
   home: RuntimeHome;
@@ -35,7 +36,8 @@ export class FailurePolicyError extends Error {
 
 /** Applies the policy to a claimed file (if the step left it there), recording `reason` in its tags. */
 export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath: string, reason: string): Promise<FailureOutcome> {
-  if (!fs.existsSync(claimPath)) return {};
+  // lstat, not exists: a claimed symbolic link whose target is gone is still an entry to put away.
+  if (!fs.lstatSync(claimPath, { throwIfNoEntry: false })) return {};
   const { tags, state } = target;
   await tags.set(claimPath, { [FAILURE_REASON]: reason });
   const name = safeBasename((await tags.get(claimPath, ORIGINAL_BASENAME)) ?? path.basename(claimPath));
@@ -53,21 +55,23 @@ export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath:
     const inbox = stepInbox(target.home, plugin, step);
     await fs.promises.mkdir(inbox, { recursive: true });
     let dst = path.join(inbox, name);
-    if (fs.existsSync(dst)) dst = path.join(inbox, path.basename(claimPath));
+    if (fs.lstatSync(dst, { throwIfNoEntry: false })) dst = path.join(inbox, path.basename(claimPath));
     await moveTagged(tags, claimPath, dst);
     await state.traceFailure(traceEnd(plugin, step), new Date(), { ...traced, tagPath: dst });
     return { finalPath: dst };
   }
   const dir = target.policy === 'keep' ? stepTrashDir(target.home, state.plugin, state.step) : target.moveDestDir;
   await fs.promises.mkdir(dir, { recursive: true });
-  const finalPath = await placeWithoutClobber(claimPath, dir, name);
-  const tagsFile = `${finalPath}.tags`;
+  const finalPath = await placeWithoutClobber(claimPath, dir, name, TAGS_SUFFIX.length);
+  const tagsFile = `${finalPath}${TAGS_SUFFIX}`;
   // The tags still live under the claim path: dump them next to the file, then drop them.
   await tags.dump(claimPath, tagsFile);
   await state.traceFailure(target.policy === 'keep' ? TRACE_TRASH_KEEP : `>move/${dir}`, new Date(), traced);
   await tags.drop(claimPath);
   return { finalPath, tagsFile };
 }
+
+const TAGS_SUFFIX = '.tags';
 
 /** A base name usable in a directory (tags come from anywhere: no slash, not `.`/`..`). */
 function safeBasename(name: string): string {
@@ -77,11 +81,13 @@ function safeBasename(name: string): string {
 
 /**
  * Moves `src` into `dir` as `name`, or `name.1`, `name.2`… when taken: link(2) fails with EEXIST instead of
- * replacing, so two workers trashing files of the same name never overwrite each other.
+ * replacing, so two workers trashing files of the same name never overwrite each other. The name is cut so
+ * that it, its `.N` and `reserveBytes` more (a `.tags` file next to it) fit within NAME_MAX.
  */
-export async function placeWithoutClobber(src: string, dir: string, name: string): Promise<string> {
+export async function placeWithoutClobber(src: string, dir: string, name: string, reserveBytes = 0): Promise<string> {
   for (let i = 0; ; i++) {
-    const candidate = path.join(dir, i === 0 ? name : `${name}.${i}`);
+    const suffix = i === 0 ? '' : `.${i}`;
+    const candidate = path.join(dir, fitName(name, reserveBytes + suffix.length) + suffix);
     try {
       await fs.promises.link(src, candidate);
       await fs.promises.unlink(src);
@@ -91,7 +97,10 @@ export async function placeWithoutClobber(src: string, dir: string, name: string
       if (code === 'EEXIST') continue;
       if (code !== 'EXDEV' && code !== 'EPERM') throw err;
       try {
-        await fs.promises.copyFile(src, candidate, fs.constants.COPYFILE_EXCL);
+        // A symbolic link is re-created, never copied: copying would read its target.
+        const st = await fs.promises.lstat(src);
+        if (st.isSymbolicLink()) await fs.promises.symlink(await fs.promises.readlink(src), candidate);
+        else await fs.promises.copyFile(src, candidate, fs.constants.COPYFILE_EXCL);
         await fs.promises.unlink(src);
         return candidate;
       } catch (copyErr) {

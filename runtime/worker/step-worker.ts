@@ -20,6 +20,7 @@ import { errorCode } from '../tags/tagged-file';
 import type { RescanTarget } from '../observer/rescan';
 import { registerConfiguredEdges } from '../flow/configured-edges';
 import { ClaimOwners } from './claim-owners';
+import { BadInput, entryKind, MessageGuard } from './message-guard';
 import { applyFailurePolicy, type FailurePolicyTarget } from './failure-policy';
 import { recoverOrphans } from './recovery';
 import { WorkerStepContext } from './step-context';
@@ -69,7 +70,8 @@ export class StepWorker {
   private readonly ctx: WorkerStepContext;
   private readonly tmpDir: string;
   private readonly failure: FailurePolicyTarget;
-  private readonly allowedRoots: string[];
+  private readonly guard: MessageGuard;
+  private readonly badInput: BadInput;
   private stopping = false;
   /** Files claimed ahead (under a backlog) and not processed yet. */
   private ready: Claimed[] = [];
@@ -96,8 +98,9 @@ export class StepWorker {
     this.metrics = withStepStats(stepMetrics, new StepStatsRecorder(this.redis, plugin.name, step.name, { warn: (e, f) => options.log.warning(e, f) }));
     this.ctx = new WorkerStepContext(home, plugin, step, options.log, this.tags, this.state, this.owners, stepMetrics);
     this.failure = { home, policy: step.failurePolicy, moveDestDir: step.failurePolicyMoveDestDir, tags: this.tags, state: this.state };
-    // A message may only name files under the data directory or a watched directory: a queue is not a way to grab any file.
-    this.allowedRoots = [home.inDir, ...step.watchedDirectories].map((d) => path.resolve(d) + path.sep);
+    // A message may only name files in a directory feeding this step: a queue is not a way to grab any file.
+    this.guard = new MessageGuard([...step.watchedDirectories, stepInbox(home, plugin.name, step.name), ...options.rescanTargets.map((r) => r.directory)]);
+    this.badInput = new BadInput({ redis: this.redis, tags: this.tags, log: options.log, queue: this.queue, plugin: plugin.name, step: step.name, failure: this.failure });
   }
 
   /** Registers as a claim owner, recovers dead workers' claims, runs `init`. */
@@ -201,14 +204,15 @@ export class StepWorker {
         msg = decodeMessage(raw);
       } catch (err) {
         if (!(err instanceof InvalidMessageError)) throw err;
-        log.warning('skipped an invalid queue message', { queue: this.queue, reason: err.message });
+        await this.badInput.rejectMessage('skipped an invalid queue message', raw, err.reason);
         continue;
       }
-      const src = path.join(msg.directory, msg.filename);
-      if (!this.allowedRoots.some((root) => src.startsWith(root))) {
-        log.warning('skipped a message naming a file outside the data directory', { queue: this.queue, file: src });
+      const verdict = this.guard.check(msg);
+      if (!verdict.ok) {
+        await this.badInput.rejectMessage('refused a message naming a file outside the step\'s directories', raw, verdict.reason);
         continue;
       }
+      const src = verdict.src;
       const uid = this.owners.newUid();
       const claimPath = path.join(this.tmpDir, uid);
       try {
@@ -218,6 +222,12 @@ export class StepWorker {
         // ENOENT: another worker claimed it first, or a duplicate event for a file already processed.
         if (errorCode(err) === 'ENOENT') log.debug('skipped a message: the file no longer exists', { file: src });
         else log.exception('cannot claim the file', err, { file: src });
+        continue;
+      }
+      // lstat of our own claim (not of the inbox entry, which could be swapped meanwhile): only regular files go on.
+      const kind = entryKind(claimPath);
+      if (kind !== 'file') {
+        if (kind !== undefined) await this.badInput.setAside(kind, src, claimPath).catch((err: unknown) => log.exception('cannot set aside a claimed entry', err, { file: src, claim: claimPath }));
         continue;
       }
       inputs.push({ inboxPath: src, claimPath, uid, msg });

@@ -46,7 +46,7 @@ test('a non-JSON message, a message naming a missing file or a file outside the 
   const events = w.records.map((r) => `${r.level} ${r.event}`);
   assert.equal(events.filter((e) => e === 'warning skipped an invalid queue message').length, 2, events.join('\n'));
   assert.ok(events.includes('debug skipped a message: the file no longer exists'));
-  assert.ok(events.includes('warning skipped a message naming a file outside the data directory'));
+  assert.ok(events.includes("warning refused a message naming a file outside the step's directories"));
   assert.equal(fs.readFileSync(secret, 'utf8'), 'secret');
   assert.equal(w.child.exitCode, null, 'the worker is still running');
 });
