@@ -1,6 +1,7 @@
 // The directory observer: announces every new file of every watched directory on its section's queue (MFDATA semantics),
 // with a start-up rescan, forced_poll rescans, a rescan after any lost events (overflow, Redis back, watcher restart).
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Logger } from '../log/mflog';
 import { QueueProducer } from '../queue/producer';
 import { messageFor } from '../queue/message';
@@ -34,6 +35,8 @@ export class DirectoryObserver {
   private restarting: Promise<void> | undefined;
   private stopped = false;
   private readyCount = 0;
+  /** Sub-directories already warned about (once per observer process). */
+  private readonly warnedDirectories = new Set<string>();
   private pushed = 0;
 
   constructor(private readonly options: ObserverOptions) {
@@ -89,6 +92,8 @@ export class DirectoryObserver {
   private handlers(): SourceHandlers {
     return {
       onFile: (dir, name) => this.announce(dir, name),
+      onCreated: (dir, name) => this.announceIfSymlink(dir, name),
+      onSubdirectory: (dir, name) => this.warnSubdirectory(dir, name),
       onOverflow: () => {
         this.options.log.warning('inotify event queue overflow: rescanning every directory');
         void this.rescanAll('overflow');
@@ -158,6 +163,19 @@ export class DirectoryObserver {
     }
   }
 
+  /** A link made in place gets no IN_CLOSE_WRITE: announce it at creation (the worker sets it aside). Regular files wait for their close. */
+  private announceIfSymlink(dir: string, name: string): void {
+    if (!this.byDirectory.get(dir)?.some((s) => s.filter(name))) return;
+    if (fs.lstatSync(path.join(dir, name), { throwIfNoEntry: false })?.isSymbolicLink()) this.announce(dir, name);
+  }
+
+  private warnSubdirectory(dir: string, name: string): void {
+    const full = path.join(dir, name);
+    if (this.warnedDirectories.has(full) || !this.byDirectory.get(dir)?.some((s) => s.filter(name))) return;
+    this.warnedDirectories.add(full);
+    this.options.log.warning('a directory in a watched directory is not processed (only files are): move it away', { directory: dir, filename: name });
+  }
+
   private directoryGone(dir: string): void {
     if (this.stopped || !this.byDirectory.has(dir)) return;
     this.options.log.warning('watched directory disappeared; watching for it to come back', { directory: dir });
@@ -189,6 +207,7 @@ export class DirectoryObserver {
       const n = await rescanDirectory(s, {
         queueLength: (q) => this.producer.length(q),
         push: (q, dir, file) => { this.pushed++; return this.producer.push(q, messageFor(dir, file, 'exists')); },
+        skippedDirectory: (dir, name) => this.warnSubdirectory(dir, name),
       });
       if (n > 0) this.options.log.info('rescan pushed files', { reason: why, directory: s.directory, queue: s.queue, files: n });
     } catch (err) {

@@ -15,9 +15,11 @@ export class FsWatchSource implements EventSource {
       const watcher = fs.watch(dir, { persistent: true }, (eventType, filename) => {
         if (eventType !== 'rename' || !filename) return;
         const name = filename.toString();
-        // 'rename' is both appearance and disappearance: only existing regular files count.
-        fs.stat(path.join(dir, name), (err, st) => {
-          if (!err && !st.isDirectory()) this.handlers.onFile(dir, name);
+        // 'rename' is both appearance and disappearance: only existing entries count. lstat: a symbolic link is
+        // announced as itself (the worker sets it aside), never followed.
+        fs.lstat(path.join(dir, name), (err, st) => {
+          if (!err && st.isDirectory()) this.handlers.onSubdirectory(dir, name);
+          else if (!err) this.handlers.onFile(dir, name);
           else if (err && name === path.basename(dir) && !fs.existsSync(dir)) this.handlers.onDirectoryGone(dir);
         });
       });

@@ -6,9 +6,11 @@ import type { EventSource, SourceHandlers } from './event-source';
 /**
  * IN_CLOSE_WRITE and IN_MOVED_TO: a file is announced once complete (written in place and closed) or renamed in
  * (the `.t` convention). MFDATA uses IN_CREATE, which announces a file written in place before its content is
- * there. IN_DELETE_SELF / IN_MOVE_SELF tell us a watched directory went away.
+ * there. IN_CREATE serves only for what no IN_CLOSE_WRITE follows: a symbolic link made in place (announced,
+ * then set aside by the worker) and a sub-directory (warned about). IN_DELETE_SELF / IN_MOVE_SELF tell us a
+ * watched directory went away.
  */
-const EVENTS = ['close_write', 'moved_to', 'delete_self', 'move_self'];
+const EVENTS = ['close_write', 'moved_to', 'create', 'delete_self', 'move_self'];
 
 export class InotifySource implements EventSource {
   readonly kind = 'inotifywait';
@@ -74,8 +76,13 @@ export class InotifySource implements EventSource {
       this.handlers.onDirectoryGone(dir);
       return;
     }
-    if (flags.includes('ISDIR') || name === '') return;
-    this.handlers.onFile(dir, name);
+    if (name === '') return;
+    if (flags.includes('ISDIR')) {
+      if (flags.includes('CREATE') || flags.includes('MOVED_TO')) this.handlers.onSubdirectory(dir, name);
+      return;
+    }
+    if (flags.includes('CREATE')) this.handlers.onCreated(dir, name);
+    else this.handlers.onFile(dir, name);
   }
 
   async stop(): Promise<void> {

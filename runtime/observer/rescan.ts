@@ -8,8 +8,12 @@ export interface ListedFile {
   mtimeMs: number;
 }
 
-/** Regular files of `directory` that pass `filter`, oldest first. A missing directory lists nothing. */
-export async function listCandidates(directory: string, filter: NameFilter): Promise<ListedFile[]> {
+/**
+ * Entries of `directory` that pass `filter` and are not directories, oldest first. A missing directory lists
+ * nothing. Symbolic links are listed as themselves (lstat, never followed: the worker sets them aside);
+ * sub-directories are reported to `onDirectory` and never listed.
+ */
+export async function listCandidates(directory: string, filter: NameFilter, onDirectory?: (name: string) => void): Promise<ListedFile[]> {
   let entries: fs.Dirent[];
   try {
     entries = await fs.promises.readdir(directory, { withFileTypes: true });
@@ -19,11 +23,17 @@ export async function listCandidates(directory: string, filter: NameFilter): Pro
   const files: ListedFile[] = [];
   for (const entry of entries) {
     if (!filter(entry.name)) continue;
-    if (entry.isDirectory()) continue;
+    if (entry.isDirectory()) {
+      onDirectory?.(entry.name);
+      continue;
+    }
     try {
-      // lstat would see the link: MFDATA follows links (isdir on the target), so stat.
-      const st = await fs.promises.stat(path.join(directory, entry.name));
-      if (st.isDirectory()) continue;
+      // MFDATA follows links (stat); we do not: a link to anything, even a dangling one, is announced as itself.
+      const st = await fs.promises.lstat(path.join(directory, entry.name));
+      if (st.isDirectory()) {
+        onDirectory?.(entry.name);
+        continue;
+      }
       files.push({ name: entry.name, mtimeMs: st.mtimeMs });
     } catch {
       // Gone meanwhile (claimed by a worker): nothing to announce.
@@ -43,11 +53,13 @@ export interface RescanTarget {
 export interface RescanIo {
   queueLength(queue: string): Promise<number>;
   push(queue: string, directory: string, filename: string): Promise<void>;
+  /** A sub-directory found in the directory: not announced. */
+  skippedDirectory?(directory: string, name: string): void;
 }
 
 /** Pushes an "exists" event for each candidate until the queue would exceed poll_queue_limit. Returns how many were pushed. */
 export async function rescanDirectory(target: RescanTarget, io: RescanIo): Promise<number> {
-  const files = await listCandidates(target.directory, target.filter);
+  const files = await listCandidates(target.directory, target.filter, io.skippedDirectory && ((name) => io.skippedDirectory?.(target.directory, name)));
   if (files.length === 0) return 0;
   let budget = Number.POSITIVE_INFINITY;
   if (target.pollQueueLimit > 0) budget = Math.max(0, target.pollQueueLimit - (await io.queueLength(target.queue)));

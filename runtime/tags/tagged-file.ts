@@ -1,5 +1,7 @@
 // File operations that carry the file's tags along: move (rename the tag key, roll back on failure), copy, hardlink.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { temporaryName } from '../util/name-max';
 import type { TagStore } from './tag-store';
 
 /**
@@ -16,7 +18,7 @@ export async function moveTagged(tags: TagStore, src: string, dst: string): Prom
   }
 }
 
-/** Copies `src` to `dst` via `<dst>.t` (ignored by observers) then a rename, with a copy of its tags. */
+/** Copies `src` to `dst` via `<dst>.t` (ignored by observers; a short `.<random>.t` for a 254–255-byte name) then a rename, with a copy of its tags. */
 export async function copyTagged(tags: TagStore, src: string, dst: string): Promise<void> {
   await viaTemporary(tags, src, dst, (tmp) => fs.promises.copyFile(src, tmp));
 }
@@ -34,7 +36,7 @@ export async function hardlinkTagged(tags: TagStore, src: string, dst: string): 
 }
 
 async function viaTemporary(tags: TagStore, src: string, dst: string, make: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = `${dst}.t`;
+  const tmp = temporaryOf(dst);
   const hadTags = await tags.copy(src, dst);
   try {
     await make(tmp);
@@ -52,11 +54,15 @@ export async function renameOrCopy(src: string, dst: string): Promise<void> {
     await fs.promises.rename(src, dst);
   } catch (err) {
     if (errorCode(err) !== 'EXDEV') throw err;
-    const tmp = `${dst}.t`;
+    const tmp = temporaryOf(dst);
     await fs.promises.copyFile(src, tmp);
     await fs.promises.rename(tmp, dst);
     await fs.promises.unlink(src);
   }
+}
+
+function temporaryOf(dst: string): string {
+  return path.join(path.dirname(dst), temporaryName(path.basename(dst)));
 }
 
 export function errorCode(err: unknown): string | undefined {

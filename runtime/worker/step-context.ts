@@ -10,6 +10,7 @@ import type { StepState } from '../queue/step-state';
 import { ORIGINAL_BASENAME, ORIGINAL_UID, STEP_COUNTER, stepTag } from '../tags/tag-names';
 import type { TagStore } from '../tags/tag-store';
 import { copyTagged, hardlinkTagged, moveTagged } from '../tags/tagged-file';
+import { fitName } from '../util/name-max';
 import type { ClaimOwners } from './claim-owners';
 
 export class CustomKeyError extends Error {
@@ -113,7 +114,7 @@ export class WorkerStepContext implements StepContext {
     const known = typeof file === 'string' ? undefined : keep === true ? file.originalBasename : file.originalUid;
     const name = (known ?? (await this.tags.get(pathOf(file), keep === true ? ORIGINAL_BASENAME : ORIGINAL_UID)))?.replace(/\//g, '_') || this.owners.newUid();
     // A rename would replace a waiting file of the same name: never lose one of them.
-    return fs.existsSync(path.join(inbox, name)) ? `${name}.${this.owners.newUid().slice(-8)}` : name;
+    return fs.existsSync(path.join(inbox, name)) ? `${fitName(name, 9)}.${this.owners.newUid().slice(-8)}` : name;
   }
 }
 

@@ -7,6 +7,7 @@ import type { CliContext, Command } from '../command';
 import type { PluginConfig } from '../../config/model';
 import { declaredSteps, discoverPlugins } from '../../config/plugins';
 import { runtimeHome, stepInbox } from '../../home';
+import { temporaryName } from '../../util/name-max';
 
 /** The plugin's steps, from the generated config of a running runtime, else from its config.ini. */
 function stepsOf(pluginName: string, ctx: CliContext): string[] | undefined {
@@ -30,8 +31,7 @@ export function defaultStep(steps: string[]): string | undefined {
 export function injectInto(source: string, dir: string, name: string, move: boolean): string {
   fs.mkdirSync(dir, { recursive: true });
   const final = path.join(dir, name);
-  // `<name>.t` unless that would exceed the 255-byte name limit.
-  const tmp = Buffer.byteLength(name) <= 253 ? `${final}.t` : path.join(dir, `.inject-${randomBytes(6).toString('hex')}.t`);
+  const tmp = path.join(dir, temporaryName(name));
   try {
     if (move) {
       try {
