@@ -95,7 +95,14 @@ export async function placeWithoutClobber(src: string, dir: string, name: string
     } catch (err) {
       const code = errorCode(err);
       if (code === 'EEXIST') continue;
-      if (code !== 'EXDEV' && code !== 'EPERM') throw err;
+      if (code === 'EPERM') {
+        // link(2) refused (fs.protected_hardlinks: a file this user neither owns nor may read and write, such as
+        // one dropped unreadable by another user): rename, once the name is seen free (same file system).
+        if (fs.lstatSync(candidate, { throwIfNoEntry: false })) continue;
+        await fs.promises.rename(src, candidate);
+        return candidate;
+      }
+      if (code !== 'EXDEV') throw err;
       try {
         // A symbolic link is re-created, never copied: copying would read its target.
         const st = await fs.promises.lstat(src);

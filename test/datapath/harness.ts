@@ -85,8 +85,14 @@ export interface Proc {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startProc(script: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = ['--enable-source-maps']): Proc {
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Run the process as another user (tests running as root that need file permissions to apply). */
+export interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+export function startProc(script: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = ['--enable-source-maps'], runAs?: RunAs): Proc {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...runAs });
   const records: Array<Record<string, unknown>> = [];
   let err = '';
   let buf = '';
@@ -119,8 +125,8 @@ export function startProc(script: string, args: string[], env: Record<string, st
   };
 }
 
-export function startWorker(t: TestHome, plugin: string, step: string, env: Record<string, string> = {}): Proc {
-  return startProc(WORKER_JS, ['--home', t.home.root, '--plugin', plugin, '--step', step], env);
+export function startWorker(t: TestHome, plugin: string, step: string, env: Record<string, string> = {}, runAs?: RunAs): Proc {
+  return startProc(WORKER_JS, ['--home', t.home.root, '--plugin', plugin, '--step', step], env, undefined, runAs);
 }
 
 export function startObserver(t: TestHome, env: Record<string, string> = {}): Proc {

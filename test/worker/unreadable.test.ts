@@ -1,0 +1,85 @@
+// A file the worker may not read goes through the failure policy (trash + .tags, content intact), once: no crash
+// loop, and the worker keeps processing the files after it. Run as `nobody` when the tests run as root (root reads anything).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Redis from 'ioredis';
+import { startTestRedis } from '../helpers/redis-server';
+import { dropFile, listFiles, makeHome, startWorker, waitFor, writePlugin, type RunAs } from '../datapath/harness';
+import { encodeMessage, messageFor } from '../../runtime/queue/message';
+import { parseTagsFile } from '../../runtime/tags/tag-names';
+
+const READ_AND_COPY = `
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+export function process(file, ctx) {
+  const data = fs.readFileSync(file.path);
+  const out = ctx.getCustom('out');
+  fs.writeFileSync(path.join(out, '.' + file.uid), data);
+  fs.renameSync(path.join(out, '.' + file.uid), path.join(out, file.originalBasename));
+  return true;
+}
+`;
+
+const NOBODY: RunAs = { uid: 65534, gid: 65534 };
+const asRoot = process.getuid?.() === 0;
+
+function chownTree(dir: string, who: RunAs): void {
+  fs.chownSync(dir, who.uid, who.gid);
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) chownTree(p, who);
+    else fs.lchownSync(p, who.uid, who.gid);
+  }
+}
+
+test('files without read permission (owned by the worker\'s user, or by another user) are trashed intact with a reason; the worker goes on', async (t) => {
+  const redis = await startTestRedis(['--unixsocketperm', '777']);
+  fs.chmodSync(redis.dir, 0o755);
+  const home = makeHome();
+  const client = new Redis({ path: redis.socket });
+  const out = path.join(home.dir, 'out');
+  fs.mkdirSync(out);
+  const plugin = writePlugin(home, 'u', [{ name: 'main', source: READ_AND_COPY }], { out });
+  const inbox = plugin.steps[0].watchedDirectories[0];
+  const runAs = asRoot ? NOBODY : undefined;
+  if (runAs) chownTree(home.dir, runAs);
+  const w = startWorker(home, 'u', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket }, runAs);
+  t.after(async () => {
+    await w.stop();
+    client.disconnect();
+    await redis.stop();
+    home.cleanup();
+  });
+  const mine = dropFile(inbox, 'no-read-mine', 'secret of mine');
+  if (runAs) fs.chownSync(mine, runAs.uid, runAs.gid);
+  fs.chmodSync(mine, 0o000);
+  const names = ['no-read-mine'];
+  if (asRoot) {
+    // Owned by root, mode 000: the worker (nobody) may rename it (it owns the directory) but neither read nor link it.
+    const theirs = dropFile(inbox, 'no-read-theirs', 'secret of root');
+    fs.chmodSync(theirs, 0o000);
+    names.push('no-read-theirs');
+  }
+  for (const name of names) await client.lpush('step.u.main', encodeMessage(messageFor(inbox, name, 'created')));
+  dropFile(inbox, 'readable', 'fine');
+  if (runAs) fs.chownSync(path.join(inbox, 'readable'), runAs.uid, runAs.gid);
+  await client.lpush('step.u.main', encodeMessage(messageFor(inbox, 'readable', 'created')));
+
+  await waitFor('the readable file after them processed', () => listFiles(out).includes('readable'), 30_000);
+  const trash = path.join(home.home.inDir, 'trash', 'u.main');
+  await waitFor('the unreadable files trashed', () => names.every((n) => listFiles(trash).includes(`${n}.tags`)));
+  assert.equal(fs.readFileSync(path.join(trash, 'no-read-mine'), 'utf8'), 'secret of mine');
+  if (asRoot) assert.equal(fs.readFileSync(path.join(trash, 'no-read-theirs'), 'utf8'), 'secret of root');
+  for (const n of names) {
+    assert.equal(fs.statSync(path.join(trash, n)).mode & 0o777, 0, 'permissions kept as they were');
+    const tags = parseTagsFile(fs.readFileSync(path.join(trash, `${n}.tags`), 'utf8'));
+    assert.match(tags['latest.core.failure_reason'], /EACCES/);
+  }
+  assert.equal(await client.get('failed.u.main'), String(names.length));
+  assert.equal(await client.get('counter.u.main'), String(names.length + 1), 'each file claimed once: no retry loop');
+  await waitFor('no claim left in tmp/', () => listFiles(path.join(home.home.inDir, 'tmp', 'u.main')).length === 0);
+  assert.deepEqual(listFiles(inbox), []);
+  assert.equal(w.child.exitCode, null, 'the worker is still running');
+});
