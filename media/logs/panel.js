@@ -244,6 +244,7 @@
     actions.className = 'actions';
     if (r.plugin) action(actions, r.step ? `Open ${r.plugin} config.ini at [step_${r.step}]` : `Open ${r.plugin} config.ini`, { type: 'openConfig', seq: r.seq });
     if (r.exceptionFile) action(actions, `Open ${r.exceptionFile}`, { type: 'openFile', file: r.exceptionFile });
+    if (r.journey) action(actions, `Show Journey of ${r.journey}`, { type: 'showJourney', query: r.journey });
     details.appendChild(actions);
     if (r.exception) {
       const pre = document.createElement('pre');

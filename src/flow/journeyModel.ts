@@ -90,3 +90,17 @@ function finalSentence(journey: Journey, visits: number, total: string): string 
       return `still in progress${where ? ` at${where}` : ''} (${visits} step visit${visits === 1 ? '' : 's'} so far)`;
   }
 }
+
+/**
+ * The uid or name a log record's journey is looked up by: its `original_uid`/`uid` field when it holds a file uid
+ * (32 hex digits), else its `original_basename`. Undefined for records about no file.
+ */
+export function journeyKeyOfRecord(record: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  if (!record) return undefined;
+  for (const key of ['original_uid', 'uid']) {
+    const v = record[key];
+    if (typeof v === 'string' && /^[0-9a-f]{32}$/i.test(v)) return v;
+  }
+  const name = record.original_basename;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}

@@ -14,6 +14,8 @@ export interface LogPanelActions {
   openConfig(plugin: string, step: string | undefined): Promise<void>;
   /** Opens `file[:line]` (an exception_file). */
   openFile(spec: string): Promise<void>;
+  /** Shows the journey of the file a record is about (its uid or original name). */
+  showJourney(query: string): Promise<void>;
 }
 
 /** Builds the webview's HTML: a CSP that allows only our script (by nonce) and our stylesheet. */
@@ -128,6 +130,8 @@ export class LogPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       }
       case 'openFile':
         return this.actions.openFile(m.file);
+      case 'showJourney':
+        return this.actions.showJourney(m.query);
     }
   }
 

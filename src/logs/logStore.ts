@@ -4,6 +4,7 @@ import type { LogEntry } from '../../runtime/log/entry';
 import { compileFilter, searchText, type LogFilter } from '../../runtime/log/filter';
 import { renderContext } from '../../runtime/log/record';
 import type { LogRow, PanelFilter } from './protocol';
+import { journeyKeyOfRecord } from '../flow/journeyModel';
 
 interface Stored {
   seq: number;
@@ -145,5 +146,6 @@ function toRow(index: number, item: Stored): LogRow {
     file: entry.file,
     plugin: entry.plugin,
     step: entry.step,
+    journey: journeyKeyOfRecord(r),
   };
 }

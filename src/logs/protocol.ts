@@ -35,6 +35,8 @@ export interface LogRow {
   file: string;
   plugin?: string;
   step?: string;
+  /** The uid or original name of the file the record is about ("Show Journey"). */
+  journey?: string;
 }
 
 export interface PanelState {
@@ -68,4 +70,5 @@ export type FromWebview =
   | { type: 'pause'; paused: boolean }
   | { type: 'clear' }
   | { type: 'openConfig'; seq: number }
-  | { type: 'openFile'; file: string };
+  | { type: 'openFile'; file: string }
+  | { type: 'showJourney'; query: string };

@@ -32,6 +32,7 @@ export function registerLogs(context: vscode.ExtensionContext, services: LogServ
   const panel = new LogPanel(vscode.Uri.joinPath(context.extensionUri, 'media', 'logs'), {
     openConfig: (plugin, step) => openConfig(workspace, plugin, step),
     openFile: (spec) => openFileAt(spec),
+    showJourney: async (query) => void (await vscode.commands.executeCommand('mfdata.showJourney', query)),
   });
   // Follows the CURRENT home's log directory: re-synced when the setting mfdata.home changes.
   const feed = new LogFeed({

@@ -1,9 +1,12 @@
-// The journey view's rows and final sentence, its HTML (escaped, script-free), and the Plugins view's trash nodes.
+// The journey view's rows and final sentence, its HTML (escaped, script-free), the Plugins view's trash nodes,
+// and which log records offer a journey.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Journey, TrashEntry } from '../../src/flow/contract';
 import { journeyHtml } from '../../src/flow/journeyHtml';
-import { journeyView } from '../../src/flow/journeyModel';
+import { journeyKeyOfRecord, journeyView } from '../../src/flow/journeyModel';
+import { EntryDecoder, type LogEntry } from '../../runtime/log/entry';
+import { LogStore } from '../../src/logs/logStore';
 import { journeyKey, withTrash } from '../../src/flow/trashModel';
 import type { NodeModel } from '../../src/views/model';
 
@@ -123,4 +126,19 @@ test('a trash file\'s journey is looked up by its original uid tag, else its ori
   assert.equal(journeyKey({ name: 'n', tags: { 'first.core.original_uid': 'u', 'first.core.original_basename': 'b' } }), 'u');
   assert.equal(journeyKey({ name: 'n', tags: { 'first.core.original_basename': 'b' } }), 'b');
   assert.equal(journeyKey({ name: 'n', tags: {} }), 'n');
+});
+
+test('a log record about a file offers its journey: its uid when it has one, else its original name', () => {
+  assert.equal(journeyKeyOfRecord({ event: 'x', original_uid: 'ab'.repeat(16), original_basename: 'a.txt' }), 'ab'.repeat(16));
+  assert.equal(journeyKeyOfRecord({ event: 'x', uid: 'not-a-file-uid', original_basename: 'a.txt' }), 'a.txt');
+  assert.equal(journeyKeyOfRecord({ event: 'rescan' }), undefined);
+  assert.equal(journeyKeyOfRecord(undefined), undefined);
+  // Through the log panel's store, as the webview receives rows.
+  const d = new EntryDecoder('/h/log/step_p_s.log');
+  const store = new LogStore();
+  store.append([
+    d.decode('{"timestamp":"2026-11-27T20:00:01.000001Z","level":"warning","name":"mfdata.p.s","pid":5,"event":"failure policy applied","plugin":"p","step":"s","original_basename":"bad-1.txt"}') as LogEntry,
+    d.decode('{"timestamp":"2026-11-27T20:00:02.000001Z","level":"info","name":"mfdata.p.s","pid":5,"event":"started","plugin":"p","step":"s"}') as LogEntry,
+  ]);
+  assert.deepEqual(store.rows(0, 2).map((r) => r.journey), ['bad-1.txt', undefined]);
 });
