@@ -105,7 +105,7 @@ async function workerStart(rt: BenchRuntime, round: number): Promise<void> {
   rt.clearRecords();
   const t0 = process.hrtime.bigint();
   await controlRequest(rt.home.supervisorSocket, { cmd: 'start', watcher: 'step.bench.main' });
-  const firsts = (): string[] => fs.readdirSync(rt.recordDir).filter((n) => n.startsWith('first-'));
+  const firsts = (): string[] => fs.readdirSync(rt.recordDir).filter((n) => n.startsWith('first-') && !n.endsWith('.t'));
   await waitUntil('a started worker\'s first process()', () => firsts().length > 0, 60_000, 2);
   const at = firsts().map((n) => BigInt(fs.readFileSync(path.join(rt.recordDir, n), 'utf8'))).reduce((a, b) => (a < b ? a : b));
   runs.add('workerStart', Number(at - t0) / 1e6);

@@ -30,7 +30,8 @@ export interface RuntimeOptions {
   mfdataIni?: string;
 }
 
-/** The no-op step: returns true (the worker deletes the file). It notes the time of its first process() and, when
+/** The no-op step: returns true (the worker deletes the file). It notes the time of its first process() (written then
+ * renamed, so a reader never sees it empty) and, when
  * recording, each file's process() start on the monotonic clock that process.hrtime shares across processes. */
 const NOOP_STEP = `
 import * as fs from 'node:fs';
@@ -42,7 +43,7 @@ export const step = {
   init(ctx) { dir = ctx.getCustom('record_dir'); record = ctx.getCustom('record') === '1'; },
   process(file) {
     const at = globalThis.process.hrtime.bigint();
-    if (first) { first = false; fs.writeFileSync(dir + '/first-' + globalThis.process.pid, String(at)); }
+    if (first) { first = false; const f = dir + '/first-' + globalThis.process.pid; fs.writeFileSync(f + '.t', String(at)); fs.renameSync(f + '.t', f); }
     if (record) seen.push(file.originalBasename + ' ' + at);
     return true;
   },
