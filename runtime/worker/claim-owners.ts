@@ -73,6 +73,32 @@ export class ClaimOwners {
   /** Removes the registration at a clean exit, once no claim of this worker is left. */
   unregister(): void {
     fs.rmSync(path.join(this.dir, this.prefix), { force: true });
+    fs.rmSync(this.culpritFile(this.prefix), { force: true });
+  }
+
+  /**
+   * `.workers/<prefix>.culprit`: the claim uid a dying worker was processing (written by its exit handler or its
+   * watchdog). Recovery then counts the death against that file only, not against the files it had claimed ahead.
+   */
+  culpritFile(prefix: string): string {
+    return path.join(this.dir, `${prefix}.culprit`);
+  }
+
+  /** Synchronous: called from a process 'exit' handler. */
+  recordCulprit(uid: string): void {
+    try {
+      fs.writeFileSync(this.culpritFile(this.prefix), uid);
+    } catch {
+      // Without it every claim of this worker counts the death: the conservative old rule.
+    }
+  }
+
+  culpritOf(prefix: string): string | undefined {
+    try {
+      return fs.readFileSync(this.culpritFile(prefix), 'utf8').trim() || undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** A fresh claim uid: this worker's prefix + 64 random bits. */
@@ -111,6 +137,8 @@ export class ClaimOwners {
   }
 
   forget(prefix: string): void {
-    if (prefix !== this.prefix) fs.rmSync(path.join(this.dir, prefix), { force: true });
+    if (prefix === this.prefix) return;
+    fs.rmSync(path.join(this.dir, prefix), { force: true });
+    fs.rmSync(this.culpritFile(prefix), { force: true });
   }
 }

@@ -63,7 +63,10 @@ export async function recoverOrphans(env: RecoveryEnv): Promise<RecoveryReport> 
       report.scratchRemoved++;
       continue;
     }
-    if (await recoverClaim(env, orphan)) report.requeued++;
+    // A worker that died in its exit handler or watchdog named the file it was processing: only that file
+    // counts the death; the files it had claimed ahead go back untouched. Without a name (SIGKILL), all do.
+    const culprit = env.owners.culpritOf(name.slice(0, PREFIX_LENGTH));
+    if (await recoverClaim(env, orphan, culprit === undefined || culprit === name)) report.requeued++;
     else report.failed++;
   }
   // Registrations of dead owners go once their claims are handled; a dead owner may also have popped a
@@ -86,7 +89,7 @@ export async function recoverOrphans(env: RecoveryEnv): Promise<RecoveryReport> 
 }
 
 /** Takes the orphan over (rename into a claim of ours: one recoverer wins), then requeues it or fails it. True if requeued. */
-async function recoverClaim(env: RecoveryEnv, orphan: string): Promise<boolean> {
+async function recoverClaim(env: RecoveryEnv, orphan: string, countCrash: boolean): Promise<boolean> {
   const mine = path.join(env.tmpDir, env.owners.newUid());
   try {
     await fs.promises.rename(orphan, mine);
@@ -95,7 +98,8 @@ async function recoverClaim(env: RecoveryEnv, orphan: string): Promise<boolean> 
     throw err;
   }
   await env.tags.move(orphan, mine);
-  const crashes = await env.tags.increment(mine, crashCountTag(env.plugin, env.step));
+  const crashTag = crashCountTag(env.plugin, env.step);
+  const crashes = countCrash ? await env.tags.increment(mine, crashTag) : Number((await env.tags.get(mine, crashTag)) ?? 0);
   if (crashes >= MAX_CRASHES) {
     const reason = `the worker died ${crashes} times while processing this file (killed or crashed); not retried again`;
     const outcome = await applyFailurePolicy(env.failure, mine, reason);

@@ -78,6 +78,8 @@ export class StepWorker {
   /** Files finished since the last claim: their tag keys go with the next claim's round trip. */
   private pendingDrops: string[] = [];
   private lastFileMs = 0;
+  /** Claim uid of the file in process() (undefined between files and in batches): named at a crash exit. */
+  private current: string | undefined;
   private watchdog: Watchdog | undefined;
   private readonly metrics: MetricsClient;
 
@@ -107,6 +109,8 @@ export class StepWorker {
   async start(): Promise<void> {
     await fs.promises.mkdir(this.tmpDir, { recursive: true });
     this.owners.register();
+    // process.exit() in step code, or a crash: name the file in hand so only it counts the death.
+    process.on('exit', () => { if (this.current !== undefined) this.owners.recordCulprit(this.current); });
     const { plugin, step } = this.options;
     const report = await recoverOrphans({
       tmpDir: this.tmpDir, plugin: plugin.name, step: step.name, owners: this.owners, tags: this.tags, redis: this.redis,
@@ -261,12 +265,14 @@ export class StepWorker {
       log.error('step_limit exceeded: the failure policy applies', { file: file.path, original_basename: file.originalBasename, step_counter: file.stepCounter });
     } else {
       try {
-        status = (await this.withTimeout(() => (definition.process as NonNullable<StepDefinition['process']>)(file, this.ctx))) === true;
+        this.current = file.uid;
+        status = (await this.withTimeout(() => (definition.process as NonNullable<StepDefinition['process']>)(file, this.ctx), file.uid)) === true;
       } catch (err) {
         reason = err instanceof ProcessTimeoutError ? err.message : `exception: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
         log.exception(err instanceof ProcessTimeoutError ? 'process timed out' : 'process() raised an exception', err, { file: file.path, original_basename: file.originalBasename });
       }
     }
+    this.current = undefined;
     await this.finish(file, status, reason);
     if (this.metrics.enabled) this.metrics.timer(METRIC.fileTimer, claimMs + performance.now() - started);
   }
@@ -316,15 +322,17 @@ export class StepWorker {
    * process_timeout: an async step is abandoned (ProcessTimeoutError) when the time is up; a step that blocks
    * the event loop is killed by the watchdog thread a little later (its claim is then recovered).
    */
-  private withTimeout<T>(work: () => T | Promise<T>): Promise<T> {
+  private withTimeout<T>(work: () => T | Promise<T>, uid?: string): Promise<T> {
     const seconds = this.options.step.processTimeout;
     if (!(seconds > 0)) return Promise.resolve().then(work);
     const { plugin, step } = this.options;
-    this.watchdog ??= new Watchdog(seconds * 1000 + WATCHDOG_GRACE_MS, { name: `mfdata.${plugin.name}.${step.name}`, plugin: plugin.name, step: step.name });
+    this.watchdog ??= new Watchdog(seconds * 1000 + WATCHDOG_GRACE_MS, {
+      name: `mfdata.${plugin.name}.${step.name}`, plugin: plugin.name, step: step.name, culpritFile: this.owners.culpritFile(this.owners.prefix),
+    });
     const watchdog = this.watchdog;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new ProcessTimeoutError(seconds)), seconds * 1000); });
-    watchdog.arm();
+    watchdog.arm(uid);
     return Promise.race([Promise.resolve().then(work), timeout]).finally(() => {
       clearTimeout(timer);
       watchdog.disarm();

@@ -34,6 +34,11 @@ export async function runScenario(s: Scenario, size: Size, log: (line: string) =
     const faultEnd = ctx.faultEndedAt ?? Date.now();
     log(`${s.name}: ${ctx.injected.size} files injected, waiting for quiescence`);
     const quietAt = await waitForQuiet(rt, ctx, s.settleMs?.(size) ?? 120_000);
+    try {
+      await s.verify?.(ctx);
+    } catch (err) {
+      report.problems.push(`verify: ${err instanceof Error ? err.message : String(err)}`);
+    }
     const a = await account(rt, ctx.injected);
     report.accounting = a;
     report.problems.push(...problems(a));

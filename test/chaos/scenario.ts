@@ -21,6 +21,8 @@ export interface Scenario {
   run(ctx: ScenarioContext): Promise<void>;
   /** How long files may take to settle after run() returned (default 120 s; reduced runs are never slower). */
   settleMs?: (size: Size) => number;
+  /** Extra checks once the runtime is quiet (before the accounting is final); a throw is a problem of the scenario. */
+  verify?(ctx: ScenarioContext): Promise<void> | void;
 }
 
 export interface InjectOptions {

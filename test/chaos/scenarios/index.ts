@@ -1,5 +1,7 @@
 // The chaos suite's scenarios, in the order they run: one list, so `npm run chaos` and the reduced test run agree.
 import type { Scenario } from '../scenario';
 import { observerKill, supervisorKill, workerKill } from './kills';
+import { redisKill } from './redis';
+import { memoryLeak, stepDeaths, stepFailures } from './step-code';
 
-export const SCENARIOS: readonly Scenario[] = [workerKill, observerKill, supervisorKill];
+export const SCENARIOS: readonly Scenario[] = [workerKill, observerKill, supervisorKill, redisKill, stepFailures, stepDeaths, memoryLeak];
