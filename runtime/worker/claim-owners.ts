@@ -72,8 +72,7 @@ export class ClaimOwners {
 
   /** Removes the registration at a clean exit, once no claim of this worker is left. */
   unregister(): void {
-    fs.rmSync(path.join(this.dir, this.prefix), { force: true });
-    fs.rmSync(this.culpritFile(this.prefix), { force: true });
+    for (const f of [this.prefix, `${this.prefix}.culprit`, `${this.prefix}.claiming`]) fs.rmSync(path.join(this.dir, f), { force: true });
   }
 
   /**
@@ -82,6 +81,35 @@ export class ClaimOwners {
    */
   culpritFile(prefix: string): string {
     return path.join(this.dir, `${prefix}.culprit`);
+  }
+
+  /**
+   * `.workers/<prefix>.claiming`: `<uid>\t<inbox path>` lines of the claims about to be made, written before the
+   * renames of a pop round. A worker killed between its renames and the Redis call that moves the files' tags
+   * leaves claims with no tags; recovery reads this to put them back under their own name, with their tags.
+   */
+  recordIntent(claims: ReadonlyArray<{ uid: string; inboxPath: string }>): void {
+    try {
+      fs.writeFileSync(path.join(this.dir, `${this.prefix}.claiming`), claims.map((c) => `${c.uid}\t${c.inboxPath}`).join('\n'));
+    } catch {
+      // Disk full: claim anyway; only a kill in the next millisecond would then cost a file its name.
+    }
+  }
+
+  /** uid → inbox path, from a dead worker's last intent. */
+  intentOf(prefix: string): Map<string, string> {
+    const out = new Map<string, string>();
+    let text = '';
+    try {
+      text = fs.readFileSync(path.join(this.dir, `${prefix}.claiming`), 'utf8');
+    } catch {
+      return out;
+    }
+    for (const line of text.split('\n')) {
+      const tab = line.indexOf('\t');
+      if (tab > 0) out.set(line.slice(0, tab), line.slice(tab + 1));
+    }
+    return out;
   }
 
   /** Synchronous: called from a process 'exit' handler. */
@@ -138,7 +166,6 @@ export class ClaimOwners {
 
   forget(prefix: string): void {
     if (prefix === this.prefix) return;
-    fs.rmSync(path.join(this.dir, prefix), { force: true });
-    fs.rmSync(this.culpritFile(prefix), { force: true });
+    for (const f of [prefix, `${prefix}.culprit`, `${prefix}.claiming`]) fs.rmSync(path.join(this.dir, f), { force: true });
   }
 }

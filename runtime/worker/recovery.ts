@@ -65,8 +65,10 @@ export async function recoverOrphans(env: RecoveryEnv): Promise<RecoveryReport> 
     }
     // A worker that died in its exit handler or watchdog named the file it was processing: only that file
     // counts the death; the files it had claimed ahead go back untouched. Without a name (SIGKILL), all do.
-    const culprit = env.owners.culpritOf(name.slice(0, PREFIX_LENGTH));
-    if (await recoverClaim(env, orphan, culprit === undefined || culprit === name)) report.requeued++;
+    const prefix = name.slice(0, PREFIX_LENGTH);
+    const culprit = env.owners.culpritOf(prefix);
+    const inboxPath = env.owners.intentOf(prefix).get(name);
+    if (await recoverClaim(env, orphan, culprit === undefined || culprit === name, inboxPath)) report.requeued++;
     else report.failed++;
   }
   // Registrations of dead owners go once their claims are handled; a dead owner may also have popped a
@@ -89,7 +91,7 @@ export async function recoverOrphans(env: RecoveryEnv): Promise<RecoveryReport> 
 }
 
 /** Takes the orphan over (rename into a claim of ours: one recoverer wins), then requeues it or fails it. True if requeued. */
-async function recoverClaim(env: RecoveryEnv, orphan: string, countCrash: boolean): Promise<boolean> {
+async function recoverClaim(env: RecoveryEnv, orphan: string, countCrash: boolean, inboxPath: string | undefined): Promise<boolean> {
   const mine = path.join(env.tmpDir, env.owners.newUid());
   try {
     await fs.promises.rename(orphan, mine);
@@ -97,7 +99,9 @@ async function recoverClaim(env: RecoveryEnv, orphan: string, countCrash: boolea
     if (errorCode(err) === 'ENOENT') return true; // another recovering worker won
     throw err;
   }
-  await env.tags.move(orphan, mine);
+  const hadTags = await env.tags.move(orphan, mine);
+  // Killed between its rename and the Redis call that moves tags: the tags still sit under the inbox path.
+  if (!hadTags && inboxPath !== undefined) await env.tags.move(inboxPath, mine);
   const crashTag = crashCountTag(env.plugin, env.step);
   const crashes = countCrash ? await env.tags.increment(mine, crashTag) : Number((await env.tags.get(mine, crashTag)) ?? 0);
   if (crashes >= MAX_CRASHES) {
@@ -106,7 +110,7 @@ async function recoverClaim(env: RecoveryEnv, orphan: string, countCrash: boolea
     env.log.error('file abandoned after repeated worker deaths', { file: mine, crashes, final_path: outcome.finalPath });
     return false;
   }
-  const inboxName = (await env.tags.get(mine, INBOX_BASENAME))?.replace(/\//g, '_') || path.basename(mine);
+  const inboxName = ((await env.tags.get(mine, INBOX_BASENAME)) ?? (inboxPath && path.basename(inboxPath)))?.replace(/\//g, '_') || path.basename(mine);
   await fs.promises.mkdir(env.inbox, { recursive: true });
   let dst = path.join(env.inbox, inboxName);
   if (fs.existsSync(dst)) dst = path.join(env.inbox, path.basename(mine));

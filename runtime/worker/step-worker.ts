@@ -202,6 +202,7 @@ export class StepWorker {
     const log = this.options.log;
     const claimStarted = this.metrics.enabled ? performance.now() : 0;
     const inputs: Array<ClaimInput & { msg: QueueMessage }> = [];
+    const planned: Array<{ msg: QueueMessage; src: string; uid: string }> = [];
     for (const raw of raws) {
       let msg: QueueMessage;
       try {
@@ -216,8 +217,12 @@ export class StepWorker {
         await this.badInput.rejectMessage('refused a message naming a file outside the step\'s directories', raw, verdict.reason);
         continue;
       }
-      const src = verdict.src;
-      const uid = this.owners.newUid();
+      planned.push({ msg, src: verdict.src, uid: this.owners.newUid() });
+    }
+    if (planned.length === 0) return [];
+    // Before the renames: a kill between them and recordClaims must not cost the files their names and tags.
+    this.owners.recordIntent(planned.map((p) => ({ uid: p.uid, inboxPath: p.src })));
+    for (const { msg, src, uid } of planned) {
       const claimPath = path.join(this.tmpDir, uid);
       try {
         // Synchronous: rename(2) costs ~25 µs; a thread-pool hop costs more.

@@ -64,7 +64,9 @@ test('a claim left by a worker killed with SIGKILL is put back and processed by 
   assert.equal(fs.readFileSync(path.join(s.out, 'slow-file'), 'utf8'), 'content|crashes=1');
   await waitFor('tmp empty', () => listFiles(s.tmp).length === 0);
   assert.ok(second.records.some((r) => r.event === 'recovered the claims of dead workers' && r.requeued === 1));
-  assert.deepEqual(fs.readdirSync(path.join(s.tmp, '.workers')).length, 1, 'only the live worker is registered');
+  // Registrations are the 16-hex names; `<prefix>.claiming` is the live worker's own claim intent.
+  assert.deepEqual(fs.readdirSync(path.join(s.tmp, '.workers')).filter((n) => /^[0-9a-f]{16}$/.test(n)).length, 1, 'only the live worker is registered');
+  assert.deepEqual(fs.readdirSync(path.join(s.tmp, '.workers')).filter((n) => !n.startsWith(fs.readdirSync(path.join(s.tmp, '.workers')).find((x) => /^[0-9a-f]{16}$/.test(x)) ?? '-')), [], "the dead worker's files are gone");
 });
 
 test('a file that kills its worker 3 times goes to the failure policy with a .tags note saying why', async (t) => {
