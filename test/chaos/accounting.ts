@@ -5,8 +5,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChaosRuntime } from './runtime';
 
-/** Final places a file may end in. */
-export type Place = 'output' | 'trash';
+/**
+ * Final places a file may end in. `in place`: an entry documented to stay where it was dropped (a directory in an
+ * inbox, docs/DELIVERY.md "Bad input"), registered in `rt.leftInPlace`.
+ */
+export type Place = 'output' | 'trash' | 'in place';
 
 export interface InjectedFile {
   name: string;
@@ -27,7 +30,7 @@ export interface Accounting {
   injected: number;
   /** Files found in the output directory. */
   processed: number;
-  /** Files found in a failure policy's place (trash with .tags). */
+  /** Files found in a failure policy's place (trash with .tags), or documented to stay in place. */
   failedByPolicy: number;
   /** Injected files found in no final place (and nowhere in flight either). */
   lost: string[];
@@ -63,6 +66,19 @@ function list(dir: string): string[] {
   }
 }
 
+/**
+ * sha256 of an entry without following or opening anything but a regular file: a symbolic link by its target
+ * text, a directory by its listing and the entries in it, a FIFO or other special file by its kind (reading a
+ * FIFO would block the accounting forever).
+ */
+export function entrySha(file: string): string {
+  const st = fs.lstatSync(file);
+  if (st.isFile()) return sha256(fs.readFileSync(file));
+  if (st.isSymbolicLink()) return sha256(`symlink:${fs.readlinkSync(file)}`);
+  if (st.isDirectory()) return sha256(`directory:${fs.readdirSync(file).sort().map((n) => `${n}=${entrySha(path.join(file, n))}`).join('\n')}`);
+  return sha256(st.isFIFO() ? 'fifo' : 'special');
+}
+
 /** `key = value` lines of a failure dump. */
 export function parseTagsFile(file: string): Record<string, string> | undefined {
   let text: string;
@@ -90,7 +106,7 @@ export function scanFinalPlaces(rt: ChaosRuntime): Map<string, Found[]> {
   for (const name of list(rt.outDir)) {
     if (name.startsWith('.')) continue; // a step's write in progress (or abandoned by a killed worker)
     const file = path.join(rt.outDir, name);
-    add(name, { place: 'output', file, sha: sha256(fs.readFileSync(file)) });
+    add(name, { place: 'output', file, sha: entrySha(file) });
   }
   const trashRoot = path.join(rt.home.inDir, 'trash');
   for (const stepDir of list(trashRoot)) {
@@ -98,19 +114,24 @@ export function scanFinalPlaces(rt: ChaosRuntime): Map<string, Found[]> {
       if (name.endsWith('.tags')) continue;
       const file = path.join(trashRoot, stepDir, name);
       const tags = parseTagsFile(`${file}.tags`);
-      add(tags?.['first.core.original_basename'] ?? name, { place: 'trash', file, sha: sha256(fs.readFileSync(file)), tags });
+      add(tags?.['first.core.original_basename'] ?? name, { place: 'trash', file, sha: entrySha(file), tags });
     }
+  }
+  for (const [name, file] of rt.leftInPlace) {
+    if (fs.lstatSync(file, { throwIfNoEntry: false })) add(name, { place: 'in place', file, sha: entrySha(file) });
   }
   return found;
 }
 
-/** Files under IN/ outside trash/: inboxes and claims (registrations and scratch dot-files excluded). */
+/** Files under IN/ outside trash/: inboxes and claims (registrations, scratch dot-files and entries left in place excluded). */
 export function inFlightFiles(rt: ChaosRuntime): string[] {
   const out: string[] = [];
+  const inPlace = new Set(rt.leftInPlace.values());
   const walk = (dir: string): void => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       if (e.name.startsWith('.')) continue;
       const p = path.join(dir, e.name);
+      if (inPlace.has(p)) continue;
       if (e.isDirectory()) {
         if (p !== path.join(rt.home.inDir, 'trash')) walk(p);
       } else {

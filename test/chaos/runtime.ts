@@ -35,6 +35,8 @@ export class ChaosRuntime {
   readonly step: StepSettings;
   readonly inbox: string;
   readonly mounted: boolean;
+  /** Injected entries documented to stay where they were dropped (name → absolute path): a final place, not a leftover. */
+  readonly leftInPlace = new Map<string, string>();
   private redisClient: Redis | undefined;
 
   constructor(readonly options: RuntimeOptions = {}) {

@@ -2,7 +2,7 @@
 // through a ScenarioContext; the runner (runner.ts) then waits for quiescence and does the accounting.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sha256, type InjectedFile, type Place } from './accounting';
+import { entrySha, sha256, type InjectedFile, type Place } from './accounting';
 import type { ChaosRuntime, RuntimeOptions } from './runtime';
 
 /** `full` for `npm run chaos` (10,000 files for kills, 100,000 for overflow); `reduced` inside `npm test`. */
@@ -66,6 +66,17 @@ export class ScenarioContext {
     this.seq += names.length;
   }
 
+  /**
+   * Registers an entry the scenario made itself at `file` (a symbolic link, a FIFO, a directory, a file with odd
+   * permissions) under `name`, the name the accounting finds it by; its fingerprint is taken now (entrySha). An
+   * entry expected `in place` must still be at `file` at the end.
+   */
+  register(name: string, file: string, expect: readonly Place[]): void {
+    if (this.injected.has(name)) throw new Error(`scenario injects '${name}' twice: names must be unique`);
+    this.injected.set(name, { name, sha: entrySha(file), expect });
+    if (expect.includes('in place')) this.rt.leftInPlace.set(name, file);
+  }
+
   /** `count` names `<prefix>00000…`. */
   static names(prefix: string, count: number, from = 0): string[] {
     return Array.from({ length: count }, (_, i) => `${prefix}${String(from + i).padStart(6, '0')}`);
@@ -112,6 +123,7 @@ export class ScenarioContext {
     };
     const trash = path.join(this.rt.home.inDir, 'trash');
     let n = count(this.rt.outDir, (name) => name.startsWith('.'));
+    for (const file of this.rt.leftInPlace.values()) if (fs.existsSync(file)) n++;
     for (const d of fs.existsSync(trash) ? fs.readdirSync(trash) : []) n += count(path.join(trash, d), (name) => name.endsWith('.tags'));
     return n;
   }
