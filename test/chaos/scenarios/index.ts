@@ -1,7 +1,8 @@
 // The chaos suite's scenarios, in the order they run: one list, so `npm run chaos` and the reduced test run agree.
 import type { Scenario } from '../scenario';
+import { badEntries, badMessages, badNames } from './bad-input';
 import { observerKill, supervisorKill, workerKill } from './kills';
 import { redisKill } from './redis';
 import { memoryLeak, stepDeaths, stepFailures } from './step-code';
 
-export const SCENARIOS: readonly Scenario[] = [workerKill, observerKill, supervisorKill, redisKill, stepFailures, stepDeaths, memoryLeak];
+export const SCENARIOS: readonly Scenario[] = [workerKill, observerKill, supervisorKill, redisKill, stepFailures, stepDeaths, memoryLeak, badNames, badMessages, badEntries];
