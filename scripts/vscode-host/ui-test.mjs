@@ -5,7 +5,7 @@
 // with figures, a queue with its messages, watchers with pids) and the status bar item; then stops
 // it from the palette and checks no runtime process is left. Before the stop, files are fed to
 // normalize continuously and MFDATA: Show Metrics draws the run. Screenshots go to test-artifacts/;
-// the views and the metrics view (running runtime) are copied to media/screenshots/ for the README.
+// the views, the metrics view and the flow view (running runtime) are copied to media/screenshots/ for the README.
 //   node scripts/vscode-host/ui-test.mjs dist/mfdata-vscode.vsix
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -191,6 +191,32 @@ try {
     await page.waitForTimeout(1000);
     await page.screenshot({ path: join(artifacts, 'metrics.png') });
     copyFileSync(join(artifacts, 'metrics.png'), join(root, 'media/screenshots/metrics.png'));
+
+    // The flow view during the same run: normalize/main → archive, and main's failures into the trash.
+    await palette('View: Close All Editors');
+    await palette('View: Toggle Primary Side Bar Visibility');
+    await palette('MFDATA: Show Flow Graph');
+    const flow = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await flow.locator('g.node.step[data-id="normalize/archive"]').waitFor({ timeout: 60_000 });
+    await flow.locator('g.edge.route[data-id="route:normalize/main->normalize/archive"]').waitFor({ timeout: 60_000 });
+    const errorEdge = flow.locator('g.edge.error[data-id="error:normalize/main->>trash/keep"]');
+    await errorEdge.waitFor({ timeout: 60_000 });
+    check(true, 'MFDATA: Show Flow Graph: normalize/main → archive drawn as a route, main → trash as an error edge');
+    await page.mouse.move(1300, 850);
+    await page.waitForTimeout(2500);
+    await page.screenshot({ path: join(artifacts, 'flow.png') });
+    copyFileSync(join(artifacts, 'flow.png'), join(root, 'media/screenshots/flow.png'));
+    await errorEdge.locator('.label').click();
+    const recent = flow.locator('#files li', { hasText: /sample-\d+\.bin/ }).first();
+    await recent.waitFor({ timeout: 30_000 });
+    check(true, 'a click on the error edge lists the recent files that took it (the failing .bin samples)');
+    await recent.locator('button', { hasText: 'Show Journey' }).click();
+    await page.locator('.tab', { hasText: /Journey: sample-\d+\.bin/ }).first().waitFor({ timeout: 30_000 });
+    check(true, 'Show Journey on a recent file of the edge opens that file\'s journey');
+    await page.screenshot({ path: join(artifacts, 'flow-journey.png') });
+    // The activity bar icon brings the side bar back and takes the focus out of the webviews (the palette needs it).
+    await activity.click();
+    await pluginsPane.locator('.monaco-list-row', { hasText: /archive/ }).first().waitFor({ timeout: 20_000 });
   } finally {
     clearInterval(feeder);
   }
