@@ -1,7 +1,8 @@
 // A file's journey as the journey view shows it: one row per step visit (attempt, enter/leave, duration, tags set,
 // outcome), a timeline scale and a sentence saying where the file ended. Pure (no vscode), tested on plain data.
 import type { Journey } from './contract';
-import { formatDuration } from '../views/model';
+import { formatDuration, type NodeModel } from '../views/model';
+import { journeyKey } from './trashModel';
 
 export interface JourneyRow {
   plugin: string;
@@ -103,4 +104,24 @@ export function journeyKeyOfRecord(record: Readonly<Record<string, unknown>> | u
   }
   const name = record.original_basename;
   return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
+function isNode(x: unknown): x is NodeModel {
+  return typeof x === 'object' && x !== null && 'id' in x && 'kind' in x;
+}
+
+/** The uid or name a command argument names: a string, a queued message, a trash file node, `{ uid }` or `{ name }`. */
+export function journeyQuery(arg: unknown, trashTags?: (file: string) => Record<string, string> | undefined): string | undefined {
+  if (typeof arg === 'string') return arg.trim() || undefined;
+  if (isNode(arg)) {
+    if (arg.kind === 'trashFile' && arg.file) return journeyKey({ name: arg.label, tags: trashTags?.(arg.file) ?? {} });
+    if (arg.kind === 'message') return arg.label;
+    return undefined;
+  }
+  if (typeof arg === 'object' && arg !== null) {
+    const o = arg as { uid?: unknown; name?: unknown };
+    if (typeof o.uid === 'string' && o.uid) return o.uid;
+    if (typeof o.name === 'string' && o.name) return o.name;
+  }
+  return undefined;
 }

@@ -8,7 +8,7 @@ import type { ModelTreeProvider } from '../views/treeProvider';
 import { FlowPanel } from './flowPanel';
 import { redisFlowSource } from './flowSource';
 import { JourneyPanel } from './journeyPanel';
-import { journeyKey } from './trashModel';
+import { journeyQuery } from './journeyModel';
 
 export interface FlowApi {
   flow: FlowPanel;
@@ -22,26 +22,6 @@ interface FlowViews {
 
 /** Seconds between re-reads of the traces while the flow view is visible. */
 const FLOW_REFRESH_MS = 2000;
-
-function isNode(x: unknown): x is NodeModel {
-  return typeof x === 'object' && x !== null && 'id' in x && 'kind' in x;
-}
-
-/** The uid or name a command argument names: a string, a queued message, a trash file node, `{ uid }` or `{ name }`. */
-export function journeyQuery(arg: unknown, trashTags?: (file: string) => Record<string, string> | undefined): string | undefined {
-  if (typeof arg === 'string') return arg.trim() || undefined;
-  if (isNode(arg)) {
-    if (arg.kind === 'trashFile' && arg.file) return journeyKey({ name: arg.label, tags: trashTags?.(arg.file) ?? {} });
-    if (arg.kind === 'message') return arg.label;
-    return undefined;
-  }
-  if (typeof arg === 'object' && arg !== null) {
-    const o = arg as { uid?: unknown; name?: unknown };
-    if (typeof o.uid === 'string' && o.uid) return o.uid;
-    if (typeof o.name === 'string' && o.name) return o.name;
-  }
-  return undefined;
-}
 
 export function registerFlow(context: vscode.ExtensionContext, ctx: CommandContext, views: FlowViews, trashTags?: (file: string) => Record<string, string> | undefined): { api: FlowApi; disposables: vscode.Disposable[] } {
   const media = vscode.Uri.joinPath(context.extensionUri, 'media', 'flow');

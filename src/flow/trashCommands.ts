@@ -6,6 +6,7 @@ import { CancelledError, registerCommand, type CommandContext } from '../command
 import type { NodeModel } from '../views/model';
 import type { StepRef, TrashEntry } from './contract';
 import type { TrashBrowser } from './trashBrowser';
+import { replayTargets } from './trashModel';
 
 /** What a caller (a test, another command) may pass instead of answering prompts. */
 interface TrashCommandOptions {
@@ -14,13 +15,6 @@ interface TrashCommandOptions {
 
 function isNode(x: unknown): x is NodeModel {
   return typeof x === 'object' && x !== null && 'id' in x && 'kind' in x;
-}
-
-/** Steps offered for a replay: the one the file failed in first, then every other running step. */
-export function replayTargets(entry: Pick<TrashEntry, 'plugin' | 'step'>, steps: readonly StepRef[]): StepRef[] {
-  const own = steps.find((s) => s.plugin === entry.plugin && s.step === entry.step);
-  const others = steps.filter((s) => s !== own).sort((a, b) => `${a.plugin}/${a.step}`.localeCompare(`${b.plugin}/${b.step}`));
-  return own ? [own, ...others] : others;
 }
 
 export function registerTrashCommands(ctx: CommandContext, trash: TrashBrowser): vscode.Disposable[] {

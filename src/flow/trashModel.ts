@@ -1,7 +1,7 @@
 // The trash browser of the Plugins view as plain nodes: under each step a "Trash (n)" node listing the files its
 // failure policy kept, each with its `.tags` (tooltip and children). Pure (no vscode), tested on plain data.
 // Trash of something that is not a listed step (a switch's `nomatch`) hangs under its plugin.
-import type { TrashEntry } from './contract';
+import type { StepRef, TrashEntry } from './contract';
 import type { NodeModel } from '../views/model';
 
 /** Adds trash nodes to the Plugins view's plugin/step nodes; returns new nodes, the input is not changed. */
@@ -71,4 +71,11 @@ export function formatSize(bytes: number): string {
 /** The uid or name the journey of a trash file is looked up by: its original uid tag, else its name. */
 export function journeyKey(e: Pick<TrashEntry, 'name' | 'tags'>): string {
   return e.tags['first.core.original_uid'] ?? e.tags['first.core.original_basename'] ?? e.name;
+}
+
+/** Steps offered for a replay: the one the file failed in first, then every other running step. */
+export function replayTargets(entry: Pick<TrashEntry, 'plugin' | 'step'>, steps: readonly StepRef[]): StepRef[] {
+  const own = steps.find((s) => s.plugin === entry.plugin && s.step === entry.step);
+  const others = steps.filter((s) => s !== own).sort((a, b) => `${a.plugin}/${a.step}`.localeCompare(`${b.plugin}/${b.step}`));
+  return own ? [own, ...others] : others;
 }

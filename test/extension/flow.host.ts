@@ -148,6 +148,26 @@ describe('the flow view on a running runtime', function () {
     await vscode.commands.executeCommand('workbench.view.extension.mfdata');
   });
 
+  it('Delete from Trash (confirmed) removes a trashed file and its .tags; the tree follows', async () => {
+    fs.writeFileSync(path.join(dir, 'bad-2.txt'), 'two\n');
+    const r = await vscode.commands.executeCommand<CommandResult>('mfdata.injectFile', vscode.Uri.file(path.join(dir, 'bad-2.txt')), { plugin: 'flowdemo', step: 'main' });
+    assert.equal(r.ok, true, r.ok ? '' : r.error);
+    const trashed = path.join(home, 'var/in/trash/flowdemo.check/bad-2.txt');
+    const file = await waitFor('bad-2.txt listed in flowdemo/check\'s trash', async () => {
+      await vscode.commands.executeCommand('mfdata.refreshViews');
+      const check = (await api.views.plugins.getChildren()).find((p) => p.label === 'flowdemo')?.children?.find((c) => c.label === 'check');
+      return check?.children?.find((c) => c.kind === 'trash')?.children?.find((f) => f.label === 'bad-2.txt');
+    });
+    assert.equal(fs.existsSync(`${trashed}.tags`), true, 'kept with its .tags');
+    const d = await vscode.commands.executeCommand<CommandResult<string>>('mfdata.trash.delete', file, { confirmed: true });
+    assert.deepEqual(d, { ok: true, value: trashed });
+    assert.equal(fs.existsSync(trashed), false);
+    assert.equal(fs.existsSync(`${trashed}.tags`), false);
+    const check = (await api.views.plugins.getChildren()).find((p) => p.label === 'flowdemo')?.children?.find((c) => c.label === 'check');
+    assert.ok(check, 'flowdemo/check is listed');
+    assert.equal(check.children?.some((c) => c.kind === 'trash') ?? false, false, 'no trash node left under check');
+  });
+
   it('a step node revealed from the flow view is selected in the Plugins view', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.mfdata');
     const revealed = await vscode.commands.executeCommand<CommandResult>('mfdata.flow.revealStep', 'flowdemo', 'check');

@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Journey, TrashEntry } from '../../src/flow/contract';
 import { journeyHtml } from '../../src/flow/journeyHtml';
-import { journeyKeyOfRecord, journeyView } from '../../src/flow/journeyModel';
+import { journeyKeyOfRecord, journeyQuery, journeyView } from '../../src/flow/journeyModel';
 import { EntryDecoder, type LogEntry } from '../../runtime/log/entry';
 import { LogStore } from '../../src/logs/logStore';
-import { journeyKey, withTrash } from '../../src/flow/trashModel';
+import { journeyKey, replayTargets, withTrash } from '../../src/flow/trashModel';
 import type { NodeModel } from '../../src/views/model';
 
 const t0 = Date.UTC(2026, 10, 28, 10, 0, 0);
@@ -141,4 +141,22 @@ test('a log record about a file offers its journey: its uid when it has one, els
     d.decode('{"timestamp":"2026-11-27T20:00:02.000001Z","level":"info","name":"mfdata.p.s","pid":5,"event":"started","plugin":"p","step":"s"}') as LogEntry,
   ]);
   assert.deepEqual(store.rows(0, 2).map((r) => r.journey), ['bad-1.txt', undefined]);
+});
+
+test('Replay into Step… offers the step the file failed in first, then the others sorted', () => {
+  const steps = [{ plugin: 'b', step: 'main' }, { plugin: 'normalize', step: 'main' }, { plugin: 'a', step: 'x' }];
+  assert.deepEqual(replayTargets({ plugin: 'normalize', step: 'main' }, steps).map((s) => `${s.plugin}/${s.step}`), ['normalize/main', 'a/x', 'b/main']);
+  assert.deepEqual(replayTargets({ plugin: 'switch', step: 'nomatch' }, steps).map((s) => `${s.plugin}/${s.step}`), ['a/x', 'b/main', 'normalize/main']);
+});
+
+test('Show Journey takes a uid or name, a queued message, a trash file (by its uid tag) or { uid } / { name }', () => {
+  const tags = (file: string): Record<string, string> | undefined => (file === '/t/x.bin' ? { 'first.core.original_uid': 'f'.repeat(32) } : undefined);
+  assert.equal(journeyQuery('  report.txt ', tags), 'report.txt');
+  assert.equal(journeyQuery('', tags), undefined);
+  assert.equal(journeyQuery({ id: 'message:q:0', kind: 'message', label: 'a.txt', contextValue: 'message', collapsible: 'none' }, tags), 'a.txt');
+  assert.equal(journeyQuery({ id: 'trashFile:/t/x.bin', kind: 'trashFile', label: 'x.bin', contextValue: 'trashFile', collapsible: 'none', file: '/t/x.bin' }, tags), 'f'.repeat(32));
+  assert.equal(journeyQuery({ id: 'trashFile:/t/y.bin', kind: 'trashFile', label: 'y.bin', contextValue: 'trashFile', collapsible: 'none', file: '/t/y.bin' }, tags), 'y.bin');
+  assert.equal(journeyQuery({ id: 'step:p.s', kind: 'step', label: 's', contextValue: 'step', collapsible: 'none' }, tags), undefined);
+  assert.equal(journeyQuery({ uid: 'u1', name: 'n' }), 'u1');
+  assert.equal(journeyQuery({ name: 'n' }), 'n');
 });
