@@ -11,6 +11,7 @@ import { FsWatchSource } from './fswatch-source';
 import { InotifySource } from './inotify-source';
 import type { WatchSection } from './observer-config';
 import { rescanDirectory } from './rescan';
+import { renameUndecodable } from './undecodable-names';
 
 export interface ObserverOptions {
   sections: WatchSection[];
@@ -94,6 +95,13 @@ export class DirectoryObserver {
       onFile: (dir, name) => this.announce(dir, name),
       onCreated: (dir, name) => this.announceIfSymlink(dir, name),
       onSubdirectory: (dir, name) => this.warnSubdirectory(dir, name),
+      // Renamed through link(2) + unlink, which no watched event reports: announced here. At IN_CREATE only a link
+      // (no close will follow); a file written in place is renamed at its close.
+      onUndecodable: (dir, raw, created) => {
+        if (created && !fs.lstatSync(Buffer.concat([Buffer.from(dir + path.sep), raw]), { throwIfNoEntry: false })?.isSymbolicLink()) return;
+        const name = this.renameUndecodable(dir, raw);
+        if (name !== undefined) this.announce(dir, name);
+      },
       onOverflow: () => {
         this.options.log.warning('inotify event queue overflow: rescanning every directory');
         void this.rescanAll('overflow');
@@ -169,6 +177,19 @@ export class DirectoryObserver {
     if (fs.lstatSync(path.join(dir, name), { throwIfNoEntry: false })?.isSymbolicLink()) this.announce(dir, name);
   }
 
+  /** A name that is not UTF-8 cannot travel in a message: the file is renamed (undecodable bytes as %XX) and announced under that name. */
+  private renameUndecodable(dir: string, raw: Buffer): string | undefined {
+    if (!this.byDirectory.has(dir)) return undefined;
+    try {
+      const name = renameUndecodable(dir, raw);
+      if (name !== undefined) this.options.log.warning('a file name that is not valid UTF-8 was renamed (each undecodable byte as %XX)', { directory: dir, filename: name, original_bytes: raw.toString('hex') });
+      return name;
+    } catch (err) {
+      this.options.log.exception('cannot rename a file whose name is not valid UTF-8', err, { directory: dir, original_bytes: raw.toString('hex') }, 'warning');
+      return undefined;
+    }
+  }
+
   private warnSubdirectory(dir: string, name: string): void {
     const full = path.join(dir, name);
     if (this.warnedDirectories.has(full) || !this.byDirectory.get(dir)?.some((s) => s.filter(name))) return;
@@ -208,6 +229,7 @@ export class DirectoryObserver {
         queueLength: (q) => this.producer.length(q),
         push: (q, dir, file) => { this.pushed++; return this.producer.push(q, messageFor(dir, file, 'exists')); },
         skippedDirectory: (dir, name) => this.warnSubdirectory(dir, name),
+        renameUndecodable: (dir, raw) => this.renameUndecodable(dir, raw),
       });
       if (n > 0) this.options.log.info('rescan pushed files', { reason: why, directory: s.directory, queue: s.queue, files: n });
     } catch (err) {

@@ -7,6 +7,8 @@ export interface SourceHandlers {
   onCreated(directory: string, filename: string): void;
   /** A sub-directory appeared in a watched directory: never announced (not a file), warned about. */
   onSubdirectory(directory: string, name: string): void;
+  /** A file whose name is not valid UTF-8 (raw bytes) was completed, moved in or (`created`) made in place. */
+  onUndecodable(directory: string, rawName: Buffer, created: boolean): void;
   /** Events were lost (kernel queue overflow): every directory must be rescanned. */
   onOverflow(): void;
   /** A watched directory was deleted or moved away. */

@@ -2,6 +2,7 @@
 // (fs.watch, chokidar), reports a queue overflow. Records are NUL-separated, so any file name survives.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { EventSource, SourceHandlers } from './event-source';
+import { isUtf8Name } from './undecodable-names';
 
 /**
  * IN_CLOSE_WRITE and IN_MOVED_TO: a file is announced once complete (written in place and closed) or renamed in
@@ -17,6 +18,8 @@ export class InotifySource implements EventSource {
   private child: ChildProcess | undefined;
   private pending: Buffer = Buffer.alloc(0);
   private fields: string[] = [];
+  /** The name field's bytes, kept when they do not decode as UTF-8. */
+  private rawName: Buffer | undefined;
   private stopped = false;
 
   constructor(private readonly handlers: SourceHandlers, private readonly binary = 'inotifywait') {}
@@ -54,18 +57,26 @@ export class InotifySource implements EventSource {
     for (;;) {
       const nul = this.pending.indexOf(0, start);
       if (nul === -1) break;
-      this.fields.push(this.pending.toString('utf8', start, nul));
+      const text = this.pending.toString('utf8', start, nul);
+      // A replacement character means undecodable bytes (or a real U+FFFD): keep the bytes of a name to tell.
+      if (this.fields.length === 2 && text.includes('\uFFFD')) {
+        const raw = Buffer.from(this.pending.subarray(start, nul));
+        if (!isUtf8Name(raw)) this.rawName = raw;
+      }
+      this.fields.push(text);
       start = nul + 1;
       if (this.fields.length === 3) {
         const [watched, events, name] = this.fields;
+        const raw = this.rawName;
         this.fields = [];
-        this.dispatch(watched, events, name);
+        this.rawName = undefined;
+        this.dispatch(watched, events, name, raw);
       }
     }
     this.pending = this.pending.subarray(start);
   }
 
-  private dispatch(watched: string, events: string, name: string): void {
+  private dispatch(watched: string, events: string, name: string, rawName?: Buffer): void {
     const flags = events.split(',');
     if (flags.includes('Q_OVERFLOW')) {
       this.handlers.onOverflow();
@@ -81,7 +92,8 @@ export class InotifySource implements EventSource {
       if (flags.includes('CREATE') || flags.includes('MOVED_TO')) this.handlers.onSubdirectory(dir, name);
       return;
     }
-    if (flags.includes('CREATE')) this.handlers.onCreated(dir, name);
+    if (rawName) this.handlers.onUndecodable(dir, rawName, flags.includes('CREATE'));
+    else if (flags.includes('CREATE')) this.handlers.onCreated(dir, name);
     else this.handlers.onFile(dir, name);
   }
 

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NameFilter } from './name-filter';
+import { isUtf8Name } from './undecodable-names';
 
 export interface ListedFile {
   name: string;
@@ -13,7 +14,7 @@ export interface ListedFile {
  * nothing. Symbolic links are listed as themselves (lstat, never followed: the worker sets them aside);
  * sub-directories are reported to `onDirectory` and never listed.
  */
-export async function listCandidates(directory: string, filter: NameFilter, onDirectory?: (name: string) => void): Promise<ListedFile[]> {
+export async function listCandidates(directory: string, filter: NameFilter, onDirectory?: (name: string) => void, onUndecodable?: (raw: Buffer) => string | undefined): Promise<ListedFile[]> {
   let entries: fs.Dirent[];
   try {
     entries = await fs.promises.readdir(directory, { withFileTypes: true });
@@ -21,6 +22,7 @@ export async function listCandidates(directory: string, filter: NameFilter, onDi
     return [];
   }
   const files: ListedFile[] = [];
+  if (entries.some((e) => e.name.includes('\uFFFD'))) entries = await withUndecodableRenamed(directory, entries, onUndecodable);
   for (const entry of entries) {
     if (!filter(entry.name)) continue;
     if (entry.isDirectory()) {
@@ -42,6 +44,27 @@ export async function listCandidates(directory: string, filter: NameFilter, onDi
   return files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : 1));
 }
 
+/**
+ * Entries whose name is not valid UTF-8 came back from readdir with U+FFFD in place of their bytes: a message
+ * naming them would name no file. They are renamed (`onUndecodable`, the observer) and listed under their new
+ * name, or left out when nobody renames them.
+ */
+async function withUndecodableRenamed(directory: string, entries: fs.Dirent[], onUndecodable?: (raw: Buffer) => string | undefined): Promise<fs.Dirent[]> {
+  const raws = await fs.promises.readdir(directory, { encoding: 'buffer' }).catch(() => [] as Buffer[]);
+  // Names that really hold U+FFFD are valid UTF-8: they stay as listed.
+  const valid = new Set(raws.filter(isUtf8Name).map((r) => r.toString('utf8')));
+  const renamed = new Set<string>();
+  for (const raw of raws) {
+    if (isUtf8Name(raw)) continue;
+    const name = onUndecodable?.(raw);
+    if (name !== undefined) renamed.add(name);
+  }
+  const kept = entries.filter((e) => valid.has(e.name));
+  if (renamed.size === 0) return kept;
+  const again = await fs.promises.readdir(directory, { withFileTypes: true }).catch(() => [] as fs.Dirent[]);
+  return [...kept, ...again.filter((e) => renamed.has(e.name))];
+}
+
 export interface RescanTarget {
   directory: string;
   queue: string;
@@ -55,11 +78,14 @@ export interface RescanIo {
   push(queue: string, directory: string, filename: string): Promise<void>;
   /** A sub-directory found in the directory: not announced. */
   skippedDirectory?(directory: string, name: string): void;
+  /** An entry whose name is not valid UTF-8: renamed to a UTF-8 name (returned), else left out. */
+  renameUndecodable?(directory: string, raw: Buffer): string | undefined;
 }
 
 /** Pushes an "exists" event for each candidate until the queue would exceed poll_queue_limit. Returns how many were pushed. */
 export async function rescanDirectory(target: RescanTarget, io: RescanIo): Promise<number> {
-  const files = await listCandidates(target.directory, target.filter, io.skippedDirectory && ((name) => io.skippedDirectory?.(target.directory, name)));
+  const files = await listCandidates(target.directory, target.filter, io.skippedDirectory && ((name) => io.skippedDirectory?.(target.directory, name)),
+    io.renameUndecodable && ((raw) => io.renameUndecodable?.(target.directory, raw)));
   if (files.length === 0) return 0;
   let budget = Number.POSITIVE_INFINITY;
   if (target.pollQueueLimit > 0) budget = Math.max(0, target.pollQueueLimit - (await io.queueLength(target.queue)));
