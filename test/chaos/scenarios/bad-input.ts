@@ -17,16 +17,31 @@ const AWKWARD = [
 /** Files the chaos step throws on (prefix `throw-`), with names so long that `name.tags` or `name.1` would exceed NAME_MAX. */
 const LONG_FAILING = ['throw-' + 'b'.repeat(249), 'throw-' + 'ü'.repeat(124), 'throw-' + 'c'.repeat(248) + 'd'];
 
+/** Raw names that are not valid UTF-8, and the name each is delivered under. */
+const UNDECODABLE: Array<[Buffer, string]> = [
+  [Buffer.concat([Buffer.from('latin1-caf'), Buffer.from([0xe9])]), 'latin1-caf%E9'],
+  [Buffer.from([0xff, 0xfe, 0x41]), '%FF%FEA'],
+  [Buffer.concat([Buffer.from('cut-'), Buffer.from([0xe6, 0x97])]), 'cut-%E6%97'],
+];
+
 export const badNames: Scenario = {
   name: 'bad-names',
   group: 'bad-input',
   description: 'Files named with spaces, unicode, leading dashes, a newline, a tab, quotes, shell and glob characters, and 255 bytes, '
-    + 'among ordinary files; three 254–255-byte names fail and go to the trash under a name cut to leave room for .tags.',
+    + 'among ordinary files; three 254–255-byte names fail and go to the trash under a name cut to leave room for .tags; three names '
+    + 'that are not UTF-8 are renamed by the observer (%XX) and delivered.',
   async run(ctx) {
     const bulk = ctx.pick(2000, 200);
     ctx.inject(ScenarioContext.names('n', bulk / 2));
     ctx.inject(AWKWARD);
     ctx.inject(LONG_FAILING, { expect: ['trash'] });
+    // Names that are not UTF-8: renamed by the observer (undecodable bytes as %XX), found under that name.
+    UNDECODABLE.forEach(([raw, safe], i) => {
+      const tmp = path.join(ctx.rt.inbox, `.undecodable-${i}.t`);
+      fs.writeFileSync(tmp, `not utf-8 name ${i}\n`);
+      ctx.register(safe, tmp, ['output']);
+      fs.renameSync(tmp, Buffer.concat([Buffer.from(ctx.rt.inbox + path.sep), raw]));
+    });
     ctx.inject(ScenarioContext.names('n', bulk / 2, bulk / 2));
     ctx.faultOver();
   },
