@@ -217,7 +217,7 @@ const observerKeys: KeySpec[] = [
   str('redis_unix_socket', '', 'Redis unix socket; when set (and not `null`) it wins over host and port; identical in every section'),
   int('timeout', '10', 'seconds a Redis call may take', { min: 1 }),
   int('forced_poll', '0', 'seconds between forced rescans of the directory (0 = only at start-up)'),
-  int('poll_queue_limit', '10000', 'a rescan stops enqueuing once the queue holds this many events (0 = unlimited)'),
+  int('poll_queue_limit', '10000', 'a rescan stops enqueuing once the queue holds this many events (0 = unlimited); after lost events (start-up, overflow, Redis back) rescans go on as the queue drains until every file is announced'),
   int('monitor_inactivitytimeout', '300', 'accepted for MFDATA compatibility (our observer does not need to exit when idle); identical in every section'),
   { key: 'ignore', type: 'regex-list', default: DEFAULT_IGNORE, doc: '`;`-separated regular expressions matched at the start of the file name; matching files are ignored (^.*\\.working$ is always added)' },
   { key: 'only', type: 'regex-list', default: '^.*$', doc: '`;`-separated regular expressions; a file name must match one of them' },
@@ -238,7 +238,7 @@ const moduleSections: SectionSpec[] = [
     title: 'directory_observer', pattern: /^directory_observer$/, doc: 'the [common] section of the generated directory_observer.ini',
     keys: [
       int('forced_poll', '300', 'seconds between forced rescans of every watched directory (0 = only at start-up)'),
-      int('poll_queue_limit', '10000', 'a rescan stops enqueuing once the queue holds this many events (0 = unlimited)'),
+      int('poll_queue_limit', '10000', 'a rescan stops enqueuing once the queue holds this many events (0 = unlimited); after lost events (start-up, overflow, Redis back) rescans go on as the queue drains until every file is announced'),
       int('timeout', '10', 'seconds a Redis call may take', { min: 1 }),
       { key: 'ignore', type: 'regex-list', default: DEFAULT_IGNORE, doc: '`;`-separated regular expressions of file names to ignore' },
       { key: 'only', type: 'regex-list', default: '^.*$', doc: '`;`-separated regular expressions; a file name must match one of them' },

@@ -9,6 +9,7 @@ import type { RedisAddress } from '../queue/connection';
 import type { EventSource, SourceHandlers } from './event-source';
 import { FsWatchSource } from './fswatch-source';
 import { InotifySource } from './inotify-source';
+import { CatchUp } from './catch-up';
 import type { WatchSection } from './observer-config';
 import { rescanDirectory } from './rescan';
 import { renameUndecodable } from './undecodable-names';
@@ -26,6 +27,16 @@ export interface ObserverOptions {
 /** Seconds between existence checks of a directory that went away (only while one is missing). */
 const MISSING_DIRECTORY_CHECK_MS = 1000;
 
+/** Rescans that follow a loss of events: when one stops at poll_queue_limit, a catch-up announces the rest (catch-up.ts). */
+const RECOVERY_REASONS = new Set(['startup', 'overflow', 'redis-reconnect', 'watcher-restart']);
+
+/** Per section: the rescan running (rescans of a section never overlap), the reason of one asked for meanwhile, the catch-up. */
+interface SectionState {
+  running?: Promise<void>;
+  again?: string;
+  catchUp?: CatchUp;
+}
+
 export class DirectoryObserver {
   private readonly producer: QueueProducer;
   private readonly byDirectory = new Map<string, WatchSection[]>();
@@ -39,6 +50,7 @@ export class DirectoryObserver {
   /** Sub-directories already warned about (once per observer process). */
   private readonly warnedDirectories = new Set<string>();
   private pushed = 0;
+  private readonly states = new Map<WatchSection, SectionState>();
 
   constructor(private readonly options: ObserverOptions) {
     this.producer = new QueueProducer(options.redis, `mfdata:directory_observer:${process.pid}`, (err) => {
@@ -85,6 +97,7 @@ export class DirectoryObserver {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    for (const st of this.states.values()) st.catchUp?.stop();
     if (this.missingTimer) clearInterval(this.missingTimer);
     await this.source?.stop();
     await this.producer.close();
@@ -165,6 +178,8 @@ export class DirectoryObserver {
     for (const s of sections) {
       if (!s.filter(name)) continue;
       this.pushed++;
+      const catchUp = this.states.get(s)?.catchUp;
+      if (catchUp?.active) catchUp.announced.add(name);
       this.producer.push(s.queue, messageFor(dir, name, 'created', now)).catch((err: unknown) => {
         this.options.log.exception('cannot push an event; the next rescan recovers it', err, { directory: dir, filename: name }, 'warning');
       });
@@ -222,16 +237,79 @@ export class DirectoryObserver {
     await Promise.all(this.options.sections.map((s) => this.rescanSection(s, why)));
   }
 
-  private async rescanSection(s: WatchSection, why: string): Promise<void> {
+  /**
+   * Rescans of one section never overlap: one asked for while another runs is run once after it (a burst of
+   * overflows costs two listings, not one per overflow), a recovery reason winning over a periodic one.
+   */
+  private rescanSection(s: WatchSection, why: string): Promise<void> {
+    const st = this.stateOf(s);
+    if (st.running) {
+      if (st.again === undefined || !RECOVERY_REASONS.has(st.again)) st.again = why;
+      return st.running;
+    }
+    st.running = (async () => {
+      try {
+        await this.rescanOnce(s, why);
+        while (st.again !== undefined && !this.stopped) {
+          const next = st.again;
+          st.again = undefined;
+          await this.rescanOnce(s, next);
+        }
+      } finally {
+        st.running = undefined;
+      }
+    })();
+    return st.running;
+  }
+
+  private stateOf(s: WatchSection): SectionState {
+    let st = this.states.get(s);
+    if (!st) {
+      st = {};
+      if (s.pollQueueLimit > 0) {
+        st.catchUp = new CatchUp(s.pollQueueLimit, {
+          queueLength: () => this.producer.length(s.queue),
+          rescan: () => this.rescanSection(s, 'catch-up'),
+        });
+      }
+      this.states.set(s, st);
+    }
+    return st;
+  }
+
+  private async rescanOnce(s: WatchSection, why: string): Promise<void> {
     if (this.stopped) return;
+    const catchUp = this.stateOf(s).catchUp;
+    // The catch-up rescans this section already, skipping what it announced: a forced poll would only push duplicates.
+    if (why === 'forced_poll' && catchUp?.active) return;
+    // A new loss: messages announced before it may be gone too (Redis restarted), so the catch-up starts over.
+    if (RECOVERY_REASONS.has(why)) catchUp?.stop();
+    const continued = catchUp !== undefined && (RECOVERY_REASONS.has(why) || why === 'catch-up');
+    const skip = continued ? catchUp.announced : undefined;
     try {
-      const n = await rescanDirectory(s, {
+      const r = await rescanDirectory(s, {
         queueLength: (q) => this.producer.length(q),
-        push: (q, dir, file) => { this.pushed++; return this.producer.push(q, messageFor(dir, file, 'exists')); },
+        push: (q, dir, file) => {
+          this.pushed++;
+          skip?.add(file);
+          return this.producer.push(q, messageFor(dir, file, 'exists'));
+        },
         skippedDirectory: (dir, name) => this.warnSubdirectory(dir, name),
         renameUndecodable: (dir, raw) => this.renameUndecodable(dir, raw),
-      });
-      if (n > 0) this.options.log.info('rescan pushed files', { reason: why, directory: s.directory, queue: s.queue, files: n });
+      }, skip);
+      if (r.pushed > 0) this.options.log.info('rescan pushed files', { reason: why, directory: s.directory, queue: s.queue, files: r.pushed, left: r.left });
+      if (!continued) return;
+      if (r.left > 0) {
+        if (!catchUp.active) {
+          this.options.log.info('rescan stopped at poll_queue_limit: rescanning again each time the queue drains to half of it', {
+            reason: why, directory: s.directory, queue: s.queue, poll_queue_limit: s.pollQueueLimit, left: r.left,
+          });
+        }
+        catchUp.start();
+      } else if (catchUp.active) {
+        this.options.log.info('caught up: every file of the directory was announced', { directory: s.directory, queue: s.queue });
+        catchUp.stop();
+      }
     } catch (err) {
       this.options.log.exception('rescan failed', err, { reason: why, directory: s.directory });
     }

@@ -14,7 +14,7 @@ export interface ListedFile {
  * nothing. Symbolic links are listed as themselves (lstat, never followed: the worker sets them aside);
  * sub-directories are reported to `onDirectory` and never listed.
  */
-export async function listCandidates(directory: string, filter: NameFilter, onDirectory?: (name: string) => void, onUndecodable?: (raw: Buffer) => string | undefined): Promise<ListedFile[]> {
+export async function listCandidates(directory: string, filter: NameFilter, onDirectory?: (name: string) => void, onUndecodable?: (raw: Buffer) => string | undefined, skip?: ReadonlySet<string>): Promise<ListedFile[]> {
   let entries: fs.Dirent[];
   try {
     entries = await fs.promises.readdir(directory, { withFileTypes: true });
@@ -24,7 +24,7 @@ export async function listCandidates(directory: string, filter: NameFilter, onDi
   const files: ListedFile[] = [];
   if (entries.some((e) => e.name.includes('\uFFFD'))) entries = await withUndecodableRenamed(directory, entries, onUndecodable);
   for (const entry of entries) {
-    if (!filter(entry.name)) continue;
+    if (!filter(entry.name) || skip?.has(entry.name)) continue;
     if (entry.isDirectory()) {
       onDirectory?.(entry.name);
       continue;
@@ -82,14 +82,24 @@ export interface RescanIo {
   renameUndecodable?(directory: string, raw: Buffer): string | undefined;
 }
 
-/** Pushes an "exists" event for each candidate until the queue would exceed poll_queue_limit. Returns how many were pushed. */
-export async function rescanDirectory(target: RescanTarget, io: RescanIo): Promise<number> {
+export interface RescanResult {
+  /** "exists" events pushed. */
+  pushed: number;
+  /** Candidates not pushed because the queue reached poll_queue_limit (they wait for another rescan). */
+  left: number;
+}
+
+/**
+ * Pushes an "exists" event for each candidate until the queue would exceed poll_queue_limit. Names in `skip`
+ * (already announced by an earlier round of the same catch-up) are neither listed nor pushed.
+ */
+export async function rescanDirectory(target: RescanTarget, io: RescanIo, skip?: ReadonlySet<string>): Promise<RescanResult> {
   const files = await listCandidates(target.directory, target.filter, io.skippedDirectory && ((name) => io.skippedDirectory?.(target.directory, name)),
-    io.renameUndecodable && ((raw) => io.renameUndecodable?.(target.directory, raw)));
-  if (files.length === 0) return 0;
+    io.renameUndecodable && ((raw) => io.renameUndecodable?.(target.directory, raw)), skip);
+  if (files.length === 0) return { pushed: 0, left: 0 };
   let budget = Number.POSITIVE_INFINITY;
   if (target.pollQueueLimit > 0) budget = Math.max(0, target.pollQueueLimit - (await io.queueLength(target.queue)));
   const chosen = files.slice(0, Math.min(files.length, budget));
   await Promise.all(chosen.map((f) => io.push(target.queue, target.directory, f.name)));
-  return chosen.length;
+  return { pushed: chosen.length, left: files.length - chosen.length };
 }
