@@ -8,6 +8,7 @@ import type { PluginConfig, SwitchRule } from '../config/model';
 import { formatProblem } from '../config/errors';
 import { compileSwitch, evaluateSwitch, type CompiledSwitch, type RulePredicate } from '../switch/rules';
 import { noMatchPath, parseNoMatchPolicy } from '../switch/nomatch';
+import { placeWithoutClobber } from '../worker/failure-policy';
 import { compileStep } from '../worker/step-loader';
 import { boolOption, ensureDir, LazyTags, option, type BuiltinDeps } from './builtin';
 import { fanOut } from './simple-steps';
@@ -113,11 +114,13 @@ export function switchStep(deps: BuiltinDeps): StepDefinition {
       const dest = noMatchPath(deps.home.inDir, switchName, { uid: file.uid, originalBasename: file.originalBasename }, keepBasename);
       await ensureDir(path.dirname(dest));
       const store = tags.get();
-      await store.dump(file.path, `${dest}.tags`);
       await state.trace(TRACE_NOMATCH_KEEP, new Date(), traced, 'pseudo');
-      await fs.promises.rename(file.path, dest);
+      // Never over a kept file of the same original name (name.1, name.2…), and cut to leave room for `.tags`.
+      const kept = await placeWithoutClobber(file.path, path.dirname(dest), path.basename(dest), '.tags'.length);
+      // The tags are still under the claim path: dumped next to the file, then dropped.
+      await store.dump(file.path, `${kept}.tags`);
       await store.drop(file.path);
-      ctx.log.info('no rule matched: file kept', { original_basename: file.originalBasename, path: dest });
+      ctx.log.info('no rule matched: file kept', { original_basename: file.originalBasename, path: kept });
       return true;
     },
     destroy: () => tags.close(),
