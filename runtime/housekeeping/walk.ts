@@ -1,4 +1,4 @@
-// One walk of a directory tree: every regular file (or symlink) with its mtime, skipping the directories asked for.
+// One walk of a directory tree: every entry but directories (files, symlinks, FIFOs set aside…) with its mtime, skipping the directories asked for.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileEntry } from './plan';
@@ -28,7 +28,9 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
       const full = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!options.skip?.(full)) pending.push(full);
-      } else if (e.isFile() || e.isSymbolicLink()) {
+      } else {
+        // Not only regular files: a worker sets symbolic links and FIFOs aside in the trash, and they age out too
+        // (lstat: a link's own time; unlink removes the link, never its target).
         try {
           const st = await fs.promises.lstat(full);
           files.push({ path: full, mtimeMs: st.mtimeMs });
