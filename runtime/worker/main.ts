@@ -1,4 +1,4 @@
-// Entry point of a step worker process: `node --enable-source-maps dist/runtime/worker.js --home H --plugin P --step S`.
+// Entry point of a step worker process: `node --max-semi-space-size=1 dist/runtime/worker.js --home H --plugin P --step S`.
 import * as path from 'node:path';
 import { createLogger } from '../log/mflog';
 import { createMetrics } from '../metrics/client';
@@ -10,6 +10,7 @@ import { loadWorkerConfig, parseWorkerArgs, WorkerConfigError } from './worker-c
 import { EXIT_CONFIG_ERROR, EXIT_STEP_LOAD_FAILED } from './exit-codes';
 import { isOneShotArgs, oneShotMain } from '../debug/one-shot';
 import { surfaceStepExceptions } from '../debug/surface-exceptions';
+import { announceReady } from '../util/ready';
 
 async function main(): Promise<number> {
   // MFDATA's debug mode (runtime/debug): one file, from a copy, no queue.
@@ -67,6 +68,7 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   await worker.start();
   log.info('worker started', { queue: worker.queue, module: step.stepModulePath ? path.relative(plugin.dir, step.stepModulePath) : step.stepModule });
+  announceReady();
   await worker.run();
   await worker.close();
   log.info('worker stopped');

@@ -1,9 +1,11 @@
 // Loads a step module: bundles the .ts/.js file with esbuild into <home>/tmp/build/<plugin>/<step>.js (source maps
-// pointing at the original absolute paths, so stacks and breakpoints land in the .ts), then requires it.
+// pointing at the original absolute paths, so stacks and breakpoints land in the .ts), then requires it. A build whose
+// sources did not change since is reused as it is (step-build-cache.ts): most worker starts never load esbuild.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StepDefinition } from '../api/types';
 import { exceptionFile } from '../log/mflog';
+import { buildKey, isUpToDate, writeManifest } from './step-build-cache';
 
 /** The module specifier plugin code imports the step API from; bundled into step code as this source. */
 export const API_MODULE_NAME = 'mfdata';
@@ -34,8 +36,20 @@ export function compiledStepPath(homeTmpDir: string, plugin: string, step: strin
   return path.join(homeTmpDir, 'build', plugin, `${step}.js`);
 }
 
-/** Bundles `modulePath` to `outfile` (atomically: several workers of a step build at once). */
+/** The build options that decide the output (besides the sources): part of the cache key. */
+const BUILD_OPTIONS = {
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', sourcesContent: false,
+  external: ['*.node'], api: API_MODULE_SOURCE, maps: 'absolute-sources',
+} as const;
+
+/**
+ * Bundles `modulePath` to `outfile` (atomically: several workers of a step build at once), unless the files of the
+ * previous build are there and none of its sources changed since.
+ */
 export async function compileStep(modulePath: string, outfile: string): Promise<void> {
+  const key = buildKey(modulePath, outfile, BUILD_OPTIONS);
+  if (isUpToDate(outfile, key)) return;
+  const buildStartedMs = Date.now();
   // esbuild ships a native binary: required lazily, it stays external to our own bundle.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as EsbuildModule;
@@ -45,16 +59,17 @@ export async function compileStep(modulePath: string, outfile: string): Promise<
     result = await esbuild.build({
       entryPoints: [modulePath],
       absWorkingDir: pluginDir,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      sourcemap: 'linked',
-      sourcesContent: false,
+      bundle: BUILD_OPTIONS.bundle,
+      platform: BUILD_OPTIONS.platform,
+      target: BUILD_OPTIONS.target,
+      format: BUILD_OPTIONS.format,
+      sourcemap: BUILD_OPTIONS.sourcemap,
+      sourcesContent: BUILD_OPTIONS.sourcesContent,
       outfile,
       write: false,
+      metafile: true,
       logLevel: 'silent',
-      external: ['*.node'],
+      external: [...BUILD_OPTIONS.external],
       plugins: [{
         name: 'mfdata-api',
         setup(build) {
@@ -88,6 +103,9 @@ export async function compileStep(modulePath: string, outfile: string): Promise<
     await fs.promises.writeFile(out.path + suffix, contents);
     await fs.promises.rename(out.path + suffix, out.path);
   }
+  // The files read, for the next start's up-to-date check (the virtual 'mfdata' API module is not a file).
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes(':')).map((f) => path.resolve(pluginDir, f));
+  await writeManifest(outfile, key, inputs, buildStartedMs);
 }
 
 /** Picks the step out of a loaded module: `export const step = defineStep({...})` or named exports. */
@@ -111,6 +129,9 @@ export async function loadStep(modulePath: string, outfile: string): Promise<Ste
   if (!fs.existsSync(modulePath)) throw new StepLoadError(modulePath, 'step module not found');
   await compileStep(modulePath, outfile);
   let exports: Record<string, unknown>;
+  // Stacks of step code name the author's .ts lines; turned on here (not with --enable-source-maps) so that the
+  // runtime's own bundle map is never read. Modules required from now on have their maps honoured.
+  process.setSourceMapsEnabled(true);
   try {
     delete require.cache[outfile];
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PluginConfig, StepConfig } from '../../runtime/config/model';
 import { runtimeHome, type RuntimeHome } from '../../runtime/home';
+import { WORKER_NODE_FLAGS } from '../../runtime/config/generate/watchers';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const WORKER_JS = path.join(ROOT, 'dist/runtime/worker.js');
@@ -126,7 +127,8 @@ export function startProc(script: string, args: string[], env: Record<string, st
 }
 
 export function startWorker(t: TestHome, plugin: string, step: string, env: Record<string, string> = {}, runAs?: RunAs): Proc {
-  return startProc(WORKER_JS, ['--home', t.home.root, '--plugin', plugin, '--step', step], env, undefined, runAs);
+  // The node flags the supervisor gives workers (no --enable-source-maps: the worker maps step code itself).
+  return startProc(WORKER_JS, ['--home', t.home.root, '--plugin', plugin, '--step', step], env, [...WORKER_NODE_FLAGS], runAs);
 }
 
 export function startObserver(t: TestHome, env: Record<string, string> = {}): Proc {
