@@ -2,6 +2,7 @@
 // hot reload of configuration and step code. Logs mflog JSON lines on stdout (the supervisor files them).
 import { createLogger } from '../log/mflog';
 import { ConfMonitor, type MonitorLog } from './monitor';
+import { announceReady } from '../util/ready';
 
 function parse(argv: string[]): { home: string; workspace: string } {
   let home: string | undefined;
@@ -27,6 +28,7 @@ async function run(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   await monitor.start();
+  announceReady();
 }
 
 if (require.main === module) {

@@ -4,6 +4,7 @@ import { runtimeHome } from '../home';
 import { createLogger } from '../log/mflog';
 import { connectRedis, describeAddress, redisAddressFromEnv } from '../queue/connection';
 import { Housekeeper } from './housekeeper';
+import { announceReady } from '../util/ready';
 
 interface Args {
   home: string;
@@ -62,6 +63,7 @@ async function run(): Promise<void> {
   process.on('SIGINT', stop);
   logger.info('housekeeping started', { interval_seconds: args.intervalSeconds, trash_max_lifetime: args.trashMaxMinutes, other_max_lifetime: args.otherMaxMinutes });
   keeper.start();
+  announceReady();
 }
 
 if (require.main === module) {

@@ -6,6 +6,7 @@ import { redisAddressFromEnv } from '../queue/connection';
 import { EXIT_CONFIG_ERROR } from '../worker/exit-codes';
 import { DirectoryObserver } from './directory-observer';
 import { ObserverConfigError, readObserverConfig } from './observer-config';
+import { announceReady } from '../util/ready';
 
 function parseArgs(argv: string[]): { config?: string; home?: string } {
   const out: { config?: string; home?: string } = {};
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
   });
   await observer.start();
   log.info('directory observer started', { sections: config.sections.length, directories: config.sections.map((s) => s.directory).join(', ') });
+  announceReady();
   await done;
   log.info('directory observer stopped', { pushed: observer.pushedCount });
   return 0;

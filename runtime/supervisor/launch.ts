@@ -25,8 +25,22 @@ export class RuntimeStopError extends Error {
 
 /** After the start sequence, how long to watch watchers in backoff before calling the start good or bad. */
 const SETTLE_MS = 5000;
-/** ... and a start counts as good once no process restarted for this long. */
+/**
+ * ... and a start counts as good once no process restarted for this long, or sooner once every process announced
+ * it is ready (runtime/util/ready.ts): a process that does not announce counts as up after living this long.
+ */
 const QUIET_MS = 700;
+/** Even when everything announced readiness, no restart for this long (a crash right after the announce). */
+const MIN_QUIET_MS = 100;
+const SETTLE_POLL_MS = 50;
+
+/**
+ * Every process of the watcher is up: it announced readiness, or lived QUIET_MS. Redis has none to announce: the
+ * supervisor waited for its PING before starting anything else.
+ */
+function settled(w: RuntimeStatus['watchers'][number], now: number): boolean {
+  return w.kind === 'redis' || w.processes.every((p) => p.ready === true || now - p.startedAt >= QUIET_MS);
+}
 
 function restartsOf(status: RuntimeStatus): string {
   return status.watchers.map((w) => `${w.name}:${w.restarts}:${w.state}`).join(' ');
@@ -108,8 +122,9 @@ export async function waitForStartup(home: RuntimeHome, child: ChildProcess, std
   let quietSince = Date.now();
   while (Date.now() < settleUntil) {
     const busy = status.watchers.some((w) => w.state === 'backoff' || w.state === 'starting');
-    if (!busy && Date.now() - quietSince >= QUIET_MS) break;
-    await sleep(100);
+    const at = Date.now();
+    if (!busy && (at - quietSince >= QUIET_MS || (at - quietSince >= MIN_QUIET_MS && status.watchers.every((w) => settled(w, at))))) break;
+    await sleep(SETTLE_POLL_MS);
     status = (await tryStatus(home.supervisorSocket)) ?? status;
     const now = restartsOf(status);
     if (now !== lastRestarts) {

@@ -30,6 +30,8 @@ export class ManagedProcess {
   readonly exited: Promise<ProcessExit>;
   /** The last non-empty line written to stderr: what `failed` watchers report. */
   lastStderrLine: string | undefined;
+  /** Set by the watcher once the process wrote the readiness line (runtime/util/ready.ts). */
+  ready = false;
   private exitInfo: ProcessExit | undefined;
   private stopping: Promise<ProcessExit> | undefined;
   private readonly child: ChildProcess;

@@ -9,6 +9,8 @@ export interface ProcessStatus {
   wid: number;
   /** Unix milliseconds. */
   startedAt: number;
+  /** True once the process announced it is up (workers, observer, conf_monitor, housekeeping); absent otherwise. */
+  ready?: boolean;
 }
 
 export interface ExitInfo {

@@ -9,6 +9,7 @@ import type { ExitInfo, RuntimeEvent, WatcherState, WatcherStatus } from './prot
 import type { WatcherSpec } from './watcher-spec';
 import { findExecutable } from '../util/find-executable';
 import { DEFAULT_ROTATION, RotatingFile } from '../log/rotating-file';
+import { READY_ENV, READY_LINE } from '../util/ready';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 
@@ -74,7 +75,7 @@ export class Watcher {
     const s = this.specValue;
     const processes = [...this.slots.values()]
       .filter((slot) => slot.current?.pid !== undefined && slot.current.running)
-      .map((slot) => ({ pid: slot.current?.pid as number, wid: slot.wid, startedAt: slot.current?.startedAt as number }))
+      .map((slot) => ({ pid: slot.current?.pid as number, wid: slot.wid, startedAt: slot.current?.startedAt as number, ...(slot.current?.ready === true ? { ready: true } : {}) }))
       .sort((a, b) => a.wid - b.wid);
     return {
       name: s.name,
@@ -278,13 +279,20 @@ export class Watcher {
 
   private spawnInto(slot: Slot): void {
     const spec = this.specValue;
-    const proc = ManagedProcess.spawn({
+    const proc: ManagedProcess = ManagedProcess.spawn({
       command: findExecutable(spec.command, this.processEnv().PATH, spec.cwd) ?? spec.command,
       args: spec.args,
       cwd: spec.cwd,
       // MFDATA_WID: the worker id (circus `$(circus.wid)`), stable across respawns.
-      env: { ...this.processEnv(), MFDATA_WATCHER: this.name, MFDATA_WID: String(slot.wid) },
-      onLine: (_stream, line) => this.writeOutput(line),
+      env: { ...this.processEnv(), MFDATA_WATCHER: this.name, MFDATA_WID: String(slot.wid), [READY_ENV]: '1' },
+      onLine: (stream, line) => {
+        // The readiness line of our own processes is a signal, not output.
+        if (stream === 'stdout' && line === READY_LINE && !proc.ready) {
+          proc.ready = true;
+          return;
+        }
+        this.writeOutput(line);
+      },
     });
     slot.current = proc;
     if (proc.pid !== undefined) {

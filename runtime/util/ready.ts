@@ -1,0 +1,12 @@
+// Start-up readiness of a supervised process: one marker line on stdout once it is up, which the supervisor reads
+// (and keeps out of the log) so that `mfdata start` returns when every process is ready instead of after a fixed wait.
+
+/** Set by the supervisor in the environment of the processes it spawns. */
+export const READY_ENV = 'MFDATA_NOTIFY_READY';
+/** The line a ready process writes on its stdout. */
+export const READY_LINE = '@mfdata:ready';
+
+/** Announces readiness when started by a supervisor (no-op when run by hand or by a test). */
+export function announceReady(env: NodeJS.ProcessEnv = process.env): void {
+  if (env[READY_ENV] === '1') process.stdout.write(`${READY_LINE}\n`);
+}
