@@ -1,7 +1,7 @@
 // Tags of files in Redis hashes `xattr_<md5(absolute path)>` (TTL refreshed on write): read, write, move, copy, drop.
-import * as fs from 'node:fs';
 import type Redis from 'ioredis';
 import { tagsKey, TAGS_TTL_SECONDS } from '../queue/keys';
+import { writeFileWhole, type WriteWholeOptions } from '../util/write-whole';
 import { formatTagsFile } from './tag-names';
 
 const RENAME_IF_EXISTS = `
@@ -69,9 +69,10 @@ export class TagStore {
   }
 
   /** Writes `<tagsFile>` with the file's tags (plus `extra`) as sorted `key = value` lines. */
-  async dump(file: string, tagsFile: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  async dump(file: string, tagsFile: string, extra: Record<string, string> = {}, whenFull?: WriteWholeOptions): Promise<Record<string, string>> {
     const tags = { ...(await this.getAll(file)), ...extra };
-    await fs.promises.writeFile(tagsFile, formatTagsFile(tags));
+    // Whole or nothing, waiting for space on a full disk: a cut .tags would lose the failure reason (write-whole.ts).
+    await writeFileWhole(tagsFile, formatTagsFile(tags), whenFull);
     return tags;
   }
 }

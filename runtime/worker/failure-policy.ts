@@ -19,6 +19,8 @@ export interface FailurePolicyTarget {
   state: StepState;
   /** The retries of the step were given up (its reinject step applies the original policy): journeys say so. */
   giveUp?: boolean;
+  /** The disk is full while the `.tags` is written: told once per file, then the write waits for space. */
+  onDiskFull?: (tagsFile: string, err: NodeJS.ErrnoException) => void;
 }
 
 export interface FailureOutcome {
@@ -65,7 +67,7 @@ export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath:
   const finalPath = await placeWithoutClobber(claimPath, dir, name, TAGS_SUFFIX.length);
   const tagsFile = `${finalPath}${TAGS_SUFFIX}`;
   // The tags still live under the claim path: dump them next to the file, then drop them.
-  await tags.dump(claimPath, tagsFile);
+  await tags.dump(claimPath, tagsFile, {}, { onFull: (err) => target.onDiskFull?.(tagsFile, err) });
   await state.traceFailure(target.policy === 'keep' ? TRACE_TRASH_KEEP : `>move/${dir}`, new Date(), traced);
   await tags.drop(claimPath);
   return { finalPath, tagsFile };

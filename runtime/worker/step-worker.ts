@@ -99,7 +99,10 @@ export class StepWorker {
     // What the worker counts also feeds the step stats in Redis (`mfdata stats`, the views); step code gets the sinks only.
     this.metrics = withStepStats(stepMetrics, new StepStatsRecorder(this.redis, plugin.name, step.name, { warn: (e, f) => options.log.warning(e, f) }));
     this.ctx = new WorkerStepContext(home, plugin, step, options.log, this.tags, this.state, this.owners, stepMetrics);
-    this.failure = { home, policy: step.failurePolicy, moveDestDir: step.failurePolicyMoveDestDir, tags: this.tags, state: this.state };
+    this.failure = {
+      home, policy: step.failurePolicy, moveDestDir: step.failurePolicyMoveDestDir, tags: this.tags, state: this.state,
+      onDiskFull: (tagsFile, err) => options.log.warning('disk full: waiting for space to write the .tags of a failed file (it is in place already)', { tags_file: tagsFile, error: err.message }),
+    };
     // A message may only name files in a directory feeding this step: a queue is not a way to grab any file.
     this.guard = new MessageGuard([...step.watchedDirectories, stepInbox(home, plugin.name, step.name), ...options.rescanTargets.map((r) => r.directory)]);
     this.badInput = new BadInput({ redis: this.redis, tags: this.tags, log: options.log, queue: this.queue, plugin: plugin.name, step: step.name, failure: this.failure });

@@ -188,6 +188,7 @@ export async function account(rt: ChaosRuntime, injected: Map<string, InjectedFi
       if (p.sha !== spec.sha) a.corrupt.push(`${name} (${p.place})`);
       if (!spec.expect.includes(p.place)) a.misplaced.push(`${name}: in ${p.place}, expected ${spec.expect.join(' or ')}`);
       else if (p.place === 'trash' && !p.tags) a.misplaced.push(`${name}: in trash without its .tags`);
+      else if (p.place === 'trash' && !p.tags?.['latest.core.failure_reason']) a.misplaced.push(`${name}: in trash with an empty or partial .tags (no failure reason)`);
     }
   }
   for (const name of finals.keys()) if (!injected.has(name)) a.strangers.push(name);

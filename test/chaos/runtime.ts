@@ -37,6 +37,8 @@ export class ChaosRuntime {
   readonly mounted: boolean;
   /** Injected entries documented to stay where they were dropped (name → absolute path): a final place, not a leftover. */
   readonly leftInPlace = new Map<string, string>();
+  /** Queues a scenario documents as left with messages (a removed plugin's): not counted as left behind. */
+  readonly ignoredQueues = new Set<string>();
   private redisClient: Redis | undefined;
 
   constructor(readonly options: RuntimeOptions = {}) {
@@ -135,6 +137,7 @@ export class ChaosRuntime {
       const keys = await r.keys('step.*');
       const out = new Map<string, number>();
       for (const k of keys) {
+        if (this.ignoredQueues.has(k)) continue;
         if ((await r.type(k)) === 'list') out.set(k, await r.llen(k));
       }
       return out;
