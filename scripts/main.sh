@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: build the runtime and the extension (.vsix), then run the runtime on the example plugins:
-# start it, inject sample files, show them processed (status, output and failure directories), and stop it.
+# start it, inject sample files, show them processed (status, output and failure directories, per-step figures,
+# the flow graph and a failed file's journey), and stop it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,6 +57,15 @@ echo "== fail_demo: moved after its retries, with its tags"
 ls -l "$failed"
 tags_file=$(find "$failed" -name '*.tags' | head -n 1)
 [ -n "$tags_file" ] && cat "$tags_file"
+echo
+echo "== per-step figures (mfdata stats)"
+mfdata stats
+echo
+echo "== flow graph: where files went today (mfdata flow)"
+mfdata flow
+echo
+echo "== journey of order-fail.txt (mfdata journey)"
+mfdata journey order-fail.txt
 echo
 echo "== last log lines"
 mfdata logs --level info | tail -n 8
