@@ -8,7 +8,7 @@ import type { FlowNode } from './contract';
 import type { FlowSource } from './flowSource';
 import { layoutFlow, type FlowLayout } from './layout';
 import type { FlowFromWebview, FlowToWebview } from './protocol';
-import { webviewPage } from './webviewPage';
+import { webviewPage } from '../webview/page';
 
 export interface FlowPanelActions {
   revealStep(plugin: string, step: string): Promise<void>;

@@ -1,7 +1,7 @@
 // The journey view's HTML: a timeline (SVG bars, one per step visit) and a table of the visits with their tags,
 // for one or more files. No script at all, so its CSP allows only our stylesheet. Pure (no vscode).
 import type { JourneyView } from './journeyModel';
-import { escapeHtml, webviewPage } from './webviewPage';
+import { escapeHtml, webviewPage } from '../webview/page';
 
 /** The whole document. `cspSource` and `styleUri` come from the webview. */
 export function journeyHtml(views: JourneyView[], query: string, page: { cspSource: string; styleUri: string }): string {

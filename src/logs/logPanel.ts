@@ -6,6 +6,7 @@ import type { LogEntry } from '../../runtime/log/entry';
 import { LogFilterError } from '../../runtime/log/filter';
 import { EMPTY_FILTER, LogStore } from './logStore';
 import type { FromWebview, PanelFilter, PanelState, ToWebview } from './protocol';
+import { webviewPage } from '../webview/page';
 
 export const LOG_VIEW_ID = 'mfdata.views.logs';
 
@@ -22,18 +23,12 @@ export interface LogPanelActions {
 export function panelHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, mediaRoot: vscode.Uri, nonce: string): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'panel.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'panel.css'));
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>MFDATA Logs</title>
-</head>
-<body>
-<div class="toolbar" role="toolbar">
+  return webviewPage({
+    cspSource: webview.cspSource,
+    styleUri: style.toString(),
+    title: 'MFDATA Logs',
+    script: { uri: script.toString(), nonce },
+    body: `<div class="toolbar" role="toolbar">
   <select id="level" title="Minimum level"><option value="">all levels</option><option value="debug">debug+</option><option value="info">info+</option><option value="warning">warning+</option><option value="error">error+</option><option value="critical">critical</option></select>
   <select id="plugin" title="Plugin"><option value="">all plugins</option></select>
   <select id="step" title="Step"><option value="">all steps</option></select>
@@ -47,10 +42,8 @@ export function panelHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebview
 </div>
 <div class="header"><span class="c-time">time (UTC)</span><span class="c-level">level</span><span class="c-origin">plugin/step</span><span class="c-msg">message</span></div>
 <div id="viewport" class="viewport" tabindex="0"><div id="spacer" class="spacer"></div></div>
-<div id="details" class="details" hidden></div>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+<div id="details" class="details" hidden></div>`,
+  });
 }
 
 export class LogPanel implements vscode.WebviewViewProvider, vscode.Disposable {

@@ -7,6 +7,7 @@ import type { StepRef, StepSeries } from './stepStats';
 import { LiveTicker } from './liveTicker';
 import { metricsModel, type MetricsViewModel } from './metricsModel';
 import { renderMessage, type FromMetricsWebview, type RenderMessage } from './protocol';
+import { webviewPage } from '../webview/page';
 
 export const METRICS_VIEW_TYPE = 'mfdata.metrics';
 /** The window the charts show and the width of one point: the runtime keeps 10 s buckets for ~16 minutes. */
@@ -23,18 +24,12 @@ export interface MetricsSource {
 export function metricsHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, mediaRoot: vscode.Uri, nonce: string): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'panel.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'panel.css'));
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>MFDATA Metrics</title>
-</head>
-<body>
-<header class="toolbar">
+  return webviewPage({
+    cspSource: webview.cspSource,
+    styleUri: style.toString(),
+    title: 'MFDATA Metrics',
+    script: { uri: script.toString(), nonce },
+    body: `<header class="toolbar">
   <h1>MFDATA metrics, last ${METRICS_MINUTES} minutes</h1>
   <label>Step <select id="focus" title="Show one step, or every step"><option value="">all steps</option></select></label>
   <span id="updated" class="updated" aria-live="off"></span>
@@ -42,10 +37,8 @@ export function metricsHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebvi
 <p id="notice" class="notice" role="status" hidden></p>
 <ul id="legend" class="legend" aria-label="Steps"></ul>
 <div id="charts" class="charts"></div>
-<section class="summary"><h2>Summary</h2><ul id="summary"></ul></section>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+<section class="summary"><h2>Summary</h2><ul id="summary"></ul></section>`,
+  });
 }
 
 export class MetricsPanel implements vscode.Disposable {

@@ -1,5 +1,5 @@
-// The HTML document around a flow or journey webview: a strict Content-Security-Policy (our stylesheet, and our
-// script only by nonce when there is one; nothing remote, no inline handlers). Pure (no vscode).
+// The HTML document around every webview of ours (logs, metrics, flow, journey): a strict Content-Security-Policy
+// (our stylesheet, and our script only by nonce when there is one; nothing remote, no inline handlers). Pure (no vscode).
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
