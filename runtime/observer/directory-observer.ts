@@ -106,12 +106,9 @@ export class DirectoryObserver {
   private handlers(): SourceHandlers {
     return {
       onFile: (dir, name) => this.announce(dir, name),
-      onCreated: (dir, name) => this.announceIfSymlink(dir, name),
       onSubdirectory: (dir, name) => this.warnSubdirectory(dir, name),
-      // Renamed through link(2) + unlink, which no watched event reports: announced here. At IN_CREATE only a link
-      // (no close will follow); a file written in place is renamed at its close.
-      onUndecodable: (dir, raw, created) => {
-        if (created && !fs.lstatSync(Buffer.concat([Buffer.from(dir + path.sep), raw]), { throwIfNoEntry: false })?.isSymbolicLink()) return;
+      // Renamed through link(2) + unlink, which no watched event reports: announced here.
+      onUndecodable: (dir, raw) => {
         const name = this.renameUndecodable(dir, raw);
         if (name !== undefined) this.announce(dir, name);
       },
@@ -184,12 +181,6 @@ export class DirectoryObserver {
         this.options.log.exception('cannot push an event; the next rescan recovers it', err, { directory: dir, filename: name }, 'warning');
       });
     }
-  }
-
-  /** A link made in place gets no IN_CLOSE_WRITE: announce it at creation (the worker sets it aside). Regular files wait for their close. */
-  private announceIfSymlink(dir: string, name: string): void {
-    if (!this.byDirectory.get(dir)?.some((s) => s.filter(name))) return;
-    if (fs.lstatSync(path.join(dir, name), { throwIfNoEntry: false })?.isSymbolicLink()) this.announce(dir, name);
   }
 
   /** A name that is not UTF-8 cannot travel in a message: the file is renamed (undecodable bytes as %XX) and announced under that name. */

@@ -3,12 +3,10 @@
 export interface SourceHandlers {
   /** A file appeared in (or was completed in) a watched directory. */
   onFile(directory: string, filename: string): void;
-  /** Something other than a directory was created in place (IN_CREATE): announced only if it is a symbolic link, which no close-after-write follows. */
-  onCreated(directory: string, filename: string): void;
   /** A sub-directory appeared in a watched directory: never announced (not a file), warned about. */
   onSubdirectory(directory: string, name: string): void;
-  /** A file whose name is not valid UTF-8 (raw bytes) was completed, moved in or (`created`) made in place. */
-  onUndecodable(directory: string, rawName: Buffer, created: boolean): void;
+  /** A file whose name is not valid UTF-8 (raw bytes) was completed or moved in. */
+  onUndecodable(directory: string, rawName: Buffer): void;
   /** Events were lost (kernel queue overflow): every directory must be rescanned. */
   onOverflow(): void;
   /** A watched directory was deleted or moved away. */

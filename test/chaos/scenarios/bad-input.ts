@@ -77,8 +77,10 @@ export const badMessages: Scenario = {
     const victims = plantVictims(ctx);
     const inbox = ctx.rt.inbox;
     const escape = path.join(inbox, 'escape-link');
-    fs.symlinkSync(victims.dir, escape);
-    ctx.register('escape-link', escape, ['trash']);
+    // Moved in (a link made in place waits for the next rescan, forced_poll, before it is set aside).
+    fs.symlinkSync(victims.dir, `${escape}.t`);
+    ctx.register('escape-link', `${escape}.t`, ['trash']);
+    fs.renameSync(`${escape}.t`, escape);
     const queue = `step.${PLUGIN}.${STEP}`;
     const upOut = path.relative(inbox, victims.dir); // ../../../../victims
     const refusedPerRound = [
