@@ -28,13 +28,22 @@ export interface ObserverOptions {
 const MISSING_DIRECTORY_CHECK_MS = 1000;
 
 /** Rescans that follow a loss of events: when one stops at poll_queue_limit, a catch-up announces the rest (catch-up.ts). */
-const RECOVERY_REASONS = new Set(['startup', 'overflow', 'redis-reconnect', 'watcher-restart']);
+const RECOVERY_REASONS = new Set(['startup', 'overflow', 'redis-reconnect', 'watcher-restart', 'push-failed']);
+
+/**
+ * Delay before rescanning a section whose push or recovery rescan Redis refused while connected (a full disk:
+ * `MISCONF Errors writing to the AOF file`). No reconnection follows such a refusal, so nothing else would
+ * announce those files before the next forced_poll (300 s).
+ */
+const RETRY_RESCAN_MS = 1000;
 
 /** Per section: the rescan running (rescans of a section never overlap), the reason of one asked for meanwhile, the catch-up. */
 interface SectionState {
   running?: Promise<void>;
   again?: string;
   catchUp?: CatchUp;
+  /** A rescan planned after a refused push or a failed recovery rescan. */
+  retry?: NodeJS.Timeout;
 }
 
 export class DirectoryObserver {
@@ -97,7 +106,10 @@ export class DirectoryObserver {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
-    for (const st of this.states.values()) st.catchUp?.stop();
+    for (const st of this.states.values()) {
+      st.catchUp?.stop();
+      if (st.retry) clearTimeout(st.retry);
+    }
     if (this.missingTimer) clearInterval(this.missingTimer);
     await this.source?.stop();
     await this.producer.close();
@@ -178,7 +190,8 @@ export class DirectoryObserver {
       const catchUp = this.states.get(s)?.catchUp;
       if (catchUp?.active) catchUp.announced.add(name);
       this.producer.push(s.queue, messageFor(dir, name, 'created', now)).catch((err: unknown) => {
-        this.options.log.exception('cannot push an event; the next rescan recovers it', err, { directory: dir, filename: name }, 'warning');
+        this.options.log.exception('cannot push an event; a rescan in a second recovers it', err, { directory: dir, filename: name }, 'warning');
+        this.rescanSoon(s, 'push-failed');
       });
     }
   }
@@ -303,7 +316,19 @@ export class DirectoryObserver {
       }
     } catch (err) {
       this.options.log.exception('rescan failed', err, { reason: why, directory: s.directory });
+      // A catch-up retries by itself; a failed recovery rescan must be tried again, or its files wait for forced_poll.
+      if (RECOVERY_REASONS.has(why)) this.rescanSoon(s, why);
     }
+  }
+
+  /** One rescan of `s` in RETRY_RESCAN_MS, however many failures ask for it meanwhile. */
+  private rescanSoon(s: WatchSection, why: string): void {
+    const st = this.stateOf(s);
+    if (this.stopped || st.retry) return;
+    st.retry = setTimeout(() => {
+      st.retry = undefined;
+      void this.rescanSection(s, why);
+    }, RETRY_RESCAN_MS);
   }
 }
 

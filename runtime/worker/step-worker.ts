@@ -22,6 +22,7 @@ import { registerConfiguredEdges } from '../flow/configured-edges';
 import { ClaimOwners } from './claim-owners';
 import { BadInput, entryKind, MessageGuard } from './message-guard';
 import { applyFailurePolicy, type FailurePolicyTarget } from './failure-policy';
+import { whileRefused } from './redis-refusal';
 import { recoverOrphans } from './recovery';
 import { WorkerStepContext } from './step-context';
 import { Watchdog } from './watchdog';
@@ -245,7 +246,10 @@ export class StepWorker {
       inputs.push({ inboxPath: src, claimPath, uid, msg });
     }
     if (inputs.length === 0) return [];
-    const records = await this.state.recordClaims(inputs, this.pendingDrops.splice(0));
+    const drops = this.pendingDrops.splice(0);
+    // The Lua claim script is refused as a whole (nothing applied), so running it again is safe.
+    const records = await whileRefused(() => this.state.recordClaims(inputs, drops), () => this.stopping,
+      (err) => log.warning('Redis refuses writes: the claimed files wait in tmp/ until it accepts them', { files: inputs.length, error: err.message }));
     const claimMs = this.metrics.enabled ? (performance.now() - claimStarted) / inputs.length : 0;
     return inputs.map(({ inboxPath, claimPath, uid, msg }, i) => {
       const { stepCounter, tags } = records[i];
@@ -312,7 +316,8 @@ export class StepWorker {
         this.state.journey.leave(file.path, file, this.state.plugin, this.state.step);
       } else {
         this.metrics.counter(METRIC.processingErrors, 1);
-        const outcome = await applyFailurePolicy(this.failure, file.path, reason);
+        const outcome = await whileRefused(() => applyFailurePolicy(this.failure, file.path, reason), () => this.stopping,
+          (err) => log.warning('Redis refuses writes: the failure policy waits until it accepts them', { file: file.path, error: err.message }));
         log.warning('failure policy applied', { policy: this.options.step.failurePolicy, file: file.path, original_basename: file.originalBasename, reason, final_path: outcome.finalPath });
       }
     } catch (err) {

@@ -1,0 +1,31 @@
+// Retries a Redis write that the server refused while connected (MISCONF: its append-only file cannot be written, a full
+// disk; OOM: maxmemory with noeviction) until it is accepted: a claim must not be stranded in tmp/ by a refusal.
+
+/** True for the replies of a Redis that is up but refuses writes for now. */
+export function isWriteRefusal(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ReplyError' && /^(MISCONF|OOM)\b/.test(err.message);
+}
+
+const FIRST_WAIT_MS = 100;
+const LONGEST_WAIT_MS = 5000;
+
+/**
+ * Runs `fn` again (100 ms doubling to 5 s) while it fails with a write refusal and `stopping()` is false; any other
+ * error, or a refusal once stopping, is thrown. `onRefused` is told once. Why: a worker that gave up there left its
+ * claim in tmp/, where only the start of another worker recovers it — with a live worker, never.
+ */
+export async function whileRefused<T>(fn: () => Promise<T>, stopping: () => boolean, onRefused: (err: Error) => void): Promise<T> {
+  let wait = FIRST_WAIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isWriteRefusal(err) || stopping()) throw err;
+      if (!told) onRefused(err as Error);
+      told = true;
+      await new Promise((r) => setTimeout(r, wait));
+      wait = Math.min(wait * 2, LONGEST_WAIT_MS);
+    }
+  }
+}
