@@ -4,34 +4,20 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Redis from 'ioredis';
-import { startTestRedis } from '../helpers/redis-server';
-import { dropFile, listFiles, makeHome, startWorker, waitFor, writePlugin } from '../datapath/harness';
-import { encodeMessage, messageFor } from '../../runtime/queue/message';
+import { listFiles, waitFor } from '../datapath/harness';
 import { parseTagsFile } from '../../runtime/tags/tag-names';
+import { startOneWorker } from '../worker/one-worker';
 
 test('no match, keep with original basename: same-named files kept side by side, a 255-byte name cut, each with its .tags', async (t) => {
-  const redis = await startTestRedis();
-  const home = makeHome();
-  const client = new Redis({ path: redis.socket });
-  const plugin = writePlugin(home, 'sw', [{
+  const { home, client, give } = await startOneWorker(t, 'sw', [{
     name: 'main', source: '',
     config: { stepModule: 'builtin:switch', stepModulePath: undefined, options: { switch_no_match_policy: 'keep', switch_no_match_keep_original_basename: '1' } },
   }]);
-  const w = startWorker(home, 'sw', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket });
-  t.after(async () => {
-    await w.stop();
-    client.disconnect();
-    await redis.stop();
-    home.cleanup();
-  });
-  const inbox = plugin.steps[0].watchedDirectories[0];
   const nomatch = path.join(home.home.inDir, 'trash', 'sw.nomatch');
   const long = 'z'.repeat(255);
   const drops: Array<[string, string]> = [['same.csv', 'one'], ['same.csv', 'two'], ['same.csv', 'three'], [long, 'long one']];
   for (const [i, [name, content]] of drops.entries()) {
-    dropFile(inbox, name, content);
-    await client.lpush('step.sw.main', encodeMessage(messageFor(inbox, name, 'created')));
+    await give(name, content);
     // One at a time: the next file of the same name can only be dropped once the inbox is free again.
     await waitFor(`file ${i} kept`, () => listFiles(nomatch).filter((n) => n.endsWith('.tags')).length === i + 1);
   }

@@ -5,11 +5,9 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Redis from 'ioredis';
-import { startTestRedis } from '../helpers/redis-server';
-import { dropFile, listFiles, makeHome, startWorker, waitFor, writePlugin } from '../datapath/harness';
-import { encodeMessage, messageFor } from '../../runtime/queue/message';
+import { dropFile, listFiles, waitFor } from '../datapath/harness';
 import { parseTagsFile } from '../../runtime/tags/tag-names';
+import { startOneWorker } from './one-worker';
 
 /** Copies each file it is given to `out` under its original name (through a dot name: complete once listed). */
 const COPY_OUT = `
@@ -26,27 +24,16 @@ export async function process(file, ctx) {
 `;
 
 async function setup(t: { after(fn: () => Promise<void>): void }) {
-  const redis = await startTestRedis();
-  const home = makeHome();
-  const client = new Redis({ path: redis.socket });
-  const out = path.join(home.dir, 'out');
-  const plugin = writePlugin(home, 'b', [{ name: 'main', source: COPY_OUT }, { name: 'other', source: COPY_OUT }], { out });
-  const w = startWorker(home, 'b', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket, MFLOG_MINIMAL_LEVEL: 'DEBUG' });
-  t.after(async () => {
-    await w.stop();
-    client.disconnect();
-    await redis.stop();
-    home.cleanup();
+  const s = await startOneWorker(t, 'b', [{ name: 'main', source: COPY_OUT }, { name: 'other', source: COPY_OUT }], {
+    custom: (home) => ({ out: path.join(home.dir, 'out') }), env: { MFLOG_MINIMAL_LEVEL: 'DEBUG' },
   });
-  const inbox = plugin.steps[0].watchedDirectories[0];
-  const push = (directory: string, filename: string): Promise<number> => client.lpush('step.b.main', encodeMessage(messageFor(directory, filename, 'created')));
+  const out = s.plugin.custom.out;
   /** Drops a good file last: once it is out, every message before it was handled (one worker, FIFO). */
   const drain = async (name: string): Promise<void> => {
-    dropFile(inbox, name, 'sentinel');
-    await push(inbox, name);
+    await s.give(name, 'sentinel');
     await waitFor(`${name} processed`, () => listFiles(out).includes(name));
   };
-  return { redis, home, client, out, inbox, w, push, drain, trash: path.join(home.home.inDir, 'trash', 'b.main') };
+  return { ...s, out, w: s.worker, drain };
 }
 
 test('messages naming files outside the step\'s directories are refused, counted, and never touch the file', async (t) => {

@@ -4,11 +4,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Redis from 'ioredis';
-import { startTestRedis } from '../helpers/redis-server';
-import { dropFile, listFiles, makeHome, startWorker, waitFor, writePlugin, type RunAs } from '../datapath/harness';
-import { encodeMessage, messageFor } from '../../runtime/queue/message';
+import { dropFile, listFiles, waitFor, type RunAs } from '../datapath/harness';
 import { parseTagsFile } from '../../runtime/tags/tag-names';
+import { startOneWorker } from './one-worker';
 
 const READ_AND_COPY = `
 import * as fs from 'node:fs';
@@ -35,23 +33,18 @@ function chownTree(dir: string, who: RunAs): void {
 }
 
 test('files without read permission (owned by the worker\'s user, or by another user) are trashed intact with a reason; the worker goes on', async (t) => {
-  const redis = await startTestRedis(['--unixsocketperm', '777']);
-  fs.chmodSync(redis.dir, 0o755);
-  const home = makeHome();
-  const client = new Redis({ path: redis.socket });
-  const out = path.join(home.dir, 'out');
-  fs.mkdirSync(out);
-  const plugin = writePlugin(home, 'u', [{ name: 'main', source: READ_AND_COPY }], { out });
-  const inbox = plugin.steps[0].watchedDirectories[0];
   const runAs = asRoot ? NOBODY : undefined;
-  if (runAs) chownTree(home.dir, runAs);
-  const w = startWorker(home, 'u', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket }, runAs);
-  t.after(async () => {
-    await w.stop();
-    client.disconnect();
-    await redis.stop();
-    home.cleanup();
+  const { client, inbox, trash, tmp, worker, push, plugin } = await startOneWorker(t, 'u', [{ name: 'main', source: READ_AND_COPY }], {
+    custom: (home) => ({ out: path.join(home.dir, 'out') }),
+    redisArgs: ['--unixsocketperm', '777'],
+    runAs,
+    prepare(home, _plugin, redis) {
+      fs.chmodSync(redis.dir, 0o755);
+      fs.mkdirSync(path.join(home.dir, 'out'));
+      if (runAs) chownTree(home.dir, runAs);
+    },
   });
+  const out = plugin.custom.out;
   const mine = dropFile(inbox, 'no-read-mine', 'secret of mine');
   if (runAs) fs.chownSync(mine, runAs.uid, runAs.gid);
   fs.chmodSync(mine, 0o000);
@@ -62,13 +55,12 @@ test('files without read permission (owned by the worker\'s user, or by another 
     fs.chmodSync(theirs, 0o000);
     names.push('no-read-theirs');
   }
-  for (const name of names) await client.lpush('step.u.main', encodeMessage(messageFor(inbox, name, 'created')));
+  for (const name of names) await push(inbox, name);
   dropFile(inbox, 'readable', 'fine');
   if (runAs) fs.chownSync(path.join(inbox, 'readable'), runAs.uid, runAs.gid);
-  await client.lpush('step.u.main', encodeMessage(messageFor(inbox, 'readable', 'created')));
+  await push(inbox, 'readable');
 
   await waitFor('the readable file after them processed', () => listFiles(out).includes('readable'), 30_000);
-  const trash = path.join(home.home.inDir, 'trash', 'u.main');
   await waitFor('the unreadable files trashed', () => names.every((n) => listFiles(trash).includes(`${n}.tags`)));
   assert.equal(fs.readFileSync(path.join(trash, 'no-read-mine'), 'utf8'), 'secret of mine');
   if (asRoot) assert.equal(fs.readFileSync(path.join(trash, 'no-read-theirs'), 'utf8'), 'secret of root');
@@ -79,7 +71,7 @@ test('files without read permission (owned by the worker\'s user, or by another 
   }
   assert.equal(await client.get('failed.u.main'), String(names.length));
   assert.equal(await client.get('counter.u.main'), String(names.length + 1), 'each file claimed once: no retry loop');
-  await waitFor('no claim left in tmp/', () => listFiles(path.join(home.home.inDir, 'tmp', 'u.main')).length === 0);
+  await waitFor('no claim left in tmp/', () => listFiles(tmp).length === 0);
   assert.deepEqual(listFiles(inbox), []);
-  assert.equal(w.child.exitCode, null, 'the worker is still running');
+  assert.equal(worker.child.exitCode, null, 'the worker is still running');
 });
