@@ -1,9 +1,15 @@
 // Retries a Redis write that the server refused while connected (MISCONF: its append-only file cannot be written, a full
 // disk; OOM: maxmemory with noeviction) until it is accepted: a claim must not be stranded in tmp/ by a refusal.
 
-/** True for the replies of a Redis that is up but refuses writes for now. */
+/**
+ * True for the replies of a Redis that is up but refuses writes for now, including a MULTI/EXEC discarded whole
+ * (EXECABORT) because its commands were refused (ioredis lists their errors in `previousErrors`).
+ */
 export function isWriteRefusal(err: unknown): boolean {
-  return err instanceof Error && err.name === 'ReplyError' && /^(MISCONF|OOM)\b/.test(err.message);
+  if (!(err instanceof Error) || err.name !== 'ReplyError') return false;
+  if (/^(MISCONF|OOM)\b/.test(err.message)) return true;
+  const previous = (err as Error & { previousErrors?: unknown[] }).previousErrors;
+  return err.message.startsWith('EXECABORT') && Array.isArray(previous) && previous.some(isWriteRefusal);
 }
 
 const FIRST_WAIT_MS = 100;
