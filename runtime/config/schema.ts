@@ -127,6 +127,12 @@ export const STEP_KEYS: readonly KeySpec[] = [
 ];
 
 const dest = (doc: string, extra: Partial<KeySpec> = {}): KeySpec => ({ key: 'dest_dir', type: 'target-or-dir', default: '', doc, ...extra });
+/** builtin:move / builtin:archive `if_exists`: what happens when the destination name is taken. */
+export const IF_EXISTS_VALUES = ['rename', 'replace', 'fail'] as const;
+const ifExists: KeySpec = {
+  key: 'if_exists', type: 'enum', default: 'rename', values: IF_EXISTS_VALUES,
+  doc: 'when the destination name is taken: rename (keep both, the new file as name.1, name.2…), replace (MFDATA: the older file is lost), fail (failure policy)',
+};
 const chmod = str('force_chmod', '', 'octal mode (e.g. 0644) given to the written file; empty = unchanged');
 
 /** Options a `[step_<name>]` section may hold when its `_step_module` is `builtin:<name>`. */
@@ -137,6 +143,7 @@ export const BUILTIN_STEP_OPTIONS: Readonly<Record<BuiltinStep, readonly KeySpec
     str('dest_basename', '{ORIGINAL_BASENAME}', 'name in the destination: {ORIGINAL_BASENAME}, {ORIGINAL_DIRNAME}, {ORIGINAL_UID}, {RANDOM_ID}, {STEP_COUNTER} and strftime %-codes'),
     chmod,
     { key: 'drop_tags', type: 'enum', default: 'AUTO', values: ['AUTO', '0', '1'], doc: 'drop the tags of the moved file (AUTO = only for an absolute destination)' },
+    { ...ifExists, doc: `absolute dest_dir only (a step inbox is never overwritten): ${ifExists.doc}` },
   ],
   archive: [
     dest('absolute archive directory', { type: 'abs-path', mandatory: true }),
@@ -145,6 +152,7 @@ export const BUILTIN_STEP_OPTIONS: Readonly<Record<BuiltinStep, readonly KeySpec
     str('keep_tags_suffix', '.tags', 'suffix of the tags file'),
     chmod,
     int('lifetime', '0', 'days an archived file is kept (0 = forever)'),
+    { ...ifExists, doc: `${ifExists.doc}; the tags file follows the final name` },
   ],
   fork: [
     { key: 'command_template', type: 'command', default: '', mandatory: true, doc: 'command run for each file (argument vector, no shell); must contain {PATH}' },

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import type { StepContext, StepDefinition, StepFile } from '../api/types';
 import type { SwitchRuleTarget } from '../config/model';
 import { runFanOut, type TransferOp } from '../switch/fanout';
-import { moveTagged } from '../tags/tagged-file';
+import { moveTagged, renameOrCopy } from '../tags/tagged-file';
+import { ifExistsOption, placeClaimedFile, type IfExists } from './no-clobber';
 import { expandDestBasename, newRandomId, validateDestBasename } from './dest-basename';
 import {
   basenameValues, boolOption, chmodOption, destinationOption, ensureDir, inside, LazyTags, option, targetsOption, BuiltinStepError, type BuiltinDeps,
@@ -46,23 +47,14 @@ export function copyStep(deps: BuiltinDeps): StepDefinition {
   return { process: (file, ctx) => fanOut(ctx, file, targets) };
 }
 
-/** Places the claimed file at an absolute path (atomically, via a rename), with or without its tags. */
-async function placeFile(tags: LazyTags, file: StepFile, dest: string, keepTags: boolean, mode: number | undefined): Promise<void> {
+/** Places the claimed file in an absolute directory under the `if_exists` rule; returns where it ended. */
+async function placeFile(file: StepFile, dest: string, mode: number | undefined, ifExists: IfExists, reserveBytes = 0): Promise<string> {
   await ensureDir(path.dirname(dest));
   if (mode !== undefined) await fs.promises.chmod(file.path, mode);
-  if (keepTags) await moveTagged(tags.get(), file.path, dest);
-  else {
-    await fs.promises.rename(file.path, dest).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EXDEV') throw err;
-      await fs.promises.copyFile(file.path, `${dest}.t`);
-      await fs.promises.rename(`${dest}.t`, dest);
-      await fs.promises.unlink(file.path);
-    });
-    await tags.get().drop(file.path);
-  }
+  return placeClaimedFile(file.path, dest, ifExists, reserveBytes);
 }
 
-/** `builtin:move`: `dest_dir` (plugin/step or absolute), `dest_basename`, `force_chmod`, `drop_tags`. */
+/** `builtin:move`: `dest_dir` (plugin/step or absolute), `dest_basename`, `force_chmod`, `drop_tags`, `if_exists`. */
 export function moveStep(deps: BuiltinDeps): StepDefinition {
   const dest = destinationOption(deps, 'dest_dir');
   const template = option(deps, 'dest_basename', '{ORIGINAL_BASENAME}');
@@ -70,22 +62,34 @@ export function moveStep(deps: BuiltinDeps): StepDefinition {
   const mode = chmodOption(deps);
   const drop = option(deps, 'drop_tags', 'AUTO').toUpperCase();
   const dropTags = drop === 'AUTO' ? dest.kind === 'dir' : drop === '1';
+  const ifExists = ifExistsOption(deps);
   const tags = new LazyTags(deps);
   return {
     async process(file, ctx) {
       const name = expandDestBasename(template, basenameValues(file));
-      const dir = dest.kind === 'dir' ? dest.dir : ctx.inbox(dest.plugin, dest.step);
-      let target = inside(dir, name);
-      // A file waiting in a step inbox is never replaced (an absolute directory is the operator's: replaced, as MFDATA).
-      if (dest.kind === 'step' && fs.existsSync(target)) target = `${target}.${newRandomId().slice(0, 8)}`;
-      await placeFile(tags, file, target, !dropTags, mode);
+      if (dest.kind === 'dir') {
+        const placed = await placeFile(file, inside(dest.dir, name), mode, ifExists);
+        // Tags are keyed by path: they follow the file to the name it got (or are dropped, the default here).
+        if (dropTags) await tags.get().drop(file.path);
+        else await tags.get().move(file.path, placed);
+        return true;
+      }
+      let target = inside(ctx.inbox(dest.plugin, dest.step), name);
+      // A file waiting in a step inbox is never replaced; it arrives by rename(2), which the observer announces.
+      if (fs.existsSync(target)) target = `${target}.${newRandomId().slice(0, 8)}`;
+      await ensureDir(path.dirname(target));
+      if (mode !== undefined) await fs.promises.chmod(file.path, mode);
+      if (dropTags) {
+        await renameOrCopy(file.path, target);
+        await tags.get().drop(file.path);
+      } else await moveTagged(tags.get(), file.path, target);
       return true;
     },
     destroy: () => tags.close(),
   };
 }
 
-/** `builtin:archive`: keeps files under `dest_dir/<dest_basename>` (dated sub-directories), tags in `<name>.tags`. */
+/** `builtin:archive`: keeps files under `dest_dir/<dest_basename>` (dated sub-directories), tags in `<final name>.tags`. */
 export function archiveStep(deps: BuiltinDeps): StepDefinition {
   const dest = destinationOption(deps, 'dest_dir');
   if (dest.kind !== 'dir') throw new BuiltinStepError(deps.plugin.name, deps.step.name, 'dest_dir', 'must be an absolute directory');
@@ -94,13 +98,15 @@ export function archiveStep(deps: BuiltinDeps): StepDefinition {
   const keepTags = boolOption(deps, 'keep_tags', true);
   const suffix = option(deps, 'keep_tags_suffix', '.tags');
   const mode = chmodOption(deps);
+  const ifExists = ifExistsOption(deps);
   const tags = new LazyTags(deps);
   return {
     async process(file) {
       const target = inside(dest.dir, expandDestBasename(template, basenameValues(file), true));
-      await ensureDir(path.dirname(target));
-      if (keepTags) await tags.get().dump(file.path, `${target}${suffix}`);
-      await placeFile(tags, file, target, false, mode);
+      // The tags file is named after where the file ended (`name.1.tags` next to `name.1`), so it is written after.
+      const placed = await placeFile(file, target, mode, ifExists, keepTags ? Buffer.byteLength(suffix) : 0);
+      if (keepTags) await tags.get().dump(file.path, `${placed}${suffix}`);
+      await tags.get().drop(file.path);
       return true;
     },
     destroy: () => tags.close(),
