@@ -6,7 +6,7 @@ import { ScenarioContext, type Scenario } from '../scenario';
 export const inotifyOverflow: Scenario = {
   name: 'inotify-overflow',
   group: 'overflow',
-  description: 'inotifywait SIGSTOPped while 100,000 files (reduced: 20,000) are created on a tmpfs home, 3 events each, then SIGCONT: '
+  description: 'inotifywait SIGSTOPped while 100,000 files (reduced: 20,000) are created on a tmpfs home, 2 events each, then SIGCONT: '
     + 'the kernel queue overflows (Q_OVERFLOW), the rescan stops at poll_queue_limit (10,000) and its catch-up announces the rest '
     + 'as the queue drains; every file delivered, well before the 300 s forced_poll.',
   skip: () => (process.platform === 'linux' && process.getuid?.() === 0 ? undefined : 'mounting a tmpfs needs root on Linux'),
