@@ -37,7 +37,14 @@ export class DestinationExistsError extends Error {
 export async function placeClaimedFile(src: string, dest: string, ifExists: IfExists, reserveBytes = 0): Promise<string> {
   const dir = path.dirname(dest);
   const sameFs = (await fs.promises.stat(src)).dev === (await fs.promises.stat(dir)).dev;
-  if (sameFs) return placeOnSameFs(src, dest, ifExists, reserveBytes);
+  if (sameFs) {
+    try {
+      return await placeOnSameFs(src, dest, ifExists, reserveBytes);
+    } catch (err) {
+      // One file system seen through two mounts (a bind mount): link(2) and rename(2) refuse it as well.
+      if (errorCode(err) !== 'EXDEV') throw err;
+    }
+  }
   const tmp = path.join(dir, `${fitName(path.basename(dest), 11)}.${randomBytes(4).toString('hex')}.t`);
   try {
     await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_EXCL);

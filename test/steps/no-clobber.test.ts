@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { formatProblem } from '../../runtime/config/errors';
+import { loadRuntimeConfig } from '../../runtime/config/load';
 import { stepInbox } from '../../runtime/home';
 import { FAILURE_REASON, parseTagsFile } from '../../runtime/tags/tag-names';
 import { listFiles, waitFor } from '../datapath/harness';
@@ -100,4 +102,13 @@ test('two workers (numprocesses = 2) moving many files to one name: none is lost
   } finally {
     await rt.stop();
   }
+});
+
+test('config check refuses an unknown if_exists value, naming the file, line and the allowed values', (t) => {
+  const ws = outDir(t);
+  writeWorkspacePlugin(ws, 'bad', ['[step_main]', '_step_module = builtin:archive', `dest_dir = ${ws}/out`, 'if_exists = overwrite', ''].join('\n'));
+  const loaded = loadRuntimeConfig({ workspace: ws, home: path.join(ws, 'h'), env: process.env });
+  const errors = loaded.problems.filter((p) => p.severity === 'error').map(formatProblem);
+  assert.equal(errors.length, 1, errors.join('\n'));
+  assert.match(errors[0], /plugins\/bad\/config\.ini:\d+.*if_exists.*rename.*replace.*fail/);
 });
