@@ -1,4 +1,4 @@
-// Entry point of a step worker process: `node --max-semi-space-size=1 dist/runtime/worker.js --home H --plugin P --step S`.
+// Entry point of a step worker process: `node --max-semi-space-size=1 --expose-gc dist/runtime/worker.js --home H --plugin P --step S`.
 import * as path from 'node:path';
 import { createLogger } from '../log/mflog';
 import { createMetrics } from '../metrics/client';
@@ -11,8 +11,11 @@ import { EXIT_CONFIG_ERROR, EXIT_STEP_LOAD_FAILED } from './exit-codes';
 import { isOneShotArgs, oneShotMain } from '../debug/one-shot';
 import { surfaceStepExceptions } from '../debug/surface-exceptions';
 import { announceReady } from '../util/ready';
+import { takeGc } from './idle-gc';
 
 async function main(): Promise<number> {
+  // Before any step code runs: the step never sees V8's gc (present under --expose-gc, WORKER_NODE_FLAGS).
+  const collectGarbage = takeGc();
   // MFDATA's debug mode (runtime/debug): one file, from a copy, no queue.
   if (isOneShotArgs(process.argv.slice(2))) return oneShotMain(process.argv.slice(2));
   let config;
@@ -59,7 +62,7 @@ async function main(): Promise<number> {
     .map((s) => ({ directory: s.directory, queue: s.queue, filter: s.filter, pollQueueLimit: s.pollQueueLimit }));
   // Sinks from MFDATA_METRICS_* (generated from [metrics] of mfdata.ini, as the Redis address is); none = no-op.
   const metrics = createMetrics(metricsSettingsFromEnv(process.env), plugin.name, step.name, (event, fields) => log.warning(event, fields));
-  const worker = new StepWorker({ home, plugin, step, redis: config.redis, definition, log, rescanTargets, metrics });
+  const worker = new StepWorker({ home, plugin, step, redis: config.redis, definition, log, rescanTargets, metrics, collectGarbage });
   const onSignal = (signal: NodeJS.Signals): void => {
     log.info('stop requested: finishing the current file', { signal });
     worker.stop();

@@ -26,6 +26,7 @@ import { whileRefused } from './redis-refusal';
 import { recoverOrphans } from './recovery';
 import { WorkerStepContext } from './step-context';
 import { Watchdog } from './watchdog';
+import { IdleGc } from './idle-gc';
 import { StepStatsRecorder } from '../stats/recorder';
 import { withStepStats } from '../stats/recording-metrics';
 
@@ -39,6 +40,8 @@ export interface StepWorkerOptions {
   rescanTargets: RescanTarget[];
   /** MFDATA's per-file metrics and the steps' `ctx.metrics` (default: disabled). */
   metrics?: MetricsClient;
+  /** V8's full GC (from takeGc()), run when the queue stays empty after work; none = no idle collection. */
+  collectGarbage?: () => void;
 }
 
 /** Messages a quick worker pops and claims at once under a backlog. */
@@ -83,6 +86,7 @@ export class StepWorker {
   private current: string | undefined;
   private watchdog: Watchdog | undefined;
   private readonly metrics: MetricsClient;
+  private readonly idleGc: IdleGc;
 
   constructor(private readonly options: StepWorkerOptions) {
     const { home, plugin, step } = options;
@@ -106,6 +110,9 @@ export class StepWorker {
     };
     // A message may only name files in a directory feeding this step: a queue is not a way to grab any file.
     this.guard = new MessageGuard([...step.watchedDirectories, stepInbox(home, plugin.name, step.name), ...options.rescanTargets.map((r) => r.directory)]);
+    this.idleGc = new IdleGc(options.collectGarbage, (ms) => {
+      if (options.log.isEnabled('debug')) options.log.debug('idle: garbage collected', { gc_ms: Math.round(ms * 10) / 10, heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1e5) / 10 });
+    });
     this.badInput = new BadInput({ redis: this.redis, tags: this.tags, log: options.log, queue: this.queue, plugin: plugin.name, step: step.name, failure: this.failure });
   }
 
@@ -158,6 +165,7 @@ export class StepWorker {
   }
 
   async close(): Promise<void> {
+    this.idleGc.close();
     try {
       await this.options.definition.destroy?.(this.ctx);
     } catch (err) {
@@ -181,12 +189,15 @@ export class StepWorker {
   private async nextClaimed(timeoutSeconds: number): Promise<Claimed | undefined> {
     while (this.ready.length === 0) {
       if (this.stopping) return undefined;
-      let raws: string[];
+      let raws: string[] = [];
+      this.idleGc.waiting();
       try {
         raws = await this.consumer.popSome(this.queue, this.lastFileMs < QUICK_FILE_MS ? CLAIM_AHEAD : 1, timeoutSeconds);
       } catch (err) {
         if (!this.stopping) this.options.log.exception('queue pop failed; retrying', err, undefined, 'warning');
         return undefined;
+      } finally {
+        this.idleGc.resumed(raws.length);
       }
       if (raws.length === 0) return undefined;
       this.ready = await this.claimAll(raws);

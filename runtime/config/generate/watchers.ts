@@ -77,9 +77,11 @@ function moduleWide(config: RuntimeConfig): Pick<WatcherSpec, 'logRotation' | 'f
  * Node flags of a step worker. A 1 MB semi-space keeps the young generation small: V8 otherwise grows it to 16 MB
  * under a burst and keeps it, which doubled an idle worker's RSS; a worker's per-file garbage is short-lived, so the
  * extra scavenges cost little (docs/BENCHMARKS.md). No --enable-source-maps: the worker turns source maps on itself
- * before it loads the step code (so step stacks name the .ts lines) without parsing the runtime's own 1 MB map.
+ * before it loads the step code (so step stacks name the .ts lines) without parsing the runtime's own 1 MB map. --expose-gc lets the worker run one full GC when its
+ * queue goes idle after work (runtime/worker/idle-gc.ts: ~8 MB given back after a burst); it takes `gc` off the
+ * global object before loading step code.
  */
-export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--expose-gc'];
 
 function stepWatchers(config: RuntimeConfig, plugin: PluginConfig, options: GenerateOptions): WatcherSpec[] {
   const home = runtimeHome(config.home);
