@@ -53,10 +53,17 @@ function realpathOf(p: string): string | undefined {
   }
 }
 
-/** lstat of a claimed entry; undefined when it is gone. */
-export function entryKind(p: string): EntryKind | undefined {
+/**
+ * lstat of a claimed entry, with its size (counted as processed bytes: the claim's one lstat serves both, no second
+ * stat per file); undefined when it is gone.
+ */
+export function claimedEntry(p: string): { kind: EntryKind; size: number } | undefined {
   const st = fs.lstatSync(p, { throwIfNoEntry: false });
   if (!st) return undefined;
+  return { kind: kindOf(st), size: st.size };
+}
+
+function kindOf(st: fs.Stats): EntryKind {
   if (st.isFile()) return 'file';
   if (st.isDirectory()) return 'directory';
   if (st.isSymbolicLink()) return 'symlink';

@@ -20,7 +20,7 @@ import { errorCode } from '../tags/tagged-file';
 import type { RescanTarget } from '../observer/rescan';
 import { registerConfiguredEdges } from '../flow/configured-edges';
 import { ClaimOwners } from './claim-owners';
-import { BadInput, entryKind, MessageGuard } from './message-guard';
+import { BadInput, claimedEntry, MessageGuard } from './message-guard';
 import { applyFailurePolicy, type FailurePolicyTarget } from './failure-policy';
 import { whileRefused } from './redis-refusal';
 import { recoverOrphans } from './recovery';
@@ -62,6 +62,8 @@ interface Claimed {
   file: StepFile;
   /** This file's share of the claim round (rename + Redis), counted in processing_file_timer as MFDATA's _before is. */
   claimMs: number;
+  /** Its size at the claim (from the claim's lstat), counted as processed bytes. */
+  size: number;
 }
 
 export class StepWorker {
@@ -216,7 +218,7 @@ export class StepWorker {
   private async claimAll(raws: string[]): Promise<Claimed[]> {
     const log = this.options.log;
     const claimStarted = this.metrics.enabled ? performance.now() : 0;
-    const inputs: Array<ClaimInput & { msg: QueueMessage }> = [];
+    const inputs: Array<ClaimInput & { msg: QueueMessage; size: number }> = [];
     const planned: Array<{ msg: QueueMessage; src: string; uid: string }> = [];
     for (const raw of raws) {
       let msg: QueueMessage;
@@ -249,12 +251,12 @@ export class StepWorker {
         continue;
       }
       // lstat of our own claim (not of the inbox entry, which could be swapped meanwhile): only regular files go on.
-      const kind = entryKind(claimPath);
-      if (kind !== 'file') {
-        if (kind !== undefined) await this.badInput.setAside(kind, src, claimPath).catch((err: unknown) => log.exception('cannot set aside a claimed entry', err, { file: src, claim: claimPath }));
+      const entry = claimedEntry(claimPath);
+      if (entry?.kind !== 'file') {
+        if (entry !== undefined) await this.badInput.setAside(entry.kind, src, claimPath).catch((err: unknown) => log.exception('cannot set aside a claimed entry', err, { file: src, claim: claimPath }));
         continue;
       }
-      inputs.push({ inboxPath: src, claimPath, uid, msg });
+      inputs.push({ inboxPath: src, claimPath, uid, msg, size: entry.size });
     }
     if (inputs.length === 0) return [];
     const drops = this.pendingDrops.splice(0);
@@ -262,7 +264,7 @@ export class StepWorker {
     const records = await whileRefused(() => this.state.recordClaims(inputs, drops), () => this.stopping,
       (err) => log.warning('Redis refuses writes: the claimed files wait in tmp/ until it accepts them', { files: inputs.length, error: err.message }));
     const claimMs = this.metrics.enabled ? (performance.now() - claimStarted) / inputs.length : 0;
-    return inputs.map(({ inboxPath, claimPath, uid, msg }, i) => {
+    return inputs.map(({ inboxPath, claimPath, uid, msg, size }, i) => {
       const { stepCounter, tags } = records[i];
       if (log.isEnabled('debug')) log.debug('claimed a file', { file: inboxPath, claim: claimPath, step_counter: stepCounter });
       return {
@@ -273,14 +275,15 @@ export class StepWorker {
           originalUid: tags[ORIGINAL_UID] ?? uid,
         },
         claimMs,
+        size,
       };
     });
   }
 
-  private async processOne({ file, claimMs }: Claimed): Promise<void> {
+  private async processOne({ file, claimMs, size }: Claimed): Promise<void> {
     const { definition, step, log } = this.options;
     const started = this.metrics.enabled ? performance.now() : 0;
-    this.countClaimed(file);
+    this.countClaimed(size);
     let status = false;
     let reason = 'process() returned false';
     if (file.stepCounter > step.stepLimit) {
@@ -300,16 +303,10 @@ export class StepWorker {
     if (this.metrics.enabled) this.metrics.timer(METRIC.fileTimer, claimMs + performance.now() - started);
   }
 
-  /** MFDATA counts a file once its claim succeeded: one more file, and its size in bytes. */
-  private countClaimed(file: StepFile): void {
+  /** MFDATA counts a file once its claim succeeded: one more file, and its size in bytes (from the claim's lstat). */
+  private countClaimed(size: number): void {
     if (!this.metrics.enabled) return;
     this.metrics.counter(METRIC.processedFiles, 1);
-    let size = 0;
-    try {
-      size = fs.statSync(file.path).size;
-    } catch {
-      // Gone already (a recovered claim): counted, with no bytes.
-    }
     this.metrics.counter(METRIC.processedBytes, size);
   }
 
@@ -368,7 +365,7 @@ export class StepWorker {
     const { step } = this.options;
     const maxSize = Math.max(1, step.batchMaxSize || 100);
     const maxWaitMs = Math.max(0, (step.batchMaxWait ?? 10) * 1000);
-    let batch: StepFile[] = [];
+    let batch: Claimed[] = [];
     let firstAt = 0;
     for (;;) {
       const due = batch.length >= maxSize || (batch.length > 0 && (this.stopping || Date.now() >= firstAt + maxWaitMs));
@@ -382,18 +379,19 @@ export class StepWorker {
       const claimed = await this.nextClaimed(wait);
       if (claimed) {
         if (batch.length === 0) firstAt = Date.now();
-        batch.push(claimed.file);
+        batch.push(claimed);
       } else if (this.stopping && batch.length === 0) {
         return;
       }
     }
   }
 
-  private async processBatch(files: StepFile[]): Promise<void> {
+  private async processBatch(claimed: Claimed[]): Promise<void> {
     const { definition, log } = this.options;
     const batchId = this.owners.newUid();
     const started = this.metrics.enabled ? performance.now() : 0;
-    for (const f of files) this.countClaimed(f);
+    for (const c of claimed) this.countClaimed(c.size);
+    const files = claimed.map((c) => c.file);
     await Promise.all(files.map((f) => this.ctx.setTag(f, 'batch_id', batchId)));
     let results: boolean[] = files.map(() => false);
     let reason = 'batchProcess() returned false';
