@@ -69,7 +69,10 @@ import { defineStep } from 'mfdata';
 import * as fs from 'node:fs';
 export const step = defineStep({
   process(file, ctx) {
-    fs.writeFileSync(ctx.getCustom('probe'), typeof (globalThis as { gc?: unknown }).gc);
+    // Written then renamed: the test never reads it half-written.
+    const probe = ctx.getCustom('probe');
+    fs.writeFileSync(probe + '.t', typeof (globalThis as { gc?: unknown }).gc);
+    fs.renameSync(probe + '.t', probe);
     return true;
   },
 });
