@@ -1,4 +1,4 @@
-// Entry point of a step worker process: `node --max-semi-space-size=1 --expose-gc dist/runtime/worker.js --home H --plugin P --step S`.
+// Entry point of a step worker process: `node --max-semi-space-size=1 --expose-gc --single-threaded-gc dist/runtime/worker.js --home H --plugin P --step S`.
 import * as path from 'node:path';
 import { createLogger } from '../log/mflog';
 import { createMetrics } from '../metrics/client';
