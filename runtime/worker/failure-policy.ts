@@ -58,8 +58,10 @@ export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath:
     await fs.promises.mkdir(inbox, { recursive: true });
     let dst = path.join(inbox, name);
     if (fs.lstatSync(dst, { throwIfNoEntry: false })) dst = path.join(inbox, path.basename(claimPath));
+    // Traced before the move: once in the next inbox, that step's worker may claim the file (moving its tags on,
+    // even dropping them) before this trace ran, and the failure event would then find no uid and be lost.
+    await state.traceFailure(traceEnd(plugin, step), new Date(), traced);
     await moveTagged(tags, claimPath, dst);
-    await state.traceFailure(traceEnd(plugin, step), new Date(), { ...traced, tagPath: dst });
     return { finalPath: dst };
   }
   const dir = target.policy === 'keep' ? stepTrashDir(target.home, state.plugin, state.step) : target.moveDestDir;
