@@ -90,23 +90,25 @@ test('normalize: text files from its inbox and from drop/normalize are normalise
     procs.push(startProc(script, args, spec.env));
   }
   const observer = procs[procs.length - 1];
-  await waitFor('observer started', () => procs.some((p) => p.records.some((r) => r.event === 'directory observer started')));
+  await waitFor('observer started', () => procs.some((p) => p.records.some((r) => r.event === 'directory observer started')), 60_000);
   const inbox = path.join(h.home.inDir, 'step.normalize.main');
   const drop = path.join(h.home.inDir, 'drop', 'normalize');
   dropFile(inbox, 'report.txt', 'first line   \r\nsecond\t\r\nthird');
   dropFile(drop, 'notes.md', 'a  \rb\r\r');
   dropFile(inbox, 'image.bin', Buffer.from([0x89, 0x50, 0x00, 0x01]));
   const out = path.join(h.home.varDir, 'out', 'normalize');
-  await waitFor('both text files archived', () => listFiles(out).length === 2, 20_000);
+  // The archive step writes `<name>.t` then renames it: wait for both final names, not for any two entries.
+  await waitFor('both text files archived', () => listFiles(out).sort().join() === 'notes.md,report.txt', 60_000);
   assert.equal(fs.readFileSync(path.join(out, 'report.txt'), 'utf8'), 'first line\nsecond\nthird\n');
   assert.equal(fs.readFileSync(path.join(out, 'notes.md'), 'utf8'), 'a\nb\n\n');
   // The archive step logs just after it writes the file: wait for both records, not only both files.
   const archivedRecords = (): Array<Record<string, unknown>> => procs.flatMap((p) => p.records).filter((r) => r.event === 'archived');
-  await waitFor('both archived records logged', () => archivedRecords().length === 2);
+  await waitFor('both archived records logged', () => archivedRecords().length === 2, 60_000);
   const archived = archivedRecords();
   assert.deepEqual(archived.map((r) => [r.file, r.line_count, r.name]).sort(), [['notes.md', '3', 'mfdata.normalize.archive'], ['report.txt', '3', 'mfdata.normalize.archive']]);
   const trash = path.join(h.home.inDir, 'trash', 'normalize.main');
-  await waitFor('binary file kept', () => listFiles(trash).length === 2);
+  // The file first, then its .tags (written whole under a temporary dot name, which listFiles skips).
+  await waitFor('binary file kept', () => listFiles(trash).sort().join() === 'image.bin,image.bin.tags', 60_000);
   const tags = parseTagsFile(fs.readFileSync(path.join(trash, 'image.bin.tags'), 'utf8'));
   assert.equal(tags['latest.core.failure_reason'], 'process() returned false');
   assert.equal(tags['first.core.original_dirname'], 'step.normalize.main');
