@@ -206,6 +206,9 @@ describe('step debugging in VS Code (js-debug, real runtime)', function () {
     await vscode.debug.stopDebugging();
     await backUnderSupervision('step.dbgdemo.main', 2);
     await waitFor('all 8 files in the ledger', () => names.every((n) => ledger().includes(n)), 60_000);
+    // The step writes the ledger inside process(); its claim is deleted only after process() returned.
+    await waitFor('the inbox and the claim area empty', () => list(inbox).length === 0 && list(path.join(home, 'var/in/tmp/dbgdemo.main')).length === 0, 60_000)
+      .catch((err: Error) => { throw new Error(`${err.message}: inbox ${list(inbox).join()}, claims ${list(path.join(home, 'var/in/tmp/dbgdemo.main')).join()}`); });
     await new Promise((r) => setTimeout(r, 1000)); // a second processing would show up meanwhile
     assert.deepEqual(ledger().filter((n) => n.startsWith('mid-')).sort(), names, 'each file exactly once');
     assert.deepEqual(list(inbox), []);

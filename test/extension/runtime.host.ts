@@ -94,7 +94,10 @@ describe('the runtime driven from VS Code', function () {
         const plugin = (await api.views.plugins.getChildren()).find((p) => p.label === 'normalize');
         const main = plugin?.children?.find((c) => c.label === 'main');
         const archive = plugin?.children?.find((c) => c.label === 'archive');
-        return main?.description?.includes(' 1 processed') && archive?.description?.includes(' 1 processed') ? { main, archive } : undefined;
+        // The counters move when a worker claims the file; the rate and errors suffix appears once the stats recorder
+        // flushed (once a second): wait for both, not only the counters.
+        const settled = (d: string | undefined): boolean => d?.includes(' 1 processed') === true && d.includes(' files/s · ');
+        return settled(main?.description) && settled(archive?.description) ? { main: main!, archive: archive! } : undefined;
       });
       assert.match(steps.main.description ?? '', /^running · 1\/1 workers · queue 0 · 1 processed · 0 failed · [\d.<]+ files\/s · 0 errors \(1 min\)$/);
       assert.match(steps.archive.description ?? '', /^running · 1\/1 workers · queue 0 · 1 processed · 0 failed · [\d.<]+ files\/s · 0 errors \(1 min\)$/);
