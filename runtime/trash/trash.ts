@@ -10,6 +10,7 @@ import { stepInbox, type RuntimeHome } from '../home';
 import { journeyKey } from '../queue/keys';
 import { ORIGINAL_UID, parseTagsFile } from '../tags/tag-names';
 import { TagStore } from '../tags/tag-store';
+import { isWholeWriteTemporary } from '../util/write-whole';
 import { journeySettingsFromEnv } from '../journey/settings';
 
 export const TAGS_SUFFIX = '.tags';
@@ -48,6 +49,8 @@ export function listTrash(home: RuntimeHome, plugins: readonly PluginConfig[] = 
     try { names = fs.readdirSync(path.join(root, dir)); } catch { continue; }
     for (const name of names) {
       if (name.endsWith(TAGS_SUFFIX) && names.includes(name.slice(0, -TAGS_SUFFIX.length))) continue;
+      // A .tags file being written (temporary name, renamed when whole) is not a trashed file.
+      if (isWholeWriteTemporary(name)) continue;
       const file = path.join(root, dir, name);
       const st = fs.statSync(file, { throwIfNoEntry: false });
       if (!st?.isFile()) continue;

@@ -21,12 +21,17 @@ const LONGEST_WAIT_MS = 5000;
  * or none, and a file system that fills up for a while only delays the write. The temporary name is short
  * (`.<12 hex>.t`, ignored by the observer's default filter) so a 255-byte target name still works.
  */
+/** The temporary name writeFileWhole writes under (`.<12 hex>.t`): a lister of a directory it writes into skips it. */
+export function isWholeWriteTemporary(name: string): boolean {
+  return /^\.[0-9a-f]{12}\.t$/.test(name);
+}
+
 export async function writeFileWhole(file: string, data: string | Buffer, options: WriteWholeOptions = {}): Promise<void> {
   const deadline = Date.now() + (options.maxWaitMs ?? 600_000);
   let wait = FIRST_WAIT_MS;
   let warned = false;
   for (;;) {
-    const tmp = path.join(path.dirname(file), `.${randomBytes(6).toString('hex')}.t`);
+    const tmp = path.join(path.dirname(file), `.${randomBytes(6).toString('hex')}.t`); // isWholeWriteTemporary
     try {
       await fs.promises.writeFile(tmp, data, { flag: 'wx' });
       await fs.promises.rename(tmp, file);

@@ -3,10 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import Redis from 'ioredis';
 import { readJourney } from '../../runtime/flow/read';
+import { runtimeHome } from '../../runtime/home';
 import { deleteFromTrash, listTrash, replayFromTrash, TrashError } from '../../runtime/trash/trash';
 import { flowCommand, journeyCommand } from '../../runtime/cli/commands/flow';
 import { trashListCommand } from '../../runtime/cli/commands/trash';
@@ -42,7 +44,8 @@ test('a trashed file is listed with its tags, replayed into another step with th
     const inbox = path.join(rt.home.inDir, 'step.tr.strict');
     rt.drop(inbox, 'one.txt', '1');
     rt.drop(inbox, 'two.txt', '2');
-    await waitFor(() => listTrash(rt.home).length === 2, 'both files in the trash', 30000, rt.home.logDir);
+    // A file is placed in the trash first, its .tags (with the failure reason) just after: wait for both.
+    await waitFor(() => listTrash(rt.home).filter((e) => e.tags['latest.core.failure_reason'] !== undefined).length === 2, 'both files in the trash with their tags', 30000, rt.home.logDir);
     const entries = listTrash(rt.home);
     const one = entries.find((e) => e.name === 'one.txt');
     assert.ok(one, 'one.txt listed');
@@ -68,7 +71,7 @@ test('a trashed file is listed with its tags, replayed into another step with th
     assert.deepEqual(listFiles(path.join(rt.home.inDir, 'trash')), []);
 
     let journey = (await readJourney(redis, 'one.txt'))[0];
-    for (const deadline = Date.now() + 10000; journey?.final.outcome !== 'done' && Date.now() < deadline;) {
+    for (const deadline = Date.now() + 30000; journey?.final.outcome !== 'done' && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 100));
       journey = (await readJourney(redis, 'one.txt'))[0];
     }
@@ -87,4 +90,19 @@ test('a trashed file is listed with its tags, replayed into another step with th
     redis.disconnect();
     await rt.stop();
   }
+});
+
+test('the trash list skips a .tags file being written (its temporary dot name), and lists a trashed file without .tags yet', (t) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-trash-list-'));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const home = runtimeHome(root);
+  const dir = path.join(home.inDir, 'trash', 'tr.strict');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'one.txt'), '1');
+  fs.writeFileSync(path.join(dir, '.0123456789ab.t'), 'latest.core.failure_reason = half written\n');
+  const tagsOnly = (e: { tags: Record<string, string> }): string => JSON.stringify(e.tags);
+  assert.deepEqual(listTrash(home, []).map((e) => [e.name, tagsOnly(e)]), [['one.txt', '{}']]);
+  // What writeFileWhole does next: the temporary name becomes one.txt.tags.
+  fs.renameSync(path.join(dir, '.0123456789ab.t'), path.join(dir, 'one.txt.tags'));
+  assert.deepEqual(listTrash(home, []).map((e) => [e.name, e.tags['latest.core.failure_reason']]), [['one.txt', 'half written']]);
 });
