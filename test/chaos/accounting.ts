@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChaosRuntime } from './runtime';
+import { isWholeWriteTemporary } from '../../runtime/util/write-whole';
 
 /**
  * Final places a file may end in. `in place`: an entry documented to stay where it was dropped (a directory in an
@@ -111,7 +112,8 @@ export function scanFinalPlaces(rt: ChaosRuntime): Map<string, Found[]> {
   const trashRoot = path.join(rt.home.inDir, 'trash');
   for (const stepDir of list(trashRoot)) {
     for (const name of list(path.join(trashRoot, stepDir))) {
-      if (name.endsWith('.tags')) continue;
+      // A .tags being written (or left by a worker killed while writing it: housekeeping removes it) is not a file.
+      if (name.endsWith('.tags') || isWholeWriteTemporary(name)) continue;
       const file = path.join(trashRoot, stepDir, name);
       const tags = parseTagsFile(`${file}.tags`);
       add(tags?.['first.core.original_basename'] ?? name, { place: 'trash', file, sha: entrySha(file), tags });

@@ -2,6 +2,7 @@
 // through a ScenarioContext; the runner (runner.ts) then waits for quiescence and does the accounting.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isWholeWriteTemporary } from '../../runtime/util/write-whole';
 import { entrySha, sha256, type InjectedFile, type Place } from './accounting';
 import type { ChaosRuntime, RuntimeOptions } from './runtime';
 
@@ -124,7 +125,7 @@ export class ScenarioContext {
     const trash = path.join(this.rt.home.inDir, 'trash');
     let n = count(this.rt.outDir, (name) => name.startsWith('.'));
     for (const file of this.rt.leftInPlace.values()) if (fs.existsSync(file)) n++;
-    for (const d of fs.existsSync(trash) ? fs.readdirSync(trash) : []) n += count(path.join(trash, d), (name) => name.endsWith('.tags'));
+    for (const d of fs.existsSync(trash) ? fs.readdirSync(trash) : []) n += count(path.join(trash, d), (name) => name.endsWith('.tags') || isWholeWriteTemporary(name));
     return n;
   }
 }

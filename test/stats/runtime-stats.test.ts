@@ -85,7 +85,8 @@ test('mfdata stats: counts, bytes, times, queue length and series of real proces
     }
     for (let i = 0; i < 5; i++) rt.drop(path.join(rt.home.inDir, 'step.grouped.main'), `b${i}.txt`, 'bb');
     await waitFor(() => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').trim().split('\n').length === 10, 'the 10 files processed', 30_000, rt.home.logDir);
-    await waitFor(() => listFiles(path.join(rt.home.inDir, 'trash')).filter((f) => !f.endsWith('.tags')).length === 2, 'the 2 failures in trash', 20_000, rt.home.logDir);
+    // Not counting a .tags file being written under its temporary dot name.
+    await waitFor(() => listFiles(path.join(rt.home.inDir, 'trash')).filter((f) => !f.endsWith('.tags') && !path.basename(f).startsWith('.')).length === 2, 'the 2 failures in trash', 30_000, rt.home.logDir);
 
     const s = await waitForStats(rt, '10 files and 5 batch files counted', (x) => stepOf(x, 'slow', 'main').sinceStart.processed === 10
       && stepOf(x, 'slow', 'main').sinceStart.timedFiles === 10 && stepOf(x, 'grouped', 'main').sinceStart.processed === 5);
@@ -122,7 +123,10 @@ test('mfdata stats: counts, bytes, times, queue length and series of real proces
     assert.equal(series.points.reduce((n, p) => n + p.failed, 0), 2);
     for (const p of series.points) {
       const inBucket = own.filter((o) => o.start >= p.t && o.start < p.t + 10_000);
-      const nearEdge = own.filter((o) => Math.abs(o.start - p.t) < 200 || Math.abs(o.start - (p.t + 10_000)) < 200);
+      // A file is claimed before its process() starts, by up to the time the files claimed with it ahead took (seconds on
+      // a loaded machine): one that started shortly after a bucket boundary may be counted in the bucket before.
+      const near = (o: { start: number }, edge: number): boolean => o.start >= edge - 200 && o.start < edge + 3000;
+      const nearEdge = own.filter((o) => near(o, p.t) || near(o, p.t + 10_000));
       if (nearEdge.length === 0) assert.equal(p.processed, inBucket.length, `bucket ${new Date(p.t).toISOString()}`);
       if (p.processed > 0) assert.ok(p.meanMs !== null && p.meanMs >= 45, `bucket mean ${p.meanMs}`);
     }
