@@ -3,12 +3,16 @@
 /**
  * Helpers prepended to a script. `j_push` appends an event to a file's journey (TTL set when the list is
  * created: a journey lives keep seconds from its first event); `j_steptags` picks the tags `<n>.*` of a
- * HGETALL reply, keyed without `<n>.` and without enter_step; `j_edgefile` remembers the latest files of an edge.
+ * HGETALL reply, keyed without `<n>.` and without enter_step; `j_edgefiles` remembers the latest files of an edge
+ * (one LPUSH for a whole claim batch).
  */
 export const JOURNEY_LUA_HELPERS = `
-local function j_push(uid, ev, keep)
+local function j_pushraw(uid, json, keep)
   local k = 'journey@' .. uid
-  if redis.call('RPUSH', k, cjson.encode(ev)) == 1 then redis.call('EXPIRE', k, keep) end
+  if redis.call('RPUSH', k, json) == 1 then redis.call('EXPIRE', k, keep) end
+end
+local function j_push(uid, ev, keep)
+  j_pushraw(uid, cjson.encode(ev), keep)
 end
 local function j_steptags(flat, n)
   local pre = n .. '.'
@@ -24,11 +28,14 @@ local function j_field(flat, name)
   for i = 1, #flat, 2 do if flat[i] == name then return flat[i + 1] end end
   return nil
 end
-local function j_edgefile(from, to, uid, name, at, keep, cap)
+-- Entries in order (the last one ends up first, as with one LPUSH each); trimmed only once over the cap.
+local function j_edgefiles(from, to, entries, keep, cap)
   local k = 'edgefiles@' .. from .. '~' .. to
-  redis.call('LPUSH', k, cjson.encode({uid = uid, name = name, at = at}))
-  redis.call('LTRIM', k, 0, cap - 1)
+  if redis.call('LPUSH', k, unpack(entries)) > cap then redis.call('LTRIM', k, 0, cap - 1) end
   redis.call('EXPIRE', k, keep)
+end
+local function j_edgefile(from, to, uid, name, at, keep, cap)
+  j_edgefiles(from, to, {cjson.encode({uid = uid, name = name, at = at})}, keep, cap)
 end
 local function j_leaves(keep, json)
   if keep <= 0 or json == '' then return end
@@ -46,7 +53,8 @@ end
  * One flow-graph edge counted, with (journeys on) the file's route or failure event and the edge's recent files.
  * KEYS: trace, tags of the file (where they are now), failed counter, error edges of the day.
  * ARGV: trace TTL, keep, event JSON, uid ('' = from the tags), name ('' = from the tags), from, to,
- * step counter of the tags to record ('' = none, 'latest' = the file's current one), edge cap, failure ('1' = count it as a failure).
+ * step counter of the tags to record ('' = none, 'latest' = the file's current one), edge cap, failure ('1' = count it as a failure),
+ * event time (epoch ms).
  */
 export const TRACE_LUA = `${JOURNEY_LUA_HELPERS}
 redis.call('INCR', KEYS[1])
@@ -58,18 +66,24 @@ if ARGV[10] == '1' then
 end
 local keep = tonumber(ARGV[2])
 if keep > 0 then
-  local flat = redis.call('HGETALL', KEYS[2])
-  local uid = ARGV[4]
+  local uid, name, n = ARGV[4], ARGV[5], ARGV[8]
+  -- The tags are read only when the worker could not say who the file is or the event carries them (a failure).
+  local flat = {}
+  if uid == '' or name == '' or n ~= '' then flat = redis.call('HGETALL', KEYS[2]) end
   if uid == '' then uid = j_field(flat, 'first.core.original_uid') or '' end
-  local name = ARGV[5]
   if name == '' then name = j_field(flat, 'first.core.original_basename') or '' end
   if uid ~= '' then
-    local ev = cjson.decode(ARGV[3])
-    local n = ARGV[8]
     if n == 'latest' then n = j_field(flat, 'latest.core.step_counter') or '' end
-    if n ~= '' then ev.tags = j_steptags(flat, n); ev.n = tonumber(n) end
-    j_push(uid, ev, keep)
-    j_edgefile(ARGV[6], ARGV[7], uid, name, ev.t, keep, tonumber(ARGV[9]))
+    local t = tonumber(ARGV[11])
+    if n ~= '' then
+      local ev = cjson.decode(ARGV[3])
+      ev.tags = j_steptags(flat, n); ev.n = tonumber(n)
+      j_push(uid, ev, keep)
+    else
+      -- A route event is complete as the worker encoded it: no decode and encode again here.
+      j_pushraw(uid, ARGV[3], keep)
+    end
+    j_edgefile(ARGV[6], ARGV[7], uid, name, t, keep, tonumber(ARGV[9]))
   end
 end
 return 1`;

@@ -30,6 +30,8 @@ redis.call('INCRBY', KEYS[1], nClaims)
 redis.call('SET', KEYS[2], ARGV[1])
 local enter = ARGV[2] .. '.' .. ARGV[3] .. '.enter_step'
 local out = {}
+-- Per batch, not per file: one INCRBY/EXPIRE per inbound trace key, one LPUSH/LTRIM/EXPIRE per edge's recent files.
+local inbound, inboundOrder, edges, edgeOrder = {}, {}, {}, {}
 for c = 1, nClaims do
   local k, a = 2 + nDrops + 3 * (c - 1), 8 + 3 * (c - 1)
   local src, dst = KEYS[k + 1], KEYS[k + 2]
@@ -44,8 +46,9 @@ for c = 1, nClaims do
     'latest.core.inbox_basename', ARGV[a + 1])
   redis.call('EXPIRE', dst, ARGV[5])
   if n == 0 then
-    redis.call('INCR', KEYS[k + 3])
-    redis.call('EXPIRE', KEYS[k + 3], ARGV[6])
+    local tk = KEYS[k + 3]
+    if not inbound[tk] then inbound[tk] = 0; inboundOrder[#inboundOrder + 1] = tk end
+    inbound[tk] = inbound[tk] + 1
   end
   local all = redis.call('HGETALL', dst)
   if keep > 0 then
@@ -57,11 +60,19 @@ for c = 1, nClaims do
       local nk = 'journey-name@' .. ARGV[a + 1]
       redis.call('SADD', nk, uid)
       redis.call('EXPIRE', nk, keep)
-      j_edgefile('<' .. ARGV[a + 2], ARGV[2] .. '/' .. ARGV[3], uid, ARGV[a + 1], tms, keep, cap)
+      local from = '<' .. ARGV[a + 2]
+      if not edges[from] then edges[from] = {}; edgeOrder[#edgeOrder + 1] = from end
+      local list = edges[from]
+      list[#list + 1] = cjson.encode({uid = uid, name = ARGV[a + 1], at = tms})
     end
   end
   out[c] = {n, all}
 end
+for _, tk in ipairs(inboundOrder) do
+  redis.call('INCRBY', tk, inbound[tk])
+  redis.call('EXPIRE', tk, ARGV[6])
+end
+for _, from in ipairs(edgeOrder) do j_edgefiles(from, ARGV[2] .. '/' .. ARGV[3], edges[from], keep, cap) end
 return out`;
 
 interface StepCommands {
@@ -162,6 +173,7 @@ export class StepState {
     await this.commands.mfdataTrace(
       traceKey(from, to, now), tagsKey(file?.tagPath ?? ''), failedKey(this.plugin, this.step), traceErrorsKey(now),
       String(TRACE_TTL_SECONDS), String(keep), payload, file?.originalUid ?? '', file?.name ?? '', from, to, tagsOf, String(EDGE_FILES_CAP), failure ? '1' : '0',
+      String(now.getTime()),
     );
   }
 
