@@ -2,7 +2,8 @@
 // with 1, 2 and 4 workers and full semantics (claim, tags, counters, traces, delete), under the real `mfdata start`;
 // home on tmpfs (/dev/shm: the pipeline is measured, not the disk) and on ext4 /tmp. Baselines in the same run: the
 // bare rename rate, and a bare inotifywait → LPUSH → BRPOP → rename loop with as many consumers as workers.
-// Prints figures; asserts nothing. Options: --quick, BENCH_FILES, BENCH_ROUNDS, BENCH_WORKERS (e.g. 1,2,4).
+// Prints figures; asserts nothing. Options: --quick, BENCH_FILES, BENCH_ROUNDS, BENCH_WORKERS (e.g. 1,2,4),
+// BENCH_STORAGES (tmpfs,disk), BENCH_JOURNEYS=0 (`[journeys] enabled = 0`: the cost of journey recording by A/B).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BareLoop } from './lib/bare';
@@ -16,7 +17,8 @@ import { isEmptyDir, sleep, waitUntil } from './lib/wait';
 
 const N = size('BENCH_FILES', 20_000, 2_000);
 const WORKERS = list('BENCH_WORKERS', [1, 2, 4], [2]);
-const STORAGES: Storage[] = ['tmpfs', 'disk'];
+const STORAGES = (process.env.BENCH_STORAGES ?? 'tmpfs,disk').split(',').filter((s): s is Storage => s === 'tmpfs' || s === 'disk');
+const JOURNEYS_OFF = process.env.BENCH_JOURNEYS === '0';
 /** The disk case runs with 2 workers only: the disk, not the worker count, is what it shows. */
 const DISK_WORKERS = [2];
 /** After staging `.t` files, the observer's (ignored) events settle before the clock starts. */
@@ -60,7 +62,9 @@ async function measureBareLoop(bare: BareLoop, k: number, key: string): Promise<
 }
 
 async function measureOurs(storage: Storage, k: number, key: string): Promise<void> {
-  const rt = BenchRuntime.create({ storage, plugins: [{ name: 'bench', steps: [{ name: 'main', numprocesses: k }] }] });
+  const rt = BenchRuntime.create({
+    storage, plugins: [{ name: 'bench', steps: [{ name: 'main', numprocesses: k }] }], mfdataIni: JOURNEYS_OFF ? '[journeys]\nenabled = 0\n' : undefined,
+  });
   try {
     progress.update(`${key}: mfdata start (home on ${fsType(rt.base)})`);
     await rt.start();
@@ -96,7 +100,7 @@ function addRatio(ours: string, bare: string, key: string): void {
 
 async function main(): Promise<void> {
   console.log(`throughput: ${machineLine()}`);
-  console.log(`${N} files of 1 KiB, ${ROUNDS} rounds${QUICK ? ' (quick)' : ''}, load average at start ${loadLine()}`);
+  console.log(`${N} files of 1 KiB, ${ROUNDS} rounds${QUICK ? ' (quick)' : ''}${JOURNEYS_OFF ? ', journeys off' : ''}, load average at start ${loadLine()}`);
   const rows: Row[] = [];
   for (const storage of STORAGES) {
     const base = baseDir(storage);

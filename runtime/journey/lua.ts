@@ -37,13 +37,22 @@ end
 local function j_edgefile(from, to, uid, name, at, keep, cap)
   j_edgefiles(from, to, {cjson.encode({uid = uid, name = name, at = at})}, keep, cap)
 end
-local function j_leaves(keep, json)
-  if keep <= 0 or json == '' then return end
-  for _, l in ipairs(cjson.decode(json)) do
-    local flat = redis.call('HGETALL', l.k)
-    local uid = j_field(flat, 'first.core.original_uid') or l.u
-    if uid and uid ~= '' then
-      j_push(uid, {e = 'out', c = l.c, p = l.p, s = l.s, n = l.n, t = l.t, tags = j_steptags(flat, l.n)}, keep)
+-- Leave events from ARGV triples (tag key, original uid, event JSON) from index i0: with no tag key the step set no
+-- tags and the event is stored as the worker encoded it; else the tags <n>.* are read from the key.
+local function j_leaves(keep, args, i0)
+  if keep <= 0 then return end
+  for i = i0, #args - 2, 3 do
+    local k, u, json = args[i], args[i + 1], args[i + 2]
+    if k == '' then
+      if u ~= '' then j_pushraw(u, json, keep) end
+    else
+      local flat = redis.call('HGETALL', k)
+      local uid = j_field(flat, 'first.core.original_uid') or u
+      if uid ~= '' then
+        local ev = cjson.decode(json)
+        ev.tags = j_steptags(flat, ev.n)
+        j_push(uid, ev, keep)
+      end
     end
   end
 end
@@ -88,7 +97,7 @@ if keep > 0 then
 end
 return 1`;
 
-/** Leave events recorded when the worker is idle (else they go with its next claim). KEYS: none. ARGV: keep, leaves JSON. */
+/** Leave events recorded when the worker is idle (else they go with its next claim). KEYS: none. ARGV: keep, leave triples. */
 export const LEAVES_LUA = `${JOURNEY_LUA_HELPERS}
-j_leaves(tonumber(ARGV[1]), ARGV[2])
+j_leaves(tonumber(ARGV[1]), ARGV, 2)
 return 1`;

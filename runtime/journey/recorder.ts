@@ -3,27 +3,15 @@
 import { tagsKey } from '../queue/keys';
 import type { JourneySettings } from './settings';
 
-/** A finished file whose leave event is not written yet. */
-interface PendingLeave {
-  /** Tag key of the claim path (the tags the step set are read from it before it is dropped). */
-  k: string;
-  /** Original uid (the tags may have moved on with the file). */
-  u: string;
-  c: string;
-  p: string;
-  s: string;
-  n: number;
-  t: number;
-}
-
 /** How long finished files wait for a claim to carry their leave events before an idle worker writes them itself. */
 const IDLE_FLUSH_MS = 250;
 
 export class JourneyRecorder {
-  private pending: PendingLeave[] = [];
+  /** Per finished file: tag key to read the step's tags from ('' = it set none), original uid, event JSON. */
+  private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(readonly settings: JourneySettings, private readonly flush: (leavesJson: string) => Promise<unknown>) {}
+  constructor(readonly settings: JourneySettings, private readonly flush: (leaves: string[]) => Promise<unknown>) {}
 
   get enabled(): boolean {
     return this.settings.enabled;
@@ -34,26 +22,29 @@ export class JourneyRecorder {
     return this.settings.enabled ? this.settings.keepSeconds : 0;
   }
 
-  /** A file the step finished with success (still at `claimPath` or routed away). */
-  leave(claimPath: string, file: { uid: string; originalUid: string; stepCounter: number }, plugin: string, step: string, at = Date.now()): void {
+  /**
+   * A file the step finished with success (still at `claimPath` or routed away). `tagsWritten` false: nothing
+   * wrote its tags since the claim, so the event is complete here (no tags set) and Redis need not read them.
+   */
+  leave(claimPath: string, file: { uid: string; originalUid: string; stepCounter: number }, plugin: string, step: string, at = Date.now(), tagsWritten = true): void {
     if (!this.settings.enabled) return;
-    this.pending.push({ k: tagsKey(claimPath), u: file.originalUid, c: file.uid, p: plugin, s: step, n: file.stepCounter, t: at });
+    const event = { e: 'out', c: file.uid, p: plugin, s: step, n: file.stepCounter, t: at, ...(tagsWritten ? {} : { tags: {} }) };
+    this.pending.push(tagsWritten ? tagsKey(claimPath) : '', file.originalUid, JSON.stringify(event));
     this.timer ??= setTimeout(() => void this.flushNow(), IDLE_FLUSH_MS).unref();
   }
 
-  /** The pending leave events as the scripts take them ('' = none); they are then the caller's to write. */
-  take(): string {
-    if (this.pending.length === 0) return '';
-    const json = JSON.stringify(this.pending);
+  /** The pending leave events as the scripts take them (triples of arguments); they are then the caller's to write. */
+  take(): string[] {
+    const leaves = this.pending;
     this.pending = [];
-    return json;
+    return leaves;
   }
 
   /** Writes what is pending now (idle timer, worker stop). */
   async flushNow(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const json = this.take();
-    if (json !== '') await this.flush(json).catch(() => undefined); // a journey is a best-effort record: never fail the data path
+    const leaves = this.take();
+    if (leaves.length > 0) await this.flush(leaves).catch(() => undefined); // a journey is a best-effort record: never fail the data path
   }
 }

@@ -16,15 +16,15 @@ import { journeySettingsFromEnv, type JourneySettings } from '../journey/setting
  * indexes a new file's original name, and writes the leave events of files finished since the previous call.
  * KEYS: counter, latest, <nDrops tag keys>, then per claim: inbox tags, claim tags, inbound trace.
  * ARGV: now, plugin, step, enter_step, tags TTL, trace TTL, nDrops, nClaims, then per claim: basename, dirname, uid,
- * then journey keep seconds (0 = off), pending leave events (JSON), edge files cap.
+ * then journey keep seconds (0 = off), edge files cap, pending leave events (triples: tag key or '', original uid, event JSON).
  */
 const CLAIM = `${JOURNEY_LUA_HELPERS}
 local nDrops, nClaims = tonumber(ARGV[7]), tonumber(ARGV[8])
 local jb = 8 + 3 * nClaims
-local keep, cap = tonumber(ARGV[jb + 1]) or 0, tonumber(ARGV[jb + 3]) or 50
+local keep, cap = tonumber(ARGV[jb + 1]) or 0, tonumber(ARGV[jb + 2]) or 50
 local tms = math.floor(tonumber(ARGV[1]) * 1000)
 -- Leave events first: they read the tags of finished files, which the drops below delete.
-j_leaves(keep, ARGV[jb + 2] or '')
+j_leaves(keep, ARGV, jb + 3)
 for i = 1, nDrops do redis.call('DEL', KEYS[2 + i]) end
 redis.call('INCRBY', KEYS[1], nClaims)
 redis.call('SET', KEYS[2], ARGV[1])
@@ -78,7 +78,7 @@ return out`;
 interface StepCommands {
   mfdataClaim(...args: string[]): Promise<Array<[number, string[]]>>;
   mfdataTrace(...args: string[]): Promise<number>;
-  mfdataLeaves(keep: string, leaves: string): Promise<number>;
+  mfdataLeaves(keep: string, ...leaves: string[]): Promise<number>;
 }
 
 /** The file a trace is about, for its journey (journeys on). */
@@ -118,7 +118,7 @@ export class StepState {
       redis.defineCommand('mfdataLeaves', { numberOfKeys: 0, lua: LEAVES_LUA });
     }
     this.commands = redis as unknown as StepCommands;
-    this.journey = new JourneyRecorder(journey, (leaves) => this.commands.mfdataLeaves(String(this.journey.keep), leaves));
+    this.journey = new JourneyRecorder(journey, (leaves) => this.commands.mfdataLeaves(String(this.journey.keep), ...leaves));
   }
 
   /**
@@ -135,7 +135,7 @@ export class StepState {
       keys.push(tagsKey(c.inboxPath), tagsKey(c.claimPath), traceKey(`<${dirname}`, traceEnd(this.plugin, this.step), now));
       args.push(path.basename(c.inboxPath), dirname, c.uid);
     }
-    args.push(String(this.journey.keep), this.journey.keep > 0 ? this.journey.take() : '', String(EDGE_FILES_CAP));
+    args.push(String(this.journey.keep), String(EDGE_FILES_CAP), ...(this.journey.keep > 0 ? this.journey.take() : []));
     const replies = await this.commands.mfdataClaim(String(keys.length), ...keys, ...args);
     return replies.map(([n, flat]) => {
       const tags: Record<string, string> = {};

@@ -27,6 +27,11 @@ interface TagCommands {
 
 export class TagStore {
   private readonly commands: TagCommands;
+  /**
+   * Paths whose tag writes are tracked (a worker's claims in progress) → whether anything wrote their tags since:
+   * a journey's leave event then reads the tags back only when the step set some.
+   */
+  private readonly tracked = new Map<string, boolean>();
 
   constructor(readonly redis: Redis) {
     if (!('mfdataRenameTags' in redis)) {
@@ -34,6 +39,22 @@ export class TagStore {
       redis.defineCommand('mfdataCopyTags', { numberOfKeys: 2, lua: COPY_IF_EXISTS });
     }
     this.commands = redis as unknown as TagCommands;
+  }
+
+  /** Starts noting whether `file`'s tags are written (set, increment, moved or copied onto it). */
+  track(file: string): void {
+    this.tracked.set(file, false);
+  }
+
+  /** Whether `file`'s tags were written since track() (true when it was not tracked); it is no longer tracked. */
+  untrack(file: string): boolean {
+    const written = this.tracked.get(file) ?? true;
+    this.tracked.delete(file);
+    return written;
+  }
+
+  private wrote(file: string): void {
+    if (this.tracked.has(file)) this.tracked.set(file, true);
   }
 
   async getAll(file: string): Promise<Record<string, string>> {
@@ -45,11 +66,13 @@ export class TagStore {
   }
 
   async set(file: string, fields: Record<string, string | number>): Promise<void> {
+    this.wrote(file);
     const key = tagsKey(file);
     await this.redis.multi().hset(key, fields).expire(key, TAGS_TTL_SECONDS).exec();
   }
 
   async increment(file: string, name: string): Promise<number> {
+    this.wrote(file);
     const key = tagsKey(file);
     const result = await this.redis.multi().hincrby(key, name, 1).expire(key, TAGS_TTL_SECONDS).exec();
     return Number(result?.[0]?.[1] ?? 0);
@@ -57,10 +80,12 @@ export class TagStore {
 
   /** Moves the tags of `src` to `dst` (the file is being renamed). True if there were tags. */
   async move(src: string, dst: string): Promise<boolean> {
+    this.wrote(dst);
     return (await this.commands.mfdataRenameTags(tagsKey(src), tagsKey(dst), TAGS_TTL_SECONDS)) === 1;
   }
 
   async copy(src: string, dst: string): Promise<boolean> {
+    this.wrote(dst);
     return (await this.commands.mfdataCopyTags(tagsKey(src), tagsKey(dst), TAGS_TTL_SECONDS)) === 1;
   }
 

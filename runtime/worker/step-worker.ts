@@ -267,6 +267,8 @@ export class StepWorker {
     return inputs.map(({ inboxPath, claimPath, uid, msg, size }, i) => {
       const { stepCounter, tags } = records[i];
       if (log.isEnabled('debug')) log.debug('claimed a file', { file: inboxPath, claim: claimPath, step_counter: stepCounter });
+      // Journeys: whether the step sets tags on it decides if its leave event must read them back from Redis.
+      if (this.state.journey.enabled) this.tags.track(claimPath);
       return {
         file: {
           path: claimPath, uid, stepCounter, tags,
@@ -321,8 +323,9 @@ export class StepWorker {
         } catch (err) {
           if (errorCode(err) !== 'ENOENT') throw err;
         }
-        this.state.journey.leave(file.path, file, this.state.plugin, this.state.step);
+        this.state.journey.leave(file.path, file, this.state.plugin, this.state.step, Date.now(), this.tags.untrack(file.path));
       } else {
+        this.tags.untrack(file.path);
         this.metrics.counter(METRIC.processingErrors, 1);
         const outcome = await whileRefused(() => applyFailurePolicy(this.failure, file.path, reason), () => this.stopping,
           (err) => log.warning('Redis refuses writes: the failure policy waits until it accepts them', { file: file.path, error: err.message }));
