@@ -51,7 +51,9 @@ test('a bad-regex rule is logged with file:line and skipped; the good rules of t
       fs.renameSync(path.join(incoming, `${name}.t`), path.join(incoming, name));
     }
     const logDir = path.join(home, 'log');
-    await waitFor(() => listFiles(out).length === 3, 'report_12.txt to reports and texts, notes.txt to texts', 30000, logDir);
+    // The exact names, not any three entries: a copy is written under `<name>.t` before its rename.
+    const expected = ['reports/report_12.txt', 'texts/notes.txt', 'texts/report_12.txt'].join();
+    await waitFor(() => listFiles(out).join() === expected, 'report_12.txt to reports and texts, notes.txt to texts', 60000, logDir);
     assert.deepEqual(listFiles(out), ['reports/report_12.txt', 'texts/notes.txt', 'texts/report_12.txt']);
     // report_x.bin would match '^(report' if it compiled; no other rule matches it: no-match policy delete.
     await waitFor(() => listFiles(incoming).length === 0 && listFiles(path.join(home, 'var/in/step.switch.main')).length === 0, 'the switch inbox drained', 30000, logDir);
