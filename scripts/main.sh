@@ -58,6 +58,8 @@ ls -l "$failed"
 tags_file=$(find "$failed" -name '*.tags' | head -n 1)
 [ -n "$tags_file" ] && cat "$tags_file"
 echo
+# Workers flush their per-step figures at most once a second: let the last ones land.
+sleep 1.2
 echo "== per-step figures (mfdata stats)"
 mfdata stats
 echo
