@@ -4,9 +4,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Redis from 'ioredis';
-import { startTestRedis } from '../helpers/redis-server';
-import { dropFile, listFiles, makeHome, startWorker, waitFor, writePlugin } from '../datapath/harness';
+import { dropFile, listFiles, waitFor } from '../datapath/harness';
+import { startOneWorker } from './one-worker';
 import { encodeMessage, messageFor } from '../../runtime/queue/message';
 import { IDLE_GC_MIN_FILES, IdleGc } from '../../runtime/worker/idle-gc';
 import { WORKER_NODE_FLAGS } from '../../runtime/config/generate/watchers';
@@ -80,19 +79,11 @@ export const step = defineStep({
 
 test('a real worker (supervisor flags) hides gc from the step, collects once idle after a burst, and keeps working', async (t) => {
   assert.ok(WORKER_NODE_FLAGS.includes('--expose-gc'));
-  const redis = await startTestRedis();
-  const home = makeHome();
-  const client = new Redis({ path: redis.socket });
-  const probe = path.join(home.dir, 'probe');
-  const plugin = writePlugin(home, 'p', [{ name: 'main', source: PROBE_STEP }], { probe });
-  const worker = startWorker(home, 'p', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket, MFLOG_MINIMAL_LEVEL: 'DEBUG' });
-  t.after(async () => {
-    await worker.stop();
-    client.disconnect();
-    await redis.stop();
-    home.cleanup();
+  const { client, inbox, worker, home } = await startOneWorker(t, 'p', [{ name: 'main', source: PROBE_STEP }], {
+    custom: (h) => ({ probe: path.join(h.dir, 'probe') }),
+    env: { MFLOG_MINIMAL_LEVEL: 'DEBUG' },
   });
-  const inbox = plugin.steps[0].watchedDirectories[0];
+  const probe = path.join(home.dir, 'probe');
   const collected = (): number => worker.records.filter((r) => r.event === 'idle: garbage collected').length;
   // The start-up garbage goes at the first idle moment.
   await waitFor('the collection after start-up', () => collected() === 1, 30_000);
