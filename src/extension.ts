@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RUNTIME_VERSION } from '../runtime/version';
 import { registerCreatePlugin } from './commands/createPlugin';
+import { registerProjectFolderCommand } from './commands/projectFolderCommand';
 import { registerDebug } from './debug/registerDebug';
 import { registerFlow, type FlowApi } from './flow/registerFlow';
 import { registerTrashCommands } from './flow/trashCommands';
@@ -22,7 +23,7 @@ import { RedisAddressResolver } from './runtime/redisAddress';
 import { RuntimeController } from './services/runtimeController';
 import { RuntimeMonitor } from './services/runtimeMonitor';
 import { readSettings } from './services/settings';
-import { currentWorkspace } from './services/workspace';
+import { ProjectWorkspace } from './services/workspace';
 import { registerViews, type MfdataViews } from './views/registerViews';
 import { createStatusBar } from './views/statusBar';
 
@@ -37,11 +38,15 @@ export interface MfdataApi {
   metrics: MetricsApi;
   /** The flow and journey views (#12). */
   flow: FlowApi;
+  /** The project folder the runtime follows (multi-root: chosen, docs/VIEWS.md "Project folder"). */
+  workspace: ProjectWorkspace;
+  /** The status bar item (its tooltip names the project folder). */
+  statusBar: vscode.StatusBarItem;
 }
 
 export function activate(context: vscode.ExtensionContext): MfdataApi {
   const log = vscode.window.createOutputChannel('MFDATA', { log: true });
-  const workspace = currentWorkspace();
+  const workspace = new ProjectWorkspace(context.workspaceState);
   const home = workspace.home();
   // Without a folder there is no home; the client then follows a socket that never answers.
   const socket = home?.supervisorSocket ?? path.join(context.globalStorageUri.fsPath, 'no-workspace.sock');
@@ -64,13 +69,25 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
   const debug = registerDebug(context, ctx);
   const metrics = registerMetrics(context, ctx, () => readSettings(workspace.folder?.uri).refreshSeconds);
   const flow = registerFlow(context, ctx, views, (file) => trash.entry(file)?.tags);
+  // Another project folder (folders added/removed, the setting, the pick) or another home: follow its runtime.
+  const followed = workspace.onDidChange(() => {
+    monitor.client.retarget(workspace.home()?.supervisorSocket ?? socket);
+    log.info(`project folder: ${workspace.description}; home ${workspace.home()?.root ?? '(none)'}`);
+    controller.update();
+    void views.refresh.refreshNow();
+    logs.refresh();
+  });
 
+  const statusBar = createStatusBar(controller, workspace);
   context.subscriptions.push(
     log,
+    workspace,
+    followed,
+    registerProjectFolderCommand(ctx, workspace),
     monitor,
     controller,
     ...views.disposables,
-    createStatusBar(controller),
+    statusBar.disposable,
     ...registerRuntimeCommands(ctx),
     ...registerTreeCommands(ctx),
     ...registerQueueCommands(ctx),
@@ -84,8 +101,8 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
       return RUNTIME_VERSION;
     }),
   );
-  log.info(`activated: workspace ${workspace.root ?? '(none)'}, home ${home?.root ?? '(none)'}, state ${controller.state}`);
-  return { version: RUNTIME_VERSION, controller, monitor, views, logs, debug: debug.stepDebugger, metrics: metrics.api, flow: flow.api };
+  log.info(`activated: project folder ${workspace.description}, home ${home?.root ?? '(none)'}, state ${controller.state}`);
+  return { version: RUNTIME_VERSION, controller, monitor, views, logs, debug: debug.stepDebugger, metrics: metrics.api, flow: flow.api, workspace, statusBar: statusBar.item };
 }
 
 export function deactivate(): void {

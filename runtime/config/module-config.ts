@@ -29,7 +29,8 @@ export function moduleConfigFrom(sections: readonly ResolvedSection[], file?: st
       path: redis.str('path'),
       host: redis.str('host'),
       port: redis.int('port'),
-      unixSocket: redis.str('unix_socket'),
+      // Relative to the project folder (the folder of mfdata.ini), not to each process's working directory.
+      unixSocket: redis.str('unix_socket') && file ? path.resolve(path.dirname(file), redis.str('unix_socket')) : redis.str('unix_socket'),
       maxMemoryMb: redis.int('max_memory', 2048),
     },
     directoryObserver: {

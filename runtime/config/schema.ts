@@ -238,7 +238,7 @@ const moduleSections: SectionSpec[] = [
       { key: 'path', type: 'path', default: '', doc: 'redis-server executable (empty = found on PATH)' },
       str('host', '', 'external Redis host: when set the runtime does not start its own redis-server'),
       int('port', '0', 'TCP port (0 = unix socket only for our own Redis; 6379 for an external host)'),
-      { key: 'unix_socket', type: 'path', default: '', doc: 'unix socket (empty = <home>/var/redis.sock for our own Redis)' },
+      { key: 'unix_socket', type: 'path', default: '', doc: 'unix socket; a relative path is resolved against the folder of mfdata.ini (empty = <home>/var/redis.sock for our own Redis)' },
       int('max_memory', '2048', 'maxmemory of our own Redis in MB (policy noeviction: writes fail rather than queues being evicted)', { min: 1 }),
     ],
   },

@@ -147,7 +147,9 @@ export async function launchBrowser(host) {
 
 /** URL of the workbench on a folder, optionally with the extension-development payload. */
 export function workbenchUrl(server, folder, payload) {
-  let url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
+  // A .code-workspace file opens a multi-root workspace; anything else is a folder.
+  const kind = folder.endsWith('.code-workspace') ? 'workspace' : 'folder';
+  let url = `${server.url}/?${kind}=${encodeURIComponent(folder)}`;
   if (payload) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   return url;
 }

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { freshProfile, launchBrowser, locateHost, remoteUri, startServer, workbenchUrl } from './host.mjs';
 
 /**
- * @param {{ devPath: string, testsPath: string, folder: string, env?: Record<string,string>,
+ * @param {{ devPath: string, testsPath: string, folder: string (a folder, or a .code-workspace file), env?: Record<string,string>,
  *           timeoutMs?: number, screenshotDir?: string, trust?: boolean }} options
  * @returns {Promise<number>} the suite's exit code (0 pass, 1 fail, 124 timeout)
  */

@@ -1,11 +1,12 @@
 // `npm run test:host`: the extension's tests in a real VS Code (code-server + headless chromium):
 //   1. the in-host integration suites, through @vscode/test-electron's runTests and code-shim.mjs;
 //   2. the untrusted-workspace suite, in a host with workspace trust enabled;
+//   2b. the multi-root suite, on a .code-workspace of three folders (multiroot.host.ts);
 //   3. the UI test, on the .vsix from `npm run package` installed with --install-extension.
 // Needs the host from install.sh (.ci/run installs it). Screenshots go to test-artifacts/.
-//   node scripts/vscode-host/test-host.mjs [in-host|untrusted|ui]...   (default: all)
+//   node scripts/vscode-host/test-host.mjs [in-host|untrusted|multiroot|ui]...   (default: all)
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
@@ -14,7 +15,7 @@ import { runInHost } from './run-in-host.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const artifacts = join(root, 'test-artifacts');
-const parts = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ['in-host', 'untrusted', 'ui']);
+const parts = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ['in-host', 'untrusted', 'multiroot', 'ui']);
 locateHost(); // fails early, with the fix, when the host is not installed
 mkdirSync(artifacts, { recursive: true });
 
@@ -65,6 +66,30 @@ if (parts.has('untrusted')) {
     if (code !== 0) failures.push(`untrusted-workspace suite: exit ${code}`);
   } finally {
     rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+if (parts.has('multiroot')) {
+  // notes/ (no project) first, so the folder at index 0 never changes (that would restart the extension
+  // host); alpha/ is the fixture project; beta/ (another project) is added and removed by the suite.
+  const dir = mkdtempSync(join(tmpdir(), 'mfdata-multiroot-'));
+  mkdirSync(join(dir, 'notes'));
+  writeFileSync(join(dir, 'notes', 'README.md'), 'not an MFDATA project\n');
+  cpSync(join(root, 'test/extension/fixtures/workspace'), join(dir, 'alpha'), { recursive: true });
+  cpSync(join(root, 'test/extension/fixtures/workspace'), join(dir, 'beta'), { recursive: true });
+  const file = join(dir, 'multiroot.code-workspace');
+  writeFileSync(file, JSON.stringify({ folders: [{ path: 'notes' }, { path: 'alpha' }], settings: {} }, null, 2));
+  try {
+    const code = await runInHost({
+      devPath: root,
+      testsPath: join(root, '.vscode-test/host-tests/index.js'),
+      folder: file,
+      env: { MFDATA_HOST_SUITES: 'multiroot', MFDATA_MULTIROOT_BETA: join(dir, 'beta') },
+      screenshotDir: artifacts,
+    });
+    if (code !== 0) failures.push(`multi-root suite: exit ${code}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -30,13 +30,13 @@ function setting<T>(name: string, fallback: T): T {
 export function registerLanguageFeatures(context: vscode.ExtensionContext, services: LanguageServices): LanguageApi {
   const { workspace, monitor } = services;
   const live = new MonitorLiveFigures(monitor, () => setting('liveFigures', true));
-  let current: { home: string; env: DiskEnvironment; service: ConfigLanguageService } | undefined;
-  // Rebuilt when the home changes (setting mfdata.home); otherwise one service, its caches kept.
+  let current: { home: string; root?: string; env: DiskEnvironment; service: ConfigLanguageService } | undefined;
+  // Rebuilt when the home or the project folder changes; otherwise one service, its caches kept.
   const service = (): ConfigLanguageService => {
     const home = workspace.home()?.root ?? context.globalStorageUri.fsPath;
-    if (!current || current.home !== home) {
+    if (!current || current.home !== home || current.root !== workspace.root) {
       const env = new DiskEnvironment({ workspace: workspace.root, home, env: process.env });
-      current = { home, env, service: new ConfigLanguageService(env, live) };
+      current = { home, root: workspace.root, env, service: new ConfigLanguageService(env, live) };
     }
     return current.service;
   };

@@ -146,11 +146,14 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   private readonly reconnectMs: number;
   private readonly timeoutMs: number;
 
+  private target: string;
+
   constructor(
-    readonly socketPath: string,
+    socketPath: string,
     options: ControlClientOptions = {},
   ) {
     super();
+    this.target = socketPath;
     this.backstopMs = (options.backstopSeconds ?? 30) * 1000;
     this.reconnectMs = (options.reconnectSeconds ?? 2) * 1000;
     this.timeoutMs = (options.requestTimeoutSeconds ?? 15) * 1000;
@@ -158,6 +161,25 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
 
   get status(): RuntimeStatus | undefined {
     return this.current;
+  }
+
+  /** The supervisor socket followed now (it changes with the project folder or the home). */
+  get socketPath(): string {
+    return this.target;
+  }
+
+  /** Follows another runtime home's socket: drops the current connection and its status, connects there. */
+  retarget(socketPath: string): void {
+    if (socketPath === this.target || this.disposed) return;
+    this.target = socketPath;
+    const had = this.requests !== undefined || this.current !== undefined;
+    this.requests?.close();
+    this.events?.close();
+    this.requests = undefined;
+    this.events = undefined;
+    clearInterval(this.backstopTimer);
+    if (had) this.setStatus(undefined);
+    void this.connect();
   }
 
   get connected(): boolean {
@@ -208,13 +230,20 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   private async tryConnect(): Promise<boolean> {
     if (this.disposed) return false;
     clearTimeout(this.reconnectTimer);
+    const target = this.target;
     try {
       const onClose = (): void => this.dropped();
-      const requests = await LineConnection.open(this.socketPath, this.timeoutMs, () => {}, onClose);
-      const events = await LineConnection.open(this.socketPath, this.timeoutMs, (e) => this.pushed(e), onClose).catch((err: Error) => {
+      const requests = await LineConnection.open(target, this.timeoutMs, () => {}, onClose);
+      const events = await LineConnection.open(target, this.timeoutMs, (e) => this.pushed(e), onClose).catch((err: Error) => {
         requests.close();
         throw err;
       });
+      if (target !== this.target) {
+        // Retargeted while connecting: this runtime is no longer the one followed.
+        requests.close();
+        events.close();
+        return this.tryConnect();
+      }
       this.requests = requests;
       this.events = events;
       await events.request({ cmd: 'subscribe' });

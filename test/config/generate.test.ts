@@ -151,6 +151,22 @@ test('an external Redis: no redis watcher, no redis.conf, the observer and worke
   }
 });
 
+test('a relative [redis] unix_socket is resolved against the project folder (where mfdata.ini is), for redis.conf, the observer and the workers alike', () => {
+  const t = exampleWorkspace({ 'ws/mfdata.ini': '[redis]\nunix_socket = run/redis.sock\n' });
+  try {
+    const generated = generate(t);
+    const socket = path.join(t.workspace, 'run/redis.sock');
+    const redisConf = generated.files.find((f) => f.path === 'redis.conf');
+    assert.ok(redisConf, 'our own Redis still has its redis.conf');
+    assert.match(redisConf.content, new RegExp(`^unixsocket ${socket}$`, 'm'));
+    assert.match(generated.files[0].content, new RegExp(`^redis_unix_socket = ${socket}$`, 'm'));
+    const step = generated.supervisor.watchers.find((w) => w.name === 'step.normalize.main');
+    assert.equal(step?.env.MFDATA_REDIS_UNIX_SOCKET, socket);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('writeConfigAuto writes under <home>/tmp/config_auto, reports only changed files and removes stale plugin JSON', () => {
   const t = exampleWorkspace();
   try {

@@ -1,7 +1,7 @@
 // Entry point the extension host loads as extensionTestsPath: runs the in-host mocha suites bundled
 // next to it (`*.host.js`) and settles run() with the result (a rejection makes the host exit 1).
 // MFDATA_HOST_SUITES (comma-separated file-name substrings) picks suites; default: every suite but
-// those named `untrusted*`, which need a host with workspace trust enabled.
+// those named `untrusted*` (a host with workspace trust enabled) and `multiroot*` (a multi-root workspace).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -12,7 +12,7 @@ export function run(): Promise<void> {
   const files = fs
     .readdirSync(__dirname)
     .filter((f) => f.endsWith('.host.js'))
-    .filter((f) => (wanted.length > 0 ? wanted.some((w) => f.includes(w)) : !f.startsWith('untrusted')))
+    .filter((f) => (wanted.length > 0 ? wanted.some((w) => f.includes(w)) : !f.startsWith('untrusted') && !f.startsWith('multiroot')))
     .sort();
   for (const f of files) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {

@@ -30,6 +30,9 @@ test('an external Redis from mfdata.ini [redis] host/port is read over TCP; our 
   assert.deepEqual(runtimeRedisAddress(defaultPort.root, defaultPort.home), { host: 'redis.example.invalid', port: 6379 });
   const ownSocket = workspace(t, '[redis]\nunix_socket = /run/mfdata/redis.sock\n');
   assert.deepEqual(runtimeRedisAddress(ownSocket.root, ownSocket.home), { socket: '/run/mfdata/redis.sock' });
+  // A relative socket is the project folder's, as the runtime reads it, whatever the extension host's cwd.
+  const relative = workspace(t, '[redis]\nunix_socket = run/redis.sock\n');
+  assert.deepEqual(runtimeRedisAddress(relative.root, relative.home), { socket: path.join(relative.root, 'run/redis.sock') });
 });
 
 test('the Queues view reads a real external Redis named by mfdata.ini (its unix socket wins over host/port), and follows an edit of mfdata.ini', async (t) => {
