@@ -1,6 +1,6 @@
 // Reads the flow graph (trace@* edge counters), the recent files of an edge and file journeys from Redis. No writes.
 import type Redis from 'ioredis';
-import { edgeFilesKey, EDGE_FILES_CAP, journeyKey, journeyNameKey, traceErrorsKey } from '../queue/keys';
+import { edgeFilesKey, EDGE_FILES_CAP, JOURNEY_NAME_HOURS_KEY, journeyKey, journeyNamesKey, legacyJourneyNameKey, traceErrorsKey } from '../queue/keys';
 import { assembleJourney } from '../journey/assemble';
 import { parseEvent, type JourneyEvent } from '../journey/events';
 import type { EdgeFile, FlowEdge, FlowGraph, FlowNode, Journey } from './types';
@@ -98,7 +98,32 @@ async function journeyOf(redis: Redis, uid: string): Promise<Journey | undefined
 export async function readJourney(redis: Redis, uidOrName: string): Promise<Journey[]> {
   const byUid = await journeyOf(redis, uidOrName);
   if (byUid) return [byUid];
-  const uids = await redis.smembers(journeyNameKey(uidOrName));
+  const uids = await uidsNamed(redis, uidOrName);
   const journeys = (await Promise.all(uids.map((u) => journeyOf(redis, u)))).filter((j): j is Journey => j !== undefined);
   return journeys.sort((a, b) => (a.steps[0]?.enteredAt ?? 0) - (b.steps[0]?.enteredAt ?? 0));
+}
+
+/** The original uids indexed under a name, over every hour of the index (two round trips, three with duplicates). */
+async function uidsNamed(redis: Redis, name: string): Promise<string[]> {
+  const hours = await redis.zrange(JOURNEY_NAME_HOURS_KEY, 0, -1);
+  const first = redis.pipeline();
+  for (const h of hours) first.hmget(journeyNamesKey(Number(h)), name, `${name}/`);
+  first.smembers(legacyJourneyNameKey(name));
+  const replies = (await first.exec()) ?? [];
+  const uids = new Set<string>((replies[hours.length]?.[1] as string[] | undefined) ?? []);
+  const more = redis.pipeline();
+  let asked = 0;
+  hours.forEach((h, i) => {
+    const [uid, count] = (replies[i]?.[1] as Array<string | null> | undefined) ?? [];
+    if (uid) uids.add(uid);
+    const n = Number(count ?? 0);
+    if (n > 0) {
+      more.hmget(journeyNamesKey(Number(h)), ...Array.from({ length: n }, (_, k) => `${name}/${k + 1}`));
+      asked++;
+    }
+  });
+  if (asked > 0) {
+    for (const [, reply] of (await more.exec()) ?? []) for (const uid of (reply as Array<string | null>) ?? []) if (uid) uids.add(uid);
+  }
+  return [...uids];
 }

@@ -1,18 +1,48 @@
 // Lua pieces that record journeys inside the scripts the data path already runs (claim, trace): no extra round trip.
 
 /**
- * Helpers prepended to a script. `j_push` appends an event to a file's journey (TTL set when the list is
- * created: a journey lives keep seconds from its first event); `j_steptags` picks the tags `<n>.*` of a
- * HGETALL reply, keyed without `<n>.` and without enter_step; `j_edgefiles` remembers the latest files of an edge
- * (one LPUSH for a whole claim batch).
+ * Helpers prepended to a script. `j_pushraw`/`j_push` append an event to a file's journey: the TTL is set when the
+ * list is created and, for the events that may come long after the first (a claim by a later step, a route, a
+ * failure), refreshed once it has fallen more than keep/24 below keep (one TTL read, and an EXPIRE about once an hour
+ * of a journey's life at the default 24 h), so a journey lives keep seconds after its latest claim, not its first
+ * event; a refreshed journey is indexed by name again in the current hour. `j_index` indexes an original name
+ * (`journey-names@<hour>`); `j_steptags` picks the tags `<n>.*` of a HGETALL reply, keyed without `<n>.` and without
+ * enter_step; `j_edgefiles` remembers the latest files of an edge (one LPUSH for a whole claim batch).
  */
 export const JOURNEY_LUA_HELPERS = `
-local function j_pushraw(uid, json, keep)
-  local k = 'journey@' .. uid
-  if redis.call('RPUSH', k, json) == 1 then redis.call('EXPIRE', k, keep) end
+-- Name index: one hash per UTC hour (field: the name, value: the first uid; further uids of the same name under
+-- '<name>/<k>', counted in '<name>/'), so a new file costs one HSETNX in an existing key, not a key with its own TTL.
+-- The hash expires keep (+ an hour) after its hour ends; the sorted set journey-names lists the hours for readers.
+local function j_index(name, uid, tms)
+  local b = 'journey-names@' .. math.floor(tms / 3600000)
+  if redis.call('HSETNX', b, name, uid) == 0 then
+    local k = redis.call('HINCRBY', b, name .. '/', 1)
+    redis.call('HSET', b, name .. '/' .. k, uid)
+  end
 end
-local function j_push(uid, ev, keep)
-  j_pushraw(uid, cjson.encode(ev), keep)
+-- Once per script run that indexed names (not per name): the hour's TTL, set when the hash is new.
+local function j_indexttl(tms, keep)
+  local hour = math.floor(tms / 3600000)
+  local b = 'journey-names@' .. hour
+  if redis.call('TTL', b) == -1 then
+    redis.call('EXPIREAT', b, (hour + 1) * 3600 + keep + 3600)
+    redis.call('ZADD', 'journey-names', hour, hour)
+    redis.call('ZREMRANGEBYSCORE', 'journey-names', '-inf', hour - math.ceil(keep / 3600) - 2)
+  end
+end
+-- Returns true when the TTL was refreshed (the caller then indexes the name again, when it knows it).
+local function j_pushraw(uid, json, keep, refresh)
+  local k = 'journey@' .. uid
+  if redis.call('RPUSH', k, json) == 1 then
+    redis.call('EXPIRE', k, keep)
+  elseif refresh and redis.call('TTL', k) < keep - math.ceil(keep / 24) then
+    redis.call('EXPIRE', k, keep)
+    return true
+  end
+  return false
+end
+local function j_push(uid, ev, keep, refresh)
+  return j_pushraw(uid, cjson.encode(ev), keep, refresh)
 end
 local function j_steptags(flat, n)
   local pre = n .. '.'
@@ -44,14 +74,14 @@ local function j_leaves(keep, args, i0)
   for i = i0, #args - 2, 3 do
     local k, u, json = args[i], args[i + 1], args[i + 2]
     if k == '' then
-      if u ~= '' then j_pushraw(u, json, keep) end
+      if u ~= '' then j_pushraw(u, json, keep, false) end
     else
       local flat = redis.call('HGETALL', k)
       local uid = j_field(flat, 'first.core.original_uid') or u
       if uid ~= '' then
         local ev = cjson.decode(json)
         ev.tags = j_steptags(flat, ev.n)
-        j_push(uid, ev, keep)
+        j_push(uid, ev, keep, false)
       end
     end
   end
@@ -84,14 +114,16 @@ if keep > 0 then
   if uid ~= '' then
     if n == 'latest' then n = j_field(flat, 'latest.core.step_counter') or '' end
     local t = tonumber(ARGV[11])
+    local refreshed
     if n ~= '' then
       local ev = cjson.decode(ARGV[3])
       ev.tags = j_steptags(flat, n); ev.n = tonumber(n)
-      j_push(uid, ev, keep)
+      refreshed = j_push(uid, ev, keep, true)
     else
       -- A route event is complete as the worker encoded it: no decode and encode again here.
-      j_pushraw(uid, ARGV[3], keep)
+      refreshed = j_pushraw(uid, ARGV[3], keep, true)
     end
+    if refreshed and name ~= '' then j_index(name, uid, t); j_indexttl(t, keep) end
     j_edgefile(ARGV[6], ARGV[7], uid, name, t, keep, tonumber(ARGV[9]))
   end
 end

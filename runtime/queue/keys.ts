@@ -71,8 +71,20 @@ export function journeyKey(originalUid: string): string {
   return `journey@${originalUid}`;
 }
 
-/** Original base name → the original uids of the files that arrived under it (set). */
-export function journeyNameKey(originalBasename: string): string {
+/**
+ * The name index of journeys, one hash per UTC hour (`<hour>` = epoch ms / 3,600,000, floored) of the files first
+ * seen (or whose journey was last refreshed) in that hour: field `<name>` → the first uid of that name, `<name>/` → how
+ * many more, `<name>/<k>` → the k-th more (written by runtime/journey/lua.ts, read by runtime/flow/read.ts).
+ */
+export function journeyNamesKey(hour: number): string {
+  return `journey-names@${hour}`;
+}
+
+/** The hours that have a name-index hash (sorted set, score = member = hour). */
+export const JOURNEY_NAME_HOURS_KEY = 'journey-names';
+
+/** Original base name → uids, as a set per name: the index before the hourly hashes (read only, for journeys recorded then). */
+export function legacyJourneyNameKey(originalBasename: string): string {
   return `journey-name@${originalBasename}`;
 }
 

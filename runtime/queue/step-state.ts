@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import type Redis from 'ioredis';
 import { counterKey, EDGE_FILES_CAP, failedKey, latestKey, tagsKey, TAGS_TTL_SECONDS, traceEnd, traceErrorsKey, traceKey, TRACE_TTL_SECONDS } from './keys';
-import { enterStepValue } from '../tags/tag-names';
+import { enterStepTag, enterStepValue, INBOX_BASENAME, ORIGINAL_BASENAME, ORIGINAL_DIRNAME, ORIGINAL_UID, STEP_COUNTER } from '../tags/tag-names';
 import { JOURNEY_LUA_HELPERS, LEAVES_LUA, TRACE_LUA } from '../journey/lua';
 import { JourneyRecorder } from '../journey/recorder';
 import { journeySettingsFromEnv, type JourneySettings } from '../journey/settings';
@@ -10,21 +10,24 @@ import { journeySettingsFromEnv, type JourneySettings } from '../journey/setting
 /**
  * Runs after files were renamed into their claim paths (one call for every file a worker claimed at once):
  * moves each file's tags from its inbox path to its claim path, sets the "before" core tags, bumps
- * counter/latest and, for a file's first step, its inbound trace. Returns, per file, its step counter and tags.
+ * counter/latest and, for a file's first step, its inbound trace. Returns, per file, its step counter and tags, or
+ * only 0 for a file that had no tags (the common first step: the worker knows every tag it then has, so neither a
+ * read of the hash nor its transfer is needed; one HSET + EXPIRE writes them).
  * It also deletes the tag keys of files the worker finished since its previous call (saving a round trip).
  * With journeys on it also appends each file's claim event to its journey (with the tags the previous step set),
  * indexes a new file's original name, and writes the leave events of files finished since the previous call.
  * KEYS: counter, latest, <nDrops tag keys>, then per claim: inbox tags, claim tags, inbound trace.
  * ARGV: now, plugin, step, enter_step, tags TTL, trace TTL, nDrops, nClaims, then per claim: basename, dirname, uid,
- * then journey keep seconds (0 = off), edge files cap, pending leave events (triples: tag key or '', original uid, event JSON).
+ * basename as a JSON string ('' with journeys off), then journey keep seconds (0 = off), edge files cap,
+ * '"p":<plugin>,"s":<step>' as JSON, pending leave events (triples: tag key or '', original uid, event JSON).
  */
 const CLAIM = `${JOURNEY_LUA_HELPERS}
 local nDrops, nClaims = tonumber(ARGV[7]), tonumber(ARGV[8])
-local jb = 8 + 3 * nClaims
-local keep, cap = tonumber(ARGV[jb + 1]) or 0, tonumber(ARGV[jb + 2]) or 50
+local jb = 8 + 4 * nClaims
+local keep, cap, ps = tonumber(ARGV[jb + 1]) or 0, tonumber(ARGV[jb + 2]) or 50, ARGV[jb + 3]
 local tms = math.floor(tonumber(ARGV[1]) * 1000)
 -- Leave events first: they read the tags of finished files, which the drops below delete.
-j_leaves(keep, ARGV, jb + 3)
+j_leaves(keep, ARGV, jb + 4)
 for i = 1, nDrops do redis.call('DEL', KEYS[2 + i]) end
 redis.call('INCRBY', KEYS[1], nClaims)
 redis.call('SET', KEYS[2], ARGV[1])
@@ -32,42 +35,56 @@ local enter = ARGV[2] .. '.' .. ARGV[3] .. '.enter_step'
 local out = {}
 -- Per batch, not per file: one INCRBY/EXPIRE per inbound trace key, one LPUSH/LTRIM/EXPIRE per edge's recent files.
 local inbound, inboundOrder, edges, edgeOrder = {}, {}, {}, {}
+local indexed = false
 for c = 1, nClaims do
-  local k, a = 2 + nDrops + 3 * (c - 1), 8 + 3 * (c - 1)
+  local k, a = 2 + nDrops + 3 * (c - 1), 8 + 4 * (c - 1)
   local src, dst = KEYS[k + 1], KEYS[k + 2]
-  if src ~= dst and redis.call('EXISTS', src) == 1 then redis.call('RENAME', src, dst) end
-  local prev = redis.call('HGET', dst, 'latest.core.step_counter')
-  local n = 0
-  if prev then n = tonumber(prev) + 1 end
-  redis.call('HSETNX', dst, 'first.core.original_basename', ARGV[a + 1])
-  redis.call('HSETNX', dst, 'first.core.original_dirname', ARGV[a + 2])
-  redis.call('HSETNX', dst, 'first.core.original_uid', ARGV[a + 3])
-  redis.call('HSET', dst, 'latest.core.step_counter', n, n .. '.' .. enter, ARGV[4], 'latest.' .. enter, ARGV[4],
-    'latest.core.inbox_basename', ARGV[a + 1])
+  local name, uid, n, all = ARGV[a + 1], ARGV[a + 3], 0, nil
+  if src ~= dst and redis.call('EXISTS', src) == 1 then
+    redis.call('RENAME', src, dst)
+    local prev = redis.call('HGET', dst, 'latest.core.step_counter')
+    if prev then n = tonumber(prev) + 1 end
+    redis.call('HSETNX', dst, 'first.core.original_basename', name)
+    redis.call('HSETNX', dst, 'first.core.original_dirname', ARGV[a + 2])
+    redis.call('HSETNX', dst, 'first.core.original_uid', uid)
+    redis.call('HSET', dst, 'latest.core.step_counter', n, n .. '.' .. enter, ARGV[4], 'latest.' .. enter, ARGV[4],
+      'latest.core.inbox_basename', name)
+    all = redis.call('HGETALL', dst)
+    uid = j_field(all, 'first.core.original_uid')
+    out[c] = {n, all}
+  else
+    -- No tags yet (the claim path is new: a fresh uid): the file's first step, and these are all its tags.
+    redis.call('HSET', dst, 'first.core.original_basename', name, 'first.core.original_dirname', ARGV[a + 2],
+      'first.core.original_uid', uid, 'latest.core.step_counter', 0, '0.' .. enter, ARGV[4], 'latest.' .. enter, ARGV[4],
+      'latest.core.inbox_basename', name)
+    out[c] = 0
+  end
   redis.call('EXPIRE', dst, ARGV[5])
   if n == 0 then
     local tk = KEYS[k + 3]
     if not inbound[tk] then inbound[tk] = 0; inboundOrder[#inboundOrder + 1] = tk end
     inbound[tk] = inbound[tk] + 1
   end
-  local all = redis.call('HGETALL', dst)
   if keep > 0 then
-    local uid = j_field(all, 'first.core.original_uid')
-    local ev = {e = 'in', c = ARGV[a + 3], p = ARGV[2], s = ARGV[3], n = n, t = tms, name = ARGV[a + 1]}
-    if n > 0 then ev.pt = j_steptags(all, n - 1) end
-    j_push(uid, ev, keep)
+    -- Encoded by concatenation (the worker sent the name and plugin/step as JSON strings): no cjson per file.
+    local quid = all and cjson.encode(uid) or ('"' .. uid .. '"')
+    local pt = ''
+    if n > 0 then pt = ',"pt":' .. cjson.encode(j_steptags(all, n - 1)) end
+    local ev = '{"e":"in","c":"' .. ARGV[a + 3] .. '",' .. ps .. ',"n":' .. n .. ',"t":' .. tms .. ',"name":' .. ARGV[a + 4] .. pt .. '}'
+    local refreshed = j_pushraw(uid, ev, keep, n > 0)
+    if n == 0 or refreshed then
+      j_index(n > 0 and j_field(all, 'first.core.original_basename') or name, uid, tms)
+      indexed = true
+    end
     if n == 0 then
-      local nk = 'journey-name@' .. ARGV[a + 1]
-      redis.call('SADD', nk, uid)
-      redis.call('EXPIRE', nk, keep)
       local from = '<' .. ARGV[a + 2]
       if not edges[from] then edges[from] = {}; edgeOrder[#edgeOrder + 1] = from end
       local list = edges[from]
-      list[#list + 1] = cjson.encode({uid = uid, name = ARGV[a + 1], at = tms})
+      list[#list + 1] = '{"uid":' .. quid .. ',"name":' .. ARGV[a + 4] .. ',"at":' .. tms .. '}'
     end
   end
-  out[c] = {n, all}
 end
+if indexed then j_indexttl(tms, keep) end
 for _, tk in ipairs(inboundOrder) do
   redis.call('INCRBY', tk, inbound[tk])
   redis.call('EXPIRE', tk, ARGV[6])
@@ -76,7 +93,7 @@ for _, from in ipairs(edgeOrder) do j_edgefiles(from, ARGV[2] .. '/' .. ARGV[3],
 return out`;
 
 interface StepCommands {
-  mfdataClaim(...args: string[]): Promise<Array<[number, string[]]>>;
+  mfdataClaim(...args: string[]): Promise<Array<[number, string[]] | number>>;
   mfdataTrace(...args: string[]): Promise<number>;
   mfdataLeaves(keep: string, ...leaves: string[]): Promise<number>;
 }
@@ -107,6 +124,8 @@ export interface ClaimRecord {
 
 export class StepState {
   private readonly commands: StepCommands;
+  /** `"p":<plugin>,"s":<step>` of this step's journey events, JSON-encoded once. */
+  private readonly eventPrefix: string;
   /** Journey recording (runtime/journey); settings from MFDATA_JOURNEYS_* unless given. */
   readonly journey: JourneyRecorder;
 
@@ -118,6 +137,7 @@ export class StepState {
       redis.defineCommand('mfdataLeaves', { numberOfKeys: 0, lua: LEAVES_LUA });
     }
     this.commands = redis as unknown as StepCommands;
+    this.eventPrefix = `"p":${JSON.stringify(plugin)},"s":${JSON.stringify(step)}`;
     this.journey = new JourneyRecorder(journey, (leaves) => this.commands.mfdataLeaves(String(this.journey.keep), ...leaves));
   }
 
@@ -127,21 +147,37 @@ export class StepState {
    */
   async recordClaims(claims: ClaimInput[], dropTagsOf: string[] = [], nowMs: number = performance.timeOrigin + performance.now()): Promise<ClaimRecord[]> {
     const now = new Date(nowMs);
+    const enter = enterStepValue(nowMs);
+    const journeys = this.journey.keep > 0;
     const keys: string[] = [counterKey(this.plugin, this.step), latestKey(this.plugin, this.step), ...dropTagsOf.map(tagsKey)];
-    const args: string[] = [String(nowMs / 1000), this.plugin, this.step, enterStepValue(nowMs), String(TAGS_TTL_SECONDS), String(TRACE_TTL_SECONDS),
+    const args: string[] = [String(nowMs / 1000), this.plugin, this.step, enter, String(TAGS_TTL_SECONDS), String(TRACE_TTL_SECONDS),
       String(dropTagsOf.length), String(claims.length)];
     for (const c of claims) {
       const dirname = path.basename(path.dirname(c.inboxPath));
+      const basename = path.basename(c.inboxPath);
       keys.push(tagsKey(c.inboxPath), tagsKey(c.claimPath), traceKey(`<${dirname}`, traceEnd(this.plugin, this.step), now));
-      args.push(path.basename(c.inboxPath), dirname, c.uid);
+      args.push(basename, dirname, c.uid, journeys ? JSON.stringify(basename) : '');
     }
-    args.push(String(this.journey.keep), String(EDGE_FILES_CAP), ...(this.journey.keep > 0 ? this.journey.take() : []));
+    args.push(String(this.journey.keep), String(EDGE_FILES_CAP), this.eventPrefix, ...(journeys ? this.journey.take() : []));
     const replies = await this.commands.mfdataClaim(String(keys.length), ...keys, ...args);
-    return replies.map(([n, flat]) => {
+    return replies.map((reply, i) => {
+      // 0: the file had no tags; the script wrote exactly these (same order as HGETALL would give them).
+      if (typeof reply === 'number') return { stepCounter: 0, tags: this.firstTags(claims[i], enter) };
+      const [n, flat] = reply;
       const tags: Record<string, string> = {};
-      for (let i = 0; i + 1 < flat.length; i += 2) tags[flat[i]] = flat[i + 1];
+      for (let j = 0; j + 1 < flat.length; j += 2) tags[flat[j]] = flat[j + 1];
       return { stepCounter: Number(n), tags };
     });
+  }
+
+  /** The tags the claim script gives a file that had none. */
+  private firstTags(c: ClaimInput, enter: string): Record<string, string> {
+    const basename = path.basename(c.inboxPath);
+    return {
+      [ORIGINAL_BASENAME]: basename, [ORIGINAL_DIRNAME]: path.basename(path.dirname(c.inboxPath)), [ORIGINAL_UID]: c.uid,
+      [STEP_COUNTER]: '0', [enterStepTag(0, this.plugin, this.step)]: enter, [enterStepTag('latest', this.plugin, this.step)]: enter,
+      [INBOX_BASENAME]: basename,
+    };
   }
 
   /** Deletes the tag keys of finished files. */

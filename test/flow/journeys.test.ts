@@ -122,7 +122,13 @@ test('edge counts equal the files injected, failure edges are errors, and every 
 
     const ttl = await redis.ttl(`journey@${good.uid}`);
     assert.ok(ttl > 0 && ttl <= 2 * 3600, `a journey expires after keep_hours (TTL ${ttl} s)`);
-    assert.ok((await redis.ttl('journey-name@good-0.txt')) <= 2 * 3600);
+    // The name index: one hash per hour, listed in journey-names, living keep_hours after its hour (plus an hour).
+    const hours = await redis.zrange('journey-names', 0, -1);
+    assert.ok(hours.length >= 1 && hours.length <= 2, `one or two hours of index: ${hours.join(', ')}`);
+    for (const h of hours) {
+      const indexTtl = await redis.ttl(`journey-names@${h}`);
+      assert.ok(indexTtl > 2 * 3600 && indexTtl <= 4 * 3600, `the name index of hour ${h} outlives the journeys of its hour (TTL ${indexTtl} s)`);
+    }
   } finally {
     redis.disconnect();
     await rt.stop();
