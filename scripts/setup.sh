@@ -2,7 +2,7 @@
 # Set-up on a fresh machine (Debian/Ubuntu): the system packages the runtime uses, the npm dependencies,
 # and with --vscode-host the real VS Code host the extension's tests run in (outside the repository, cached).
 # Idempotent: what is already there is left alone.
-#   bash scripts/setup.sh                 runtime and build (redis-server, inotify-tools, file, influxdb for a test; npm ci)
+#   bash scripts/setup.sh                 runtime and build (redis-server, inotify-tools, file, bzip2, influxdb for a test; npm ci)
 #   bash scripts/setup.sh --vscode-host   the same, plus code-server + chromium for the extension tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +36,8 @@ command -v redis-server >/dev/null 2>&1 || apt_install redis-server
 command -v inotifywait >/dev/null 2>&1 || apt_install inotify-tools
 # file(1): guess_file_type's libmagic descriptions.
 command -v file >/dev/null 2>&1 || apt_install file
+# bzip2(1): builtin:unbzip2 runs `bzip2 -d -c` (Node has no bzip2 codec).
+command -v bzip2 >/dev/null 2>&1 || apt_install bzip2
 # influxd (InfluxDB 1.x): only the metrics test uses it, starting its own on free 127.0.0.1 ports in a temp dir. The
 # package may enable or start a system service; nothing here relies on it (and no system service runs in CI containers).
 command -v influxd >/dev/null 2>&1 || apt_install influxdb

@@ -79,7 +79,7 @@ export const FAILURE_POLICIES = ['keep', 'delete', 'move'] as const;
 export const SWITCH_RULE_TYPES = ['equal', 'notequal', 'fnmatch', 'notfnmatch', 'regex', 'notregex', 'alwaystrue', 'function'] as const;
 /** Rule types that take no tag parameter. */
 export const SWITCH_RULE_TYPES_WITHOUT_TAG = ['alwaystrue', 'function'] as const;
-export const BUILTIN_STEPS = ['copy', 'move', 'archive', 'fork', 'delete', 'ungzip', 'switch', 'guess_file_type'] as const;
+export const BUILTIN_STEPS = ['copy', 'move', 'archive', 'fork', 'delete', 'ungzip', 'unbzip2', 'switch', 'guess_file_type'] as const;
 export type BuiltinStep = (typeof BUILTIN_STEPS)[number];
 
 export const PLUGIN_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
@@ -102,7 +102,7 @@ const logSplits: KeySpec[] = [
 /** Keys of every `[step_<name>]` section. */
 export const STEP_KEYS: readonly KeySpec[] = [
   { key: '_step_module', type: 'step-module', default: '', defaultDoc: '<step>.ts', allowEmpty: true,
-    doc: 'the step module: a .ts/.js path relative to the plugin directory, or builtin:<name> (copy, move, archive, fork, delete, ungzip, switch, guess_file_type)' },
+    doc: 'the step module: a .ts/.js path relative to the plugin directory, or builtin:<name> (copy, move, archive, fork, delete, ungzip, unbzip2, switch, guess_file_type)' },
   int('numprocesses', '1', 'number of worker processes for this step (MFDATA defaults to 0 = no watcher; here 1)'),
   bool('debug', '0', 'debug logging (MFLOG_MINIMAL_LEVEL=DEBUG) for this step'),
   int('timeout', '600', 'seconds between SIGTERM and SIGKILL when the step stops; longer than the slowest file', { min: 1 }),
@@ -161,6 +161,7 @@ export const BUILTIN_STEP_OPTIONS: Readonly<Record<BuiltinStep, readonly KeySpec
   ],
   delete: [],
   ungzip: [dest('plugin/step receiving the uncompressed file', { default: 'guess_file_type/main' })],
+  unbzip2: [dest('plugin/step receiving the uncompressed file (bzip2 -d, the system command)', { default: 'guess_file_type/main' })],
   switch: [
     str('switch_name', '', 'the rules instance this switch evaluates ([switch_rules@<name>:…])', { defaultDoc: 'the plugin name' }),
     { key: 'switch_no_match_policy', type: 'enum', default: 'delete', values: ['delete', 'keep'], doc: 'what happens to a file no rule matches' },

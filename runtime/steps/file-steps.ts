@@ -1,9 +1,7 @@
-// Built-ins that look inside files: guess_file_type (tags, then on to the switch), ungzip, and fork (a command per file).
+// Built-ins that look inside files: guess_file_type (tags, then on to the switch) and fork (a command per file); ungzip/unbzip2 are in uncompress.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import { spawn } from 'node:child_process';
-import { pipeline } from 'node:stream/promises';
 import type { StepDefinition } from '../api/types';
 import { asciiHeader, FileMagic } from './libmagic';
 import { forkArgv, parseForkCommand, parseForkOutput } from './fork-command';
@@ -44,28 +42,6 @@ export function guessFileTypeStep(deps: BuiltinDeps): StepDefinition {
       magic.close();
       custom?.close();
     },
-  };
-}
-
-/** `builtin:ungzip`: uncompresses into the step's tmp area, gives the result the file's tags, forwards it. */
-export function ungzipStep(deps: BuiltinDeps): StepDefinition {
-  const dest = destinationOption(deps, 'dest_dir', 'guess_file_type/main');
-  if (dest.kind !== 'step') throw new BuiltinStepError(deps.plugin.name, deps.step.name, 'dest_dir', 'must be plugin/step');
-  const tags = new LazyTags(deps);
-  return {
-    async process(file, ctx) {
-      const out = ctx.tmpPath('ungzip');
-      try {
-        await pipeline(fs.createReadStream(file.path), zlib.createGunzip(), fs.createWriteStream(out));
-      } catch (err) {
-        await fs.promises.rm(out, { force: true });
-        ctx.log.warning('not a valid gzip file', { file: file.path, original_basename: file.originalBasename, reason: (err as Error).message });
-        return false;
-      }
-      await tags.get().copy(file.path, out);
-      return ctx.moveToPluginStep(out, dest.plugin, dest.step, { keepOriginalBasename: true });
-    },
-    destroy: () => tags.close(),
   };
 }
 

@@ -3,7 +3,8 @@ import type { StepDefinition } from '../api/types';
 import type { BuiltinStep } from '../config/schema';
 import type { BuiltinDeps, BuiltinFactory } from './builtin';
 import { archiveStep, copyStep, deleteStep, moveStep } from './simple-steps';
-import { forkStep, guessFileTypeStep, ungzipStep } from './file-steps';
+import { forkStep, guessFileTypeStep } from './file-steps';
+import { unbzip2Step, ungzipStep } from './uncompress';
 import { switchStep } from './switch-step';
 import { REINJECT_MODULE, reinjectStep } from './retry';
 import { builtinName } from '../config/schema';
@@ -15,6 +16,7 @@ export const BUILTIN_FACTORIES: Readonly<Record<BuiltinStep, BuiltinFactory>> = 
   fork: forkStep,
   delete: deleteStep,
   ungzip: ungzipStep,
+  unbzip2: unbzip2Step,
   switch: switchStep,
   guess_file_type: guessFileTypeStep,
 };

@@ -78,7 +78,7 @@ describe('completion', () => {
 
   test('step modules: the plugin\'s script files and every built-in', () => {
     assert.deepEqual(labels(f.paths.alpha, `${GENERAL}\n[step_main]\n_step_module = |\n`), ['main.ts', 'builtin:copy', 'builtin:move', 'builtin:archive',
-      'builtin:fork', 'builtin:delete', 'builtin:ungzip', 'builtin:switch', 'builtin:guess_file_type']);
+      'builtin:fork', 'builtin:delete', 'builtin:ungzip', 'builtin:unbzip2', 'builtin:switch', 'builtin:guess_file_type']);
   });
 
   test('targets: every known plugin/step (internal switch included), replacing only the current list item', () => {
