@@ -7,8 +7,8 @@ import { readGeneratedPlugins } from '../flow/configured-edges';
 import { openRuntimeRedis } from '../flow/redis-address';
 import type { StepRef, TrashEntry } from '../flow/types';
 import { stepInbox, type RuntimeHome } from '../home';
-import { journeyKey } from '../queue/keys';
-import { ORIGINAL_UID, parseTagsFile } from '../tags/tag-names';
+import { appendJourneyEvent } from '../journey/append';
+import { ORIGINAL_BASENAME, ORIGINAL_UID, parseTagsFile } from '../tags/tag-names';
 import { TagStore } from '../tags/tag-store';
 import { isWholeWriteTemporary } from '../util/write-whole';
 import { journeySettingsFromEnv } from '../journey/settings';
@@ -105,10 +105,8 @@ export async function replayFromTrash(home: RuntimeHome, entry: Pick<TrashEntry,
       const uid = tags[ORIGINAL_UID];
       const journey = journeySettingsFromEnv(process.env);
       if (uid && journey.enabled) {
-        const key = journeyKey(uid);
         const from = entry.step === '' ? entry.plugin : `${entry.plugin}/${entry.step}`;
-        const len = await redis.rpush(key, JSON.stringify({ e: 'replay', from, to: `${target.plugin}/${target.step}`, t: Date.now() }));
-        if (len === 1) await redis.expire(key, journey.keepSeconds);
+        await appendJourneyEvent(redis, journey.keepSeconds, uid, { e: 'replay', from, to: `${target.plugin}/${target.step}`, t: Date.now() }, tags[ORIGINAL_BASENAME] ?? '');
       }
       await fs.promises.rename(tmp, dest);
     } catch (err) {

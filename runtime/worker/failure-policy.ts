@@ -36,15 +36,18 @@ export class FailurePolicyError extends Error {
   }
 }
 
-/** Applies the policy to a claimed file (if the step left it there), recording `reason` in its tags. */
-export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath: string, reason: string): Promise<FailureOutcome> {
+/**
+ * Applies the policy to a claimed file (if the step left it there), recording `reason` in its tags. `claimUid`: the
+ * claim its journey names (the claim path's name, unless recovery took a dead worker's claim over under a new name).
+ */
+export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath: string, reason: string, claimUid = path.basename(claimPath)): Promise<FailureOutcome> {
   // lstat, not exists: a claimed symbolic link whose target is gone is still an entry to put away.
   if (!fs.lstatSync(claimPath, { throwIfNoEntry: false })) return {};
   const { tags, state } = target;
   await tags.set(claimPath, { [FAILURE_REASON]: reason });
   const name = safeBasename((await tags.get(claimPath, ORIGINAL_BASENAME)) ?? path.basename(claimPath));
   // The failure is traced while the tags are still where the trace can read them (journeys record the tags the step set).
-  const traced = { tagPath: claimPath, claimUid: path.basename(claimPath), reason, giveUp: target.giveUp };
+  const traced = { tagPath: claimPath, claimUid, reason, giveUp: target.giveUp };
   if (target.policy === 'delete') {
     await fs.promises.rm(claimPath, { force: true });
     await state.traceFailure(TRACE_TRASH_DELETE, new Date(), traced);

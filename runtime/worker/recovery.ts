@@ -3,7 +3,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { encodeMessage, messageFor } from '../queue/message';
-import { crashCountTag, INBOX_BASENAME } from '../tags/tag-names';
+import { crashCountTag, INBOX_BASENAME, ORIGINAL_UID } from '../tags/tag-names';
+import { appendJourneyEvent } from '../journey/append';
+import { traceEnd } from '../queue/keys';
 import type { TagStore } from '../tags/tag-store';
 import { errorCode, moveTagged } from '../tags/tagged-file';
 import type { Logger } from '../log/mflog';
@@ -106,7 +108,8 @@ async function recoverClaim(env: RecoveryEnv, orphan: string, countCrash: boolea
   const crashes = countCrash ? await env.tags.increment(mine, crashTag) : Number((await env.tags.get(mine, crashTag)) ?? 0);
   if (crashes >= MAX_CRASHES) {
     const reason = `the worker died ${crashes} times while processing this file (killed or crashed); not retried again`;
-    const outcome = await applyFailurePolicy(env.failure, mine, reason);
+    // Named by the dead worker's claim (the orphan's name), so the journey shows this failure on that claim.
+    const outcome = await applyFailurePolicy(env.failure, mine, reason, path.basename(orphan));
     env.log.error('file abandoned after repeated worker deaths', { file: mine, crashes, final_path: outcome.finalPath });
     return false;
   }
@@ -114,9 +117,26 @@ async function recoverClaim(env: RecoveryEnv, orphan: string, countCrash: boolea
   await fs.promises.mkdir(env.inbox, { recursive: true });
   let dst = path.join(env.inbox, inboxName);
   if (fs.existsSync(dst)) dst = path.join(env.inbox, path.basename(mine));
+  await recordPutBack(env, mine, path.basename(orphan), crashes);
   await moveTagged(env.tags, mine, dst);
   // Announce it ourselves too: the inbox may not be watched, and a duplicate is absorbed by the claim.
   await env.redis.lpush(env.queue, encodeMessage(messageFor(env.inbox, path.basename(dst), 'exists')));
   env.log.warning('orphaned claim of a dead worker put back into the inbox', { file: dst, crashes });
   return true;
+}
+
+/**
+ * The dead worker's claim ends in the file's journey as a failure back into its step's inbox (no trace is counted: no
+ * file took a route). Best effort: a journey never holds recovery up.
+ */
+async function recordPutBack(env: RecoveryEnv, claimPath: string, claimUid: string, crashes: number): Promise<void> {
+  const keep = env.failure.state.journey.keep;
+  if (keep <= 0) return;
+  try {
+    const uid = (await env.tags.get(claimPath, ORIGINAL_UID)) ?? '';
+    const reason = crashes > 0 ? `the worker died while processing this file (${crashes} of ${MAX_CRASHES}); put back into the inbox` : 'the worker died with this file claimed ahead; put back into the inbox';
+    await appendJourneyEvent(env.redis, keep, uid, { e: 'fail', c: claimUid, p: env.plugin, s: env.step, to: traceEnd(env.plugin, env.step), reason, t: Date.now() });
+  } catch (err) {
+    env.log.exception('cannot record a recovered claim in its journey', err, { file: claimPath }, 'warning');
+  }
 }

@@ -8,8 +8,9 @@ import { startTestRedis } from '../helpers/redis-server';
 import { dropFile, listFiles, makeHome, startWorker, waitFor, writePlugin, type Proc } from '../datapath/harness';
 import { encodeMessage, messageFor } from '../../runtime/queue/message';
 import { parseTagsFile } from '../../runtime/tags/tag-names';
+import { readJourney } from '../../runtime/flow/read';
 
-test('a synchronous step that blocks past process_timeout is killed by the watchdog; after 3 deaths its file is failed', async (t) => {
+test('a synchronous step that blocks past process_timeout is killed by the watchdog; after 3 deaths its file is failed, and its journey says so', async (t) => {
   const redis = await startTestRedis();
   const home = makeHome();
   const client = new Redis({ path: redis.socket });
@@ -38,6 +39,16 @@ test('a synchronous step that blocks past process_timeout is killed by the watch
   await waitFor('spinning file failed', () => listFiles(trash).length === 2);
   assert.match(parseTagsFile(fs.readFileSync(path.join(trash, 'spin.tags'), 'utf8'))['latest.core.failure_reason'], /died 3 times/);
   assert.equal(last.child.exitCode, null);
+  // Each dead claim ends in the journey (put back into the inbox), the third one with the failure policy.
+  const [journey] = await readJourney(client, 'spin');
+  assert.deepEqual(journey.steps.map((s) => [s.step, s.attempt, s.outcome]), [
+    ['main', 0, 'failed → move to w/main'],
+    ['main', 1, 'failed → move to w/main'],
+    ['main', 2, 'failed → keep'],
+  ]);
+  assert.match(journey.steps[0].reason ?? '', /worker died while processing this file \(1 of 3\)/);
+  assert.match(journey.steps[2].reason ?? '', /died 3 times/);
+  assert.deepEqual(journey.final, { outcome: 'trash', where: 'trash/w.main' });
 });
 
 const BATCH = `
