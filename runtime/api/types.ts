@@ -93,7 +93,20 @@ export interface StepContext {
   inbox(plugin: string, step: string): string;
   /** Counters, timers and gauges tagged with this plugin and step. */
   readonly metrics: StepMetrics;
+  /**
+   * Calls `fn` with an uncompressed copy of `file` (in the step's tmp area, with the file's tags; removed with its
+   * tags afterwards unless `fn` routed it). Data that is not valid `method`: with `strict`, a warning is logged, `fn`
+   * is not called and the result is `false` (failure policy); without, `fn` gets the file as it is. What the
+   * `ungzip`/`tryUngzip`/`unbzip2`/`tryUnbzip2` wrappers of `process` call (MFDATA's decorators).
+   */
+  uncompressed(file: StepFile, method: Compression, strict: boolean, fn: (file: StepFile) => Awaitable<boolean>): Promise<boolean>;
 }
+
+/** `gzip` (zlib) or `bzip2` (the system `bzip2 -d -c`). */
+export type Compression = 'gzip' | 'bzip2';
+
+/** A step's `process`, as the uncompressing wrappers take and return it. */
+export type ProcessFunction = (file: StepFile, ctx: StepContext) => Awaitable<boolean>;
 
 export type Awaitable<T> = T | Promise<T>;
 

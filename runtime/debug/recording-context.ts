@@ -3,12 +3,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { RouteOptions, StepContext, StepFile, StepLogger, StepMetrics, TagQuery } from '../api/types';
+import type { Awaitable, Compression, RouteOptions, StepContext, StepFile, StepLogger, StepMetrics, TagQuery } from '../api/types';
 import { DISABLED_METRICS } from '../metrics/client';
 import type { PluginConfig, StepConfig } from '../config/model';
 import { stepInbox, type RuntimeHome } from '../home';
 import { ORIGINAL_BASENAME, ORIGINAL_UID, STEP_COUNTER, stepTag } from '../tags/tag-names';
 import type { RoutedFile } from './report';
+import { withUncompressed } from '../steps/uncompress';
 
 export class RecordingStepContext implements StepContext {
   readonly plugin: string;
@@ -93,6 +94,16 @@ export class RecordingStepContext implements StepContext {
 
   inbox(plugin: string, step: string): string {
     return stepInbox(this.home, plugin, step);
+  }
+
+  uncompressed(file: StepFile, method: Compression, strict: boolean, fn: (file: StepFile) => Awaitable<boolean>): Promise<boolean> {
+    return withUncompressed({
+      tmpPath: (suffix) => this.tmpPath(suffix),
+      copyTags: async (src, dst) => void this.tagsByPath.set(dst, this.tagsOf(src)),
+      dropTags: async (p) => void this.tagsByPath.delete(p),
+      log: this.log,
+      where: `plugin '${this.plugin}' [step_${this.step}] (${method} wrapper, debug run)`,
+    }, file, method, strict, fn);
   }
 
   private async route(action: RoutedFile['action'], file: StepFile | string, plugin: string, step: string, options: RouteOptions = {}): Promise<boolean> {

@@ -1,13 +1,16 @@
 // builtin:ungzip and builtin:unbzip2: uncompress a file into the step's tmp area (zlib for gzip, the system `bzip2 -d -c` for bzip2).
 // Why a child process for bzip2: Node has no bzip2 codec and no well-kept library provides one; bzip2(1) is everywhere.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { spawn, spawnSync } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
-import type { StepDefinition } from '../api/types';
+import type { Awaitable, StepDefinition, StepFile, StepLogger } from '../api/types';
 import { destinationOption, LazyTags, BuiltinStepError, type BuiltinDeps } from './builtin';
 
-export type Compression = 'gzip' | 'bzip2';
+import type { Compression } from '../api/types';
+
+export type { Compression };
 
 /** The data is not valid for the method (corrupt, truncated, empty, another format): the file fails, it is kept. */
 export class InvalidCompressedDataError extends Error {
@@ -123,4 +126,37 @@ export function ungzipStep(deps: BuiltinDeps): StepDefinition {
 /** @param options.bzip2Command another bzip2 executable (tests name a missing one) */
 export function unbzip2Step(deps: BuiltinDeps, options: UncompressOptions = {}): StepDefinition {
   return uncompressStep('bzip2', deps, options);
+}
+
+/** What `ctx.uncompressed` needs from a step context: its tmp area, its tag store and its logger. */
+export interface UncompressHost {
+  tmpPath(suffix: string): string;
+  copyTags(src: string, dst: string): Promise<void>;
+  dropTags(file: string): Promise<void>;
+  log: StepLogger;
+  /** Names the step in errors. */
+  where: string;
+}
+
+/** `ctx.uncompressed` (MFDATA's uncompress decorators): see StepContext.uncompressed in runtime/api/types.ts. */
+export async function withUncompressed(host: UncompressHost, file: StepFile, method: Compression, strict: boolean, fn: (file: StepFile) => Awaitable<boolean>): Promise<boolean> {
+  const name = method === 'gzip' ? 'ungzip' : 'unbzip2';
+  const out = host.tmpPath(name);
+  try {
+    await fs.promises.mkdir(path.dirname(out), { recursive: true });
+    await uncompressFile(method, file.path, out, { where: host.where, partial: host.tmpPath(`${name}.t.`) });
+  } catch (err) {
+    if (!(err instanceof InvalidCompressedDataError)) throw err;
+    if (!strict) return fn(file);
+    host.log.warning(`not a valid ${method} file: the step was not called`, { file: file.path, original_basename: file.originalBasename, reason: err.message });
+    return false;
+  }
+  try {
+    await host.copyTags(file.path, out);
+    return await fn({ ...file, path: out });
+  } finally {
+    // Routed elsewhere by fn, it is gone already (and its tags went with it).
+    await fs.promises.rm(out, { force: true });
+    await host.dropTags(out);
+  }
 }

@@ -1,7 +1,7 @@
 // The `ctx` a step receives: names, custom keys, its logger, tags, routing to other steps, a private tmp path.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RouteOptions, StepContext, StepFile, StepLogger, StepMetrics, TagQuery } from '../api/types';
+import type { Awaitable, Compression, RouteOptions, StepContext, StepFile, StepLogger, StepMetrics, TagQuery } from '../api/types';
 import { DISABLED_METRICS } from '../metrics/client';
 import type { PluginConfig, StepConfig } from '../config/model';
 import { stepInbox, stepTmpDir, type RuntimeHome } from '../home';
@@ -11,6 +11,7 @@ import { ORIGINAL_BASENAME, ORIGINAL_UID, STEP_COUNTER, stepTag } from '../tags/
 import type { TagStore } from '../tags/tag-store';
 import { copyTagged, hardlinkTagged, moveTagged } from '../tags/tagged-file';
 import { fitName } from '../util/name-max';
+import { withUncompressed } from '../steps/uncompress';
 import type { ClaimOwners } from './claim-owners';
 
 export class CustomKeyError extends Error {
@@ -85,6 +86,16 @@ export class WorkerStepContext implements StepContext {
 
   inbox(plugin: string, step: string): string {
     return stepInbox(this.home, plugin, step);
+  }
+
+  uncompressed(file: StepFile, method: Compression, strict: boolean, fn: (file: StepFile) => Awaitable<boolean>): Promise<boolean> {
+    return withUncompressed({
+      tmpPath: (suffix) => this.tmpPath(suffix),
+      copyTags: async (src, dst) => void (await this.tags.copy(src, dst)),
+      dropTags: (p) => this.tags.drop(p),
+      log: this.log,
+      where: `plugin '${this.plugin}' [step_${this.step}] (${method} wrapper)`,
+    }, file, method, strict, fn);
   }
 
   private async route(kind: Route, file: StepFile | string, plugin: string, step: string, options: RouteOptions = {}): Promise<boolean> {

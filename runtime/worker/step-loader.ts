@@ -9,7 +9,13 @@ import { buildKey, isUpToDate, writeManifest } from './step-build-cache';
 
 /** The module specifier plugin code imports the step API from; bundled into step code as this source. */
 export const API_MODULE_NAME = 'mfdata';
-const API_MODULE_SOURCE = 'export function defineStep(definition) { return definition; }\n';
+// The JavaScript of runtime/api/index.ts (part of the build cache key: a change rebuilds every step).
+const API_MODULE_SOURCE = [
+  'export function defineStep(definition) { return definition; }',
+  ...([['ungzip', 'gzip', true], ['tryUngzip', 'gzip', false], ['unbzip2', 'bzip2', true], ['tryUnbzip2', 'bzip2', false]] as const).map(([name, method, strict]) =>
+    `export function ${name}(process) { return (file, ctx) => ctx.uncompressed(file, '${method}', ${strict}, (f) => process(f, ctx)); }`),
+  '',
+].join('\n');
 
 export class StepLoadError extends Error {
   /** `file:line[:column]` of the cause, as precise as known. */
