@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { PluginConfig, StepConfig } from '../config/model';
 import { parseTargetList } from '../config/values';
 import type { RuntimeHome } from '../home';
-import { TRACE_NOMATCH_DELETE, TRACE_NOMATCH_KEEP, TRACE_TRASH_DELETE, TRACE_TRASH_KEEP } from '../queue/keys';
+import { TRACE_NOMATCH_DELETE, TRACE_NOMATCH_KEEP, TRACE_TRASH_DELETE, TRACE_TRASH_KEEP, traceMoveToDir } from '../queue/keys';
 import type { StepState } from '../queue/step-state';
 
 const REINJECT_SUFFIX = '_reinject';
@@ -15,7 +15,7 @@ function policyTarget(policy: StepConfig['failurePolicy'], moveDestDir: string):
   if (policy === 'keep') return TRACE_TRASH_KEEP;
   if (policy === 'delete') return TRACE_TRASH_DELETE;
   if (moveDestDir === '') return undefined;
-  return path.isAbsolute(moveDestDir) ? `>move/${moveDestDir}` : moveDestDir;
+  return path.isAbsolute(moveDestDir) ? traceMoveToDir(moveDestDir) : moveDestDir;
 }
 
 function targets(value: string | undefined, plugin: string): string[] {

@@ -1,5 +1,6 @@
 // Builds a Journey (steps with enter/leave times, outcomes, tags set, final outcome) from its stored events. Pure.
 import type { Journey, JourneyStep } from '../flow/types';
+import { movedToDir } from '../queue/keys';
 import type { EnterEvent, FailEvent, JourneyEvent, LeaveEvent, ReplayEvent, RouteEvent } from './events';
 
 const REINJECT_SUFFIX = '_reinject';
@@ -24,7 +25,7 @@ function tagsOfStep(raw: Record<string, string> | undefined, plugin: string, ste
 function policyOf(to: string): string {
   if (to === '>trash/keep') return 'keep';
   if (to === '>trash/delete') return 'delete';
-  return `move to ${to.startsWith('>move/') ? to.slice('>move/'.length) : to}`;
+  return `move to ${movedToDir(to) ?? to}`;
 }
 
 function describe(claim: Claim): { outcome: string; to?: string; leftAt: number | null; reason?: string } {
@@ -120,7 +121,8 @@ function finalOutcome(steps: JourneyStep[], claims: Claim[]): Journey['final'] {
     if (claim.fail.giveup) return { outcome: 'gave-up', where: to === '>trash/keep' ? `trash/${last.plugin}.${last.step.replace(/_reinject$/, '')}` : to };
     if (to === '>trash/keep') return { outcome: 'trash', where: `trash/${last.plugin}.${last.step}` };
     if (to === '>trash/delete') return { outcome: 'deleted' };
-    if (to.startsWith('>move/')) return { outcome: 'moved', where: to.slice('>move/'.length) };
+    const dir = movedToDir(to);
+    if (dir) return { outcome: 'moved', where: dir };
     return { outcome: 'in-progress', where: to };
   }
   const routes = claim?.routes ?? [];

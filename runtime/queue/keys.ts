@@ -61,6 +61,16 @@ export const TRACE_GIVE_UP = '>delete/giveup';
 export const TRACE_NOMATCH_KEEP = '>nomatch/keep';
 export const TRACE_NOMATCH_DELETE = '>nomatch/delete';
 
+/** The pseudo target of a failure policy `move` to an absolute directory: `>move/srv/failed` for `/srv/failed` (`>kind/detail` like the others, no `//`). */
+export function traceMoveToDir(dir: string): string {
+  return `>move/${dir.replace(/^\/+/, '')}`;
+}
+
+/** The absolute directory a `>move/…` pseudo target names, else undefined (also reads `>move//dir`, written before 2026-11). */
+export function movedToDir(to: string): string | undefined {
+  return to.startsWith('>move/') ? `/${to.slice('>move/'.length).replace(/^\/+/, '')}` : undefined;
+}
+
 /** Edges recorded by a failure policy on one UTC day: a set of `<from>~<to>` (same TTL as the traces). */
 export function traceErrorsKey(now: Date = new Date()): string {
   return `traceerr@${now.toISOString().slice(0, 10)}`;

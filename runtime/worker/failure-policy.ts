@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FailurePolicy } from '../config/model';
 import { stepInbox, stepTrashDir, type RuntimeHome } from '../home';
-import { TRACE_TRASH_DELETE, TRACE_TRASH_KEEP, traceEnd } from '../queue/keys';
+import { TRACE_TRASH_DELETE, TRACE_TRASH_KEEP, traceEnd, traceMoveToDir } from '../queue/keys';
 import type { StepState } from '../queue/step-state';
 import { FAILURE_REASON, ORIGINAL_BASENAME } from '../tags/tag-names';
 import type { TagStore } from '../tags/tag-store';
@@ -73,7 +73,7 @@ export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath:
   const tagsFile = `${finalPath}${TAGS_SUFFIX}`;
   // The tags still live under the claim path: dump them next to the file, then drop them.
   await tags.dump(claimPath, tagsFile, {}, { onFull: (err) => target.onDiskFull?.(tagsFile, err) });
-  await state.traceFailure(target.policy === 'keep' ? TRACE_TRASH_KEEP : `>move/${dir}`, new Date(), traced);
+  await state.traceFailure(target.policy === 'keep' ? TRACE_TRASH_KEEP : traceMoveToDir(dir), new Date(), traced);
   await tags.drop(claimPath);
   return { finalPath, tagsFile };
 }

@@ -4,6 +4,7 @@
 // shape did not change keeps every box where it was.
 import { graphlib, layout, type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
 import { nodeOf } from '../../runtime/flow/read';
+import { movedToDir } from '../../runtime/queue/keys';
 import type { FlowEdge, FlowGraph, FlowNode } from './contract';
 
 export interface Point {
@@ -76,6 +77,8 @@ export function nodeLabels(node: FlowNode): { label: string; sublabel: string } 
     return { label: step, sublabel: plugin };
   }
   if (node.kind === 'source') return { label: node.id.replace(/^</, '').replace(/\/$/, '') || '(source)', sublabel: 'source directory' };
+  const dir = movedToDir(node.id);
+  if (dir) return { label: 'move', sublabel: dir };
   const [what, policy] = splitOnce(node.id.replace(/^>/, ''), '/');
   return { label: what, sublabel: policy ? `${policy}` : 'target' };
 }

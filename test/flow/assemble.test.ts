@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assembleJourney } from '../../runtime/journey/assemble';
 import type { JourneyEvent } from '../../runtime/journey/events';
+import { movedToDir, traceMoveToDir } from '../../runtime/queue/keys';
+import { nodeLabels } from '../../src/flow/layout';
 
 test('a file routed from one step to the next, then consumed, is done; each step shows the tags it set', () => {
   const events: JourneyEvent[] = [
@@ -55,4 +57,21 @@ test('a step still holding the file makes the journey in progress; a trashed fil
   assert.deepEqual(trashed.final, { outcome: 'trash', where: 'trash/p.main' });
   assert.deepEqual(trashed.steps[0].tagsSet, { why: 'bad' });
   assert.equal(trashed.steps[0].reason, 'r');
+});
+
+test('a failure moved to an absolute directory reads `>move/srv/failed` (no double slash) and shows the directory as /srv/failed; the older `>move//srv/failed` reads the same', () => {
+  assert.equal(traceMoveToDir('/srv/failed'), '>move/srv/failed');
+  assert.equal(movedToDir('>move/srv/failed'), '/srv/failed');
+  assert.equal(movedToDir('>move//srv/failed'), '/srv/failed');
+  assert.equal(movedToDir('>trash/keep'), undefined);
+  for (const to of ['>move/srv/failed', '>move//srv/failed']) {
+    const j = assembleJourney('u', [
+      { e: 'in', c: 'a', p: 'p', s: 'main', n: 0, t: 1, name: 'f' },
+      { e: 'fail', c: 'a', p: 'p', s: 'main', to, reason: 'r', t: 2 },
+    ]);
+    assert.deepEqual(j.final, { outcome: 'moved', where: '/srv/failed' }, to);
+    assert.equal(j.steps[0].outcome, 'failed → move to /srv/failed', to);
+  }
+  assert.deepEqual(nodeLabels({ id: '>move/srv/failed', kind: 'pseudo' }), { label: 'move', sublabel: '/srv/failed' });
+  assert.deepEqual(nodeLabels({ id: '>trash/keep', kind: 'pseudo' }), { label: 'trash', sublabel: 'keep' });
 });

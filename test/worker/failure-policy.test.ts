@@ -92,6 +92,9 @@ test('keep, delete and move (to plugin/step and to a directory) apply with the r
   }
   assert.deepEqual(listFiles(path.join(home.home.inDir, 'trash', 'f.del')), []);
   assert.equal((await client.keys('trace@*~f/keep~>trash/keep')).length, 1);
+  // The move to a directory is the pseudo target >move/<dir without its leading slash> (no `>move//`).
+  await waitFor('move-to-directory policy traced', async () => (await client.keys(`trace@*~f/todir~>move/${outside.slice(1)}`)).length === 1);
+  assert.deepEqual(await client.keys('trace@*~>move//*'), []);
   const logged = workers[0].records.filter((r) => r.event === 'process() raised an exception');
   assert.equal(logged.length, 1);
   assert.equal(logged[0].exception_type, 'TypeError');
