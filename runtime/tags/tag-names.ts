@@ -32,20 +32,45 @@ export function enterStepValue(epochMs: number): string {
   return `${iso.slice(0, 19)}:${String(micros).padStart(6, '0')}`;
 }
 
-/** The `.tags` file next to a trashed or moved-out file: sorted `key = value` lines. */
+/**
+ * The `.tags` file next to a trashed or moved-out file: sorted `key = value` lines, MFDATA's look. What would break a
+ * line is escaped with a backslash, reversibly: `\\` for a backslash, `\n` and `\r` for line breaks, and in keys
+ * `\=` for `=` (so the first ` = ` of a line always separates key and value). Values without a backslash or a line
+ * break are written as they are.
+ */
 export function formatTagsFile(tags: Record<string, string>): string {
   return Object.keys(tags)
     .sort()
-    .map((k) => `${k} = ${tags[k].replace(/\r?\n/g, '\\n')}\n`)
+    .map((k) => `${escapeTagText(k, true)} = ${escapeTagText(tags[k], false)}\n`)
     .join('');
 }
 
-/** Reads a `.tags` file back (for tests and tooling). */
+/** Reads a `.tags` file back, exactly (formatTagsFile's escapes undone; an unknown `\x` reads as `x`). */
 export function parseTagsFile(text: string): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const line of text.split('\n')) {
-    const at = line.indexOf(' = ');
-    if (at > 0) tags[line.slice(0, at)] = line.slice(at + 3);
+    const at = separatorOf(line);
+    if (at > 0) tags[unescapeTagText(line.slice(0, at))] = unescapeTagText(line.slice(at + 3));
   }
   return tags;
+}
+
+const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '=': '\\=' };
+const UNESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r' };
+
+function escapeTagText(text: string, key: boolean): string {
+  return text.replace(key ? /[\\\n\r=]/g : /[\\\n\r]/g, (c) => ESCAPES[c]);
+}
+
+function unescapeTagText(text: string): string {
+  return text.replace(/\\([\s\S])/g, (_, c: string) => UNESCAPES[c] ?? c);
+}
+
+/** Index of the first ` = ` outside an escape (a key's own `=` are written `\=`), or -1. */
+function separatorOf(line: string): number {
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\\') i++;
+    else if (line.startsWith(' = ', i)) return i;
+  }
+  return -1;
 }

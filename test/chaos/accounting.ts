@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChaosRuntime } from './runtime';
 import { isWholeWriteTemporary } from '../../runtime/util/write-whole';
+import { parseTagsFile } from '../../runtime/tags/tag-names';
 
 /**
  * Final places a file may end in. `in place`: an entry documented to stay where it was dropped (a directory in an
@@ -80,20 +81,15 @@ export function entrySha(file: string): string {
   return sha256(st.isFIFO() ? 'fifo' : 'special');
 }
 
-/** `key = value` lines of a failure dump. */
-export function parseTagsFile(file: string): Record<string, string> | undefined {
+/** `key = value` lines of a failure dump, read as the runtime writes them (escapes undone: a name with a newline reads back exactly). */
+export function readTagsFile(file: string): Record<string, string> | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
-  const tags: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const eq = line.indexOf(' = ');
-    if (eq > 0) tags[line.slice(0, eq)] = line.slice(eq + 3);
-  }
-  return tags;
+  return parseTagsFile(text);
 }
 
 /** Every file in the final places, keyed by the name it was injected under. */
@@ -115,7 +111,7 @@ export function scanFinalPlaces(rt: ChaosRuntime): Map<string, Found[]> {
       // A .tags being written (or left by a worker killed while writing it: housekeeping removes it) is not a file.
       if (name.endsWith('.tags') || isWholeWriteTemporary(name)) continue;
       const file = path.join(trashRoot, stepDir, name);
-      const tags = parseTagsFile(`${file}.tags`);
+      const tags = readTagsFile(`${file}.tags`);
       add(tags?.['first.core.original_basename'] ?? name, { place: 'trash', file, sha: entrySha(file), tags });
     }
   }
