@@ -46,6 +46,8 @@ export class ClaimOwners {
   readonly prefix: string;
   private readonly pool = Buffer.alloc(8 * 512);
   private poolAt = this.pool.length;
+  /** `.workers/<prefix>.claiming`, open from registration to unregistration (recordIntent). */
+  private intentFd: number | undefined;
 
   constructor(readonly tmpDir: string, private readonly plugin: string, private readonly step: string) {
     this.dir = path.join(tmpDir, '.workers');
@@ -68,10 +70,12 @@ export class ClaimOwners {
       fs.closeSync(fd);
     }
     fs.renameSync(`${file}.t`, file);
+    this.openIntent();
   }
 
   /** Removes the registration at a clean exit, once no claim of this worker is left. */
   unregister(): void {
+    this.closeIntent();
     for (const f of [this.prefix, `${this.prefix}.culprit`, `${this.prefix}.claiming`]) fs.rmSync(path.join(this.dir, f), { force: true });
   }
 
@@ -84,19 +88,31 @@ export class ClaimOwners {
   }
 
   /**
-   * `.workers/<prefix>.claiming`: `<uid>\t<inbox path>` lines of the claims about to be made, written before the
-   * renames of a pop round. A worker killed between its renames and the Redis call that moves the files' tags
-   * leaves claims with no tags; recovery reads this to put them back under their own name, with their tags.
+   * `.workers/<prefix>.claiming`: the claims about to be made, written before the renames of a pop round. A worker
+   * killed between its renames and the Redis call that moves the files' tags leaves claims with no tags; recovery
+   * reads this to put them back under their own name, with their tags.
+   * Records are `<uid>\t<inbox path>\0` and the list ends with an empty record (a second NUL): no path holds a NUL,
+   * so any name survives. The file stays open and each round overwrites it from offset 0 in one pwrite, without
+   * truncating: bytes an earlier, longer round left after the end mark are never read. Truncating and rewriting
+   * (writeFileSync) cost 0.3 ms per round at the median and up to 4 ms at p99 on ext4 (auto_da_alloc flushes a
+   * file truncated to zero when it is closed): the largest share of the latency to process() at 200 files/s.
+   * Like the file it replaces, it is not fsynced: it guards against a killed process, whose written pages stay in
+   * the page cache, not against a power cut (which would lose the claim's rename as well).
    */
   recordIntent(claims: ReadonlyArray<{ uid: string; inboxPath: string }>): void {
+    let text = '';
+    for (const c of claims) text += `${c.uid}\t${c.inboxPath}\0`;
+    text += '\0';
     try {
-      fs.writeFileSync(path.join(this.dir, `${this.prefix}.claiming`), claims.map((c) => `${c.uid}\t${c.inboxPath}`).join('\n'));
+      if (this.intentFd === undefined) this.openIntent();
+      const bytes = Buffer.from(text, 'utf8');
+      fs.writeSync(this.intentFd as number, bytes, 0, bytes.length, 0);
     } catch {
       // Disk full: claim anyway; only a kill in the next millisecond would then cost a file its name.
     }
   }
 
-  /** uid → inbox path, from a dead worker's last intent. */
+  /** uid → inbox path, from a dead worker's last intent (this format, or the older newline-separated one). */
   intentOf(prefix: string): Map<string, string> {
     const out = new Map<string, string>();
     let text = '';
@@ -105,11 +121,28 @@ export class ClaimOwners {
     } catch {
       return out;
     }
-    for (const line of text.split('\n')) {
-      const tab = line.indexOf('\t');
-      if (tab > 0) out.set(line.slice(0, tab), line.slice(tab + 1));
+    const nul = text.includes('\0');
+    for (const record of text.split(nul ? '\0' : '\n')) {
+      if (nul && record === '') break;
+      const tab = record.indexOf('\t');
+      if (tab > 0) out.set(record.slice(0, tab), record.slice(tab + 1));
     }
     return out;
+  }
+
+  private openIntent(): void {
+    this.closeIntent();
+    this.intentFd = fs.openSync(path.join(this.dir, `${this.prefix}.claiming`), 'w');
+  }
+
+  private closeIntent(): void {
+    if (this.intentFd === undefined) return;
+    try {
+      fs.closeSync(this.intentFd);
+    } catch {
+      // Already closed: nothing to release.
+    }
+    this.intentFd = undefined;
   }
 
   /** Synchronous: called from a process 'exit' handler. */

@@ -8,6 +8,7 @@ import { startTestRedis } from '../helpers/redis-server';
 import { dropFile, listFiles, makeHome, startWorker, waitFor, writePlugin } from '../datapath/harness';
 import { encodeMessage, messageFor } from '../../runtime/queue/message';
 import { parseTagsFile } from '../../runtime/tags/tag-names';
+import { tagsKey } from '../../runtime/queue/keys';
 
 const STEP = `
 import * as fs from 'node:fs';
@@ -18,7 +19,8 @@ export async function process(file, ctx) {
   const out = ctx.getCustom('out');
   fs.mkdirSync(out, { recursive: true });
   const tags = await ctx.getTags(file);
-  fs.writeFileSync(path.join(out, file.originalBasename), fs.readFileSync(file.path, 'utf8') + '|crashes=' + (tags['latest.r.main.crash_count'] ?? '0'));
+  fs.writeFileSync(path.join(out, file.originalBasename), fs.readFileSync(file.path, 'utf8') + '|crashes=' + (tags['latest.r.main.crash_count'] ?? '0')
+    + (file.originalBasename.startsWith('tagged') ? '|color=' + tags['latest.up.main.color'] : ''));
   return true;
 }
 `;
@@ -115,4 +117,33 @@ test('a worker starting next to a busy live worker leaves its claim alone', asyn
   await waitFor('processed once by its owner', () => listFiles(s.out).includes('slow-owned'));
   assert.equal(fs.readFileSync(path.join(s.out, 'slow-owned'), 'utf8'), 'mine|crashes=0');
   assert.ok(!late.records.some((r) => r.event === 'recovered the claims of dead workers'));
+});
+
+test('a worker killed between its claim rename and the claim\'s Redis bookkeeping: the file keeps its name and tags', async (t) => {
+  const s = await setup(0);
+  const started: Array<ReturnType<typeof startWorker>> = [];
+  t.after(async () => {
+    await s.client.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+    await Promise.all(started.map((w) => w.stop()));
+    await s.cleanup();
+  });
+  const first = startWorker(s.home, 'r', 'main', s.env);
+  started.push(first);
+  await waitFor('the worker waiting in its pop', async () => /cmd=blmpop/.test(String(await s.client.call('CLIENT', 'LIST'))));
+  const inboxPath = dropFile(s.inbox, 'tagged-file', 'content');
+  // The tags an upstream step set, still under the inbox path (the claim script moves them to the claim path).
+  await s.client.hset(tagsKey(inboxPath), 'latest.up.main.color', 'blue');
+  // In one write: the message (the pop takes it at once), then a pause of every write: the claim script waits.
+  await s.client.pipeline().lpush('step.r.main', encodeMessage(messageFor(s.inbox, 'tagged-file', 'created'))).call('CLIENT', 'PAUSE', '20000', 'WRITE').exec();
+  await waitFor('file renamed into its claim', () => listFiles(s.tmp).length === 1);
+  assert.equal(await s.client.hget(tagsKey(inboxPath), 'latest.up.main.color'), 'blue', 'the claim script has not run');
+  first.child.kill('SIGKILL');
+  await first.exited;
+  await s.client.call('CLIENT', 'UNPAUSE');
+  const second = startWorker(s.home, 'r', 'main', s.env);
+  started.push(second);
+  await waitFor('file processed by the new worker under its own name', () => listFiles(s.out).includes('tagged-file'), 15_000);
+  assert.equal(fs.readFileSync(path.join(s.out, 'tagged-file'), 'utf8'), 'content|crashes=1|color=blue');
+  assert.deepEqual(listFiles(s.out), ['tagged-file'], 'nothing else came out');
+  await waitFor('tmp empty', () => listFiles(s.tmp).length === 0);
 });
