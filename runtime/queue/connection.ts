@@ -1,12 +1,8 @@
 // Redis connections of the data path: one place for ioredis options (unix socket first, reconnect forever, no command dropped).
 import Redis, { type RedisOptions } from 'ioredis';
+import type { RedisAddress } from '../redis/address';
 
-/** Where Redis listens: a unix socket (preferred on one host) or host:port (an external Redis shared by several hosts). */
-export type RedisAddress = { socket: string } | { host: string; port: number };
-
-export function describeAddress(address: RedisAddress): string {
-  return 'socket' in address ? `unix:${address.socket}` : `${address.host}:${address.port}`;
-}
+export { describeAddress, redisAddressFromEnv, type RedisAddress } from '../redis/address';
 
 export interface ConnectOptions {
   /** Connection name shown by CLIENT LIST (`mfdata:worker:<plugin>.<step>:<pid>`). */
@@ -40,12 +36,4 @@ export function connectRedis(address: RedisAddress, options: ConnectOptions): Re
   });
   redis.on('ready', () => { reported = false; });
   return redis;
-}
-
-/** Resolves the address from the usual sources: explicit, then MFDATA_REDIS_UNIX_SOCKET / MFDATA_REDIS_HOST+PORT, then the fallback. */
-export function redisAddressFromEnv(env: NodeJS.ProcessEnv, fallback: RedisAddress): RedisAddress {
-  const socket = env.MFDATA_REDIS_UNIX_SOCKET;
-  if (socket && socket !== 'null') return { socket };
-  if (env.MFDATA_REDIS_HOST) return { host: env.MFDATA_REDIS_HOST, port: Number(env.MFDATA_REDIS_PORT ?? 6379) };
-  return fallback;
 }
