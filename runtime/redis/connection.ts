@@ -153,7 +153,6 @@ export class RedisConnection extends EventEmitter {
     if (this.socket !== socket) return;
     this.parser.reset();
     this.dropping = false;
-    this.attempts = 0;
     this.state = 'ready';
     // Everything unanswered goes again, in order, in one write: the in-flight requests of the lost connection
     // first (the server may never have seen them), then those issued while it was down.
@@ -168,6 +167,12 @@ export class RedisConnection extends EventEmitter {
       payload += r.payload;
     }
     if (payload !== '') socket.write(payload);
+    if (!this.handshake) this.ready();
+  }
+
+  /** Connected and named: the backoff starts again from its first step at the next outage. */
+  private ready(): void {
+    this.attempts = 0;
     this.emit('ready');
   }
 
@@ -194,7 +199,16 @@ export class RedisConnection extends EventEmitter {
     if (this.dropping) return;
     if (this.handshake) {
       this.handshake = false;
-      if (reply instanceof ReplyError) this.report(new ReplyError(`CLIENT SETNAME refused: ${reply.message}`));
+      if (reply instanceof ReplyError) {
+        this.report(new ReplyError(`CLIENT SETNAME refused: ${reply.message}`));
+        if (NOT_YET.test(reply.message)) {
+          // Loading its data: not ready yet; what was written with the name is sent again on the next connection.
+          this.dropping = true;
+          this.socket?.destroy();
+          return;
+        }
+      }
+      this.ready();
       return;
     }
     const r = this.queue[this.head];

@@ -80,6 +80,20 @@ describe('LeanRedis reconnection', () => {
     assert.equal(await blocking.call('PING'), 'PONG');
   });
 
+  it('a write refused with READONLY (a replica) is sent again after a reconnect, and applied once it is a master', async () => {
+    const redis = connect('mfdata:test:readonly');
+    const control = connect('mfdata:test:admin');
+    // A replica of a master that is not there (port 1: nothing listens, no real traffic): it refuses writes.
+    assert.equal(await control.call('REPLICAOF', '127.0.0.1', 1), 'OK');
+    let settled = false;
+    const write = redis.rpush('ro', 'x').finally(() => { settled = true; });
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(settled, false, 'a READONLY reply does not fail the command');
+    assert.equal(await control.call('REPLICAOF', 'NO', 'ONE'), 'OK');
+    assert.equal(await write, 1);
+    assert.deepEqual(await control.call('LRANGE', 'ro', 0, -1), ['x']);
+  });
+
   it('disconnect() during an outage fails what is pending at once', async () => {
     const redis = connect('mfdata:test:quit');
     assert.equal(await redis.call('PING'), 'PONG');
