@@ -1,6 +1,8 @@
 // Queue consumer: FIFO pop (BRPOP, MFDATA-compatible) on a dedicated blocking connection, unblocked without loss on stop.
-import type Redis from 'ioredis';
-import { connectRedis, type RedisAddress } from './connection';
+import type { RedisAddress } from '../redis/address';
+import type { LeanRedis } from '../redis/client';
+import { connectLeanRedis } from '../redis/connect';
+import type { DataRedis } from '../redis/types';
 
 /**
  * Plain BRPOP: one round trip per message, the cheapest FIFO pop measured (perf-limits §3) and what MFDATA
@@ -10,17 +12,18 @@ import { connectRedis, type RedisAddress } from './connection';
  * busy worker pays one pop for N files; an idle one blocks and makes no wake-ups.
  */
 export class QueueConsumer {
-  private readonly blocking: Redis;
-  private readonly control: Redis;
+  /** Our own client (runtime/redis): the consumer lives in step workers, whose bundle holds no ioredis. */
+  private readonly blocking: LeanRedis;
+  private readonly control: DataRedis;
   private clientId: number | undefined;
   private stopping = false;
   /** BLMPOP is available (Redis ≥ 7.0). */
   private multiPop = true;
 
   /** `control` is an existing connection of the process, used to unblock the pop on stop. */
-  constructor(address: RedisAddress, name: string, control: Redis) {
+  constructor(address: RedisAddress, name: string, control: DataRedis) {
     this.control = control;
-    this.blocking = connectRedis(address, { name });
+    this.blocking = connectLeanRedis(address, { name });
     // The id changes on every reconnect; it is needed to unblock a pending BRPOP.
     this.blocking.on('close', () => { this.clientId = undefined; });
   }
@@ -33,7 +36,7 @@ export class QueueConsumer {
     if (this.stopping) return undefined;
     if (this.clientId === undefined) this.clientId = Number(await this.blocking.client('ID'));
     if (this.stopping) return undefined;
-    const reply = await this.blocking.brpop(...queues, timeoutSeconds);
+    const reply = (await this.blocking.call('BRPOP', ...queues, timeoutSeconds)) as [string, string] | null;
     if (!reply) return undefined;
     return { queue: reply[0], raw: reply[1] };
   }
@@ -73,7 +76,7 @@ export class QueueConsumer {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    const unblocked = this.clientId === undefined ? 0 : Number(await this.control.client('UNBLOCK', this.clientId).catch(() => 0));
+    const unblocked = this.clientId === undefined ? 0 : Number(await this.control.call('CLIENT', 'UNBLOCK', this.clientId).catch(() => 0));
     // Not blocked in Redis (or reconnecting with an unknown id): a pop in flight can only be a resend; cut it.
     if (unblocked === 0) setTimeout(() => this.blocking.disconnect(), 200).unref();
   }

@@ -1,6 +1,6 @@
 // A step's Redis state transitions: the claim bookkeeping (tags, counter, latest, inbound trace) in one round trip, and traces.
 import * as path from 'node:path';
-import type Redis from 'ioredis';
+import type { DataRedis } from '../redis/types';
 import { counterKey, EDGE_FILES_CAP, failedKey, latestKey, tagsKey, TAGS_TTL_SECONDS, traceEnd, traceErrorsKey, traceKey, TRACE_TTL_SECONDS } from './keys';
 import { enterStepTag, enterStepValue, INBOX_BASENAME, ORIGINAL_BASENAME, ORIGINAL_DIRNAME, ORIGINAL_UID, STEP_COUNTER } from '../tags/tag-names';
 import { JOURNEY_LUA_HELPERS, LEAVES_LUA, TRACE_LUA } from '../journey/lua';
@@ -129,7 +129,7 @@ export class StepState {
   /** Journey recording (runtime/journey); settings from MFDATA_JOURNEYS_* unless given. */
   readonly journey: JourneyRecorder;
 
-  constructor(readonly redis: Redis, readonly plugin: string, readonly step: string, journey: JourneySettings = journeySettingsFromEnv(process.env)) {
+  constructor(readonly redis: DataRedis, readonly plugin: string, readonly step: string, journey: JourneySettings = journeySettingsFromEnv(process.env)) {
     // numberOfKeys left out: the caller passes it (5 + the tag keys to drop).
     if (!('mfdataClaim' in redis)) {
       redis.defineCommand('mfdataClaim', { lua: CLAIM });

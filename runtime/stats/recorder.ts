@@ -1,6 +1,6 @@
 // Writes a step worker's own stats to the runtime's Redis: counts kept in memory per 10 s bucket and flushed
 // in one pipelined round trip at most once a second, the timer armed only when there is something to flush.
-import type Redis from 'ioredis';
+import type { DataBatch, DataRedis } from '../redis/types';
 import { bucketStartSeconds, STATS_BUCKET_SECONDS, STATS_BUCKET_TTL_SECONDS, STATS_STEPS_KEY, statsBucketKey, statsTotalKey } from './keys';
 import { addTime, emptyRecord, isEmptyRecord, mergeInto, recordIncrements, type StatsRecord } from './record';
 
@@ -18,7 +18,7 @@ export interface RecorderOptions {
   flushMs?: number;
 }
 
-type Pipeline = ReturnType<Redis['pipeline']>;
+type Pipeline = DataBatch;
 
 export class StepStatsRecorder {
   /** Bucket start (epoch s) → counts not flushed yet; usually one entry. */
@@ -32,7 +32,7 @@ export class StepStatsRecorder {
   private readonly flushMs: number;
   private inFlight: Promise<void> = Promise.resolve();
 
-  constructor(private readonly redis: Redis, readonly plugin: string, readonly step: string, private readonly options: RecorderOptions = {}) {
+  constructor(private readonly redis: DataRedis, readonly plugin: string, readonly step: string, private readonly options: RecorderOptions = {}) {
     this.now = options.now ?? Date.now;
     this.flushMs = options.flushMs ?? STATS_FLUSH_MS;
   }

@@ -6,7 +6,8 @@ import type { PluginConfig, StepConfig, SwitchRuleTarget } from '../config/model
 import { parseTargetList } from '../config/values';
 import type { RuntimeHome } from '../home';
 import type { Logger } from '../log/mflog';
-import { connectRedis, type RedisAddress } from '../queue/connection';
+import type { RedisAddress } from '../redis/address';
+import { connectLeanRedis } from '../redis/connect';
 import { TagStore } from '../tags/tag-store';
 
 /** A built-in step option that cannot be used as written. */
@@ -61,7 +62,7 @@ export class LazyTags {
   private store: TagStore | undefined;
   constructor(private readonly deps: BuiltinDeps) {}
   get(): TagStore {
-    this.store ??= new TagStore(connectRedis(this.deps.redis, { name: `mfdata:builtin:${this.deps.plugin.name}.${this.deps.step.name}:${process.pid}` }));
+    this.store ??= new TagStore(connectLeanRedis(this.deps.redis, { name: `mfdata:builtin:${this.deps.plugin.name}.${this.deps.step.name}:${process.pid}` }));
     return this.store;
   }
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 // Tags of files in Redis hashes `xattr_<md5(absolute path)>` (TTL refreshed on write): read, write, move, copy, drop.
-import type Redis from 'ioredis';
+import type { DataRedis } from '../redis/types';
 import { tagsKey, TAGS_TTL_SECONDS } from '../queue/keys';
 import { writeFileWhole, type WriteWholeOptions } from '../util/write-whole';
 import { formatTagsFile } from './tag-names';
@@ -33,7 +33,7 @@ export class TagStore {
    */
   private readonly tracked = new Map<string, boolean>();
 
-  constructor(readonly redis: Redis) {
+  constructor(readonly redis: DataRedis) {
     if (!('mfdataRenameTags' in redis)) {
       redis.defineCommand('mfdataRenameTags', { numberOfKeys: 2, lua: RENAME_IF_EXISTS });
       redis.defineCommand('mfdataCopyTags', { numberOfKeys: 2, lua: COPY_IF_EXISTS });

@@ -2,7 +2,7 @@
 // feeding its step, compared by real path), and what becomes of claimed entries that are not regular files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type Redis from 'ioredis';
+import type { DataRedis } from '../redis/types';
 import type { Logger } from '../log/mflog';
 import { rejectedKey } from '../queue/keys';
 import { truncatedDump, type QueueMessage } from '../queue/message';
@@ -73,7 +73,7 @@ function kindOf(st: fs.Stats): EntryKind {
 }
 
 export interface BadInputEnv {
-  redis: Redis;
+  redis: DataRedis;
   tags: TagStore;
   log: Logger;
   queue: string;

@@ -13,7 +13,7 @@ import type { RescanTarget } from '../observer/rescan';
 import { rescanDirectory } from '../observer/rescan';
 import { CLAIM_NAME, PREFIX_LENGTH, SCRATCH_NAME, type ClaimOwners, type OwnerState } from './claim-owners';
 import { applyFailurePolicy, type FailurePolicyTarget } from './failure-policy';
-import type Redis from 'ioredis';
+import type { DataRedis } from '../redis/types';
 
 /** A file whose worker died this many times goes to the failure policy instead of looping. */
 export const MAX_CRASHES = 3;
@@ -24,7 +24,7 @@ export interface RecoveryEnv {
   step: string;
   owners: ClaimOwners;
   tags: TagStore;
-  redis: Redis;
+  redis: DataRedis;
   queue: string;
   /** Where a recovered file is put back (the step's first watched directory, else its inbox). */
   inbox: string;

@@ -2,14 +2,15 @@
 // file, leaves it where the step routed it, or applies the failure policy. SIGTERM finishes the current file.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type Redis from 'ioredis';
 import type { StepDefinition, StepFile } from '../api/types';
 import type { PluginConfig, StepConfig } from '../config/model';
 import { stepInbox, stepTmpDir, type RuntimeHome } from '../home';
 import type { Logger } from '../log/mflog';
 import { DISABLED_METRICS, type MetricsClient } from '../metrics/client';
 import { METRIC } from '../metrics/format';
-import { connectRedis, type RedisAddress } from '../queue/connection';
+import type { RedisAddress } from '../redis/address';
+import type { LeanRedis } from '../redis/client';
+import { connectLeanRedis } from '../redis/connect';
 import { QueueConsumer } from '../queue/consumer';
 import { stepQueueKey } from '../queue/keys';
 import { decodeMessage, InvalidMessageError, type QueueMessage } from '../queue/message';
@@ -68,7 +69,8 @@ interface Claimed {
 
 export class StepWorker {
   readonly queue: string;
-  private readonly redis: Redis;
+  /** Our own client (runtime/redis), not ioredis: a worker's start, memory and CPU per file (docs/ARCHITECTURE.md). */
+  private readonly redis: LeanRedis;
   private readonly consumer: QueueConsumer;
   private readonly tags: TagStore;
   private readonly state: StepState;
@@ -95,7 +97,7 @@ export class StepWorker {
     this.queue = stepQueueKey(plugin.name, step.name);
     this.tmpDir = stepTmpDir(home, plugin.name, step.name);
     const name = `mfdata:worker:${plugin.name}.${step.name}:${process.pid}`;
-    this.redis = connectRedis(options.redis, {
+    this.redis = connectLeanRedis(options.redis, {
       name, onOutage: (err) => options.log.warning('Redis unavailable: waiting for it to come back', { error: err.message }),
     });
     this.consumer = new QueueConsumer(options.redis, `${name}:pop`, this.redis);

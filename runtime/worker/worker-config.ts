@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PluginConfig, StepConfig } from '../config/model';
 import { runtimeHome, type RuntimeHome } from '../home';
-import { redisAddressFromEnv, type RedisAddress } from '../queue/connection';
+import { redisAddressFromEnv, type RedisAddress } from '../redis/address';
 import { readObserverConfig, type ObserverConfig } from '../observer/observer-config';
 
 export class WorkerConfigError extends Error {
