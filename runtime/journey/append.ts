@@ -1,6 +1,6 @@
 // Journey events written outside the data path's scripts (a replay from the trash, a dead worker's claim put back):
 // rare, one round trip each, with the same TTL and name-index rules as the scripts' events.
-import type Redis from 'ioredis';
+import type { DataRedis } from '../redis/types';
 import type { JourneyEvent } from './events';
 import { JOURNEY_LUA_HELPERS } from './lua';
 
@@ -21,7 +21,7 @@ interface AppendCommand {
  * Appends `event` to the journey of `uid`: the journey is created with a TTL of `keepSeconds`, or its TTL is refreshed
  * (and the file indexed by `name` again) as the scripts do. Nothing when keepSeconds is 0 (journeys off) or uid is ''.
  */
-export async function appendJourneyEvent(redis: Redis, keepSeconds: number, uid: string, event: JourneyEvent, name = ''): Promise<void> {
+export async function appendJourneyEvent(redis: DataRedis, keepSeconds: number, uid: string, event: JourneyEvent, name = ''): Promise<void> {
   if (!(keepSeconds > 0) || uid === '') return;
   if (!('mfdataJourneyEvent' in redis)) redis.defineCommand('mfdataJourneyEvent', { numberOfKeys: 0, lua: APPEND_LUA });
   await (redis as unknown as AppendCommand).mfdataJourneyEvent(uid, JSON.stringify(event), String(keepSeconds), name, String(event.t));
