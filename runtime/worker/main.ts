@@ -15,7 +15,7 @@ import { takeGc } from './idle-gc';
 
 async function main(): Promise<number> {
   // Before any step code runs: the step never sees V8's gc (present under --expose-gc, WORKER_NODE_FLAGS).
-  const collectGarbage = takeGc();
+  const gc = takeGc();
   // MFDATA's debug mode (runtime/debug): one file, from a copy, no queue.
   if (isOneShotArgs(process.argv.slice(2))) return oneShotMain(process.argv.slice(2));
   let config;
@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     .map((s) => ({ directory: s.directory, queue: s.queue, filter: s.filter, pollQueueLimit: s.pollQueueLimit }));
   // Sinks from MFDATA_METRICS_* (generated from [metrics] of mfdata.ini, as the Redis address is); none = no-op.
   const metrics = createMetrics(metricsSettingsFromEnv(process.env), plugin.name, step.name, (event, fields) => log.warning(event, fields));
-  const worker = new StepWorker({ home, plugin, step, redis: config.redis, definition, log, rescanTargets, metrics, collectGarbage });
+  const worker = new StepWorker({ home, plugin, step, redis: config.redis, definition, log, rescanTargets, metrics, collectGarbage: gc?.full, scavenge: gc?.minor });
   const onSignal = (signal: NodeJS.Signals): void => {
     log.info('stop requested: finishing the current file', { signal });
     worker.stop();

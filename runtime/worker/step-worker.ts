@@ -28,6 +28,7 @@ import { recoverOrphans } from './recovery';
 import { WorkerStepContext } from './step-context';
 import { Watchdog } from './watchdog';
 import { IdleGc } from './idle-gc';
+import { BetweenFilesGc } from './between-files-gc';
 import { StepStatsRecorder } from '../stats/recorder';
 import { withStepStats } from '../stats/recording-metrics';
 
@@ -43,6 +44,8 @@ export interface StepWorkerOptions {
   metrics?: MetricsClient;
   /** V8's full GC (from takeGc()), run when the queue stays empty after work; none = no idle collection. */
   collectGarbage?: () => void;
+  /** V8's scavenge (from takeGc()), run between files when the queue is drained; none = V8 alone decides. */
+  scavenge?: () => void;
 }
 
 /** Messages a quick worker pops and claims at once under a backlog. */
@@ -91,6 +94,9 @@ export class StepWorker {
   private watchdog: Watchdog | undefined;
   private readonly metrics: MetricsClient;
   private readonly idleGc: IdleGc;
+  private readonly betweenFilesGc: BetweenFilesGc;
+  /** The previous pop took fewer messages than it asked for: the queue was drained, the next pop will probably wait. */
+  private drained = true;
 
   constructor(private readonly options: StepWorkerOptions) {
     const { home, plugin, step } = options;
@@ -117,6 +123,7 @@ export class StepWorker {
     this.idleGc = new IdleGc(options.collectGarbage, (ms) => {
       if (options.log.isEnabled('debug')) options.log.debug('idle: garbage collected', { gc_ms: Math.round(ms * 10) / 10, heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1e5) / 10 });
     });
+    this.betweenFilesGc = new BetweenFilesGc(options.scavenge);
     this.badInput = new BadInput({ redis: this.redis, tags: this.tags, log: options.log, queue: this.queue, plugin: plugin.name, step: step.name, failure: this.failure });
   }
 
@@ -194,14 +201,17 @@ export class StepWorker {
     while (this.ready.length === 0) {
       if (this.stopping) return undefined;
       let raws: string[] = [];
+      if (this.drained) this.betweenFilesGc.beforeIdlePop();
       this.idleGc.waiting();
+      const max = this.lastFileMs < QUICK_FILE_MS ? CLAIM_AHEAD : 1;
       try {
-        raws = await this.consumer.popSome(this.queue, this.lastFileMs < QUICK_FILE_MS ? CLAIM_AHEAD : 1, timeoutSeconds);
+        raws = await this.consumer.popSome(this.queue, max, timeoutSeconds);
       } catch (err) {
         if (!this.stopping) this.options.log.exception('queue pop failed; retrying', err, undefined, 'warning');
         return undefined;
       } finally {
         this.idleGc.resumed(raws.length);
+        this.drained = raws.length < max;
       }
       if (raws.length === 0) return undefined;
       this.ready = await this.claimAll(raws);

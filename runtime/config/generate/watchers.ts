@@ -78,8 +78,9 @@ function moduleWide(config: RuntimeConfig): Pick<WatcherSpec, 'logRotation' | 'f
  * under a burst and keeps it, which doubled an idle worker's RSS; a worker's per-file garbage is short-lived, so the
  * extra scavenges cost little (docs/BENCHMARKS.md). No --enable-source-maps: the worker turns source maps on itself
  * before it loads the step code (so step stacks name the .ts lines) without parsing the runtime's own 1 MB map. --expose-gc lets the worker run one full GC when its
- * queue goes idle after work (runtime/worker/idle-gc.ts: ~8 MB given back after a burst); it takes `gc` off the
- * global object before loading step code. --single-threaded-gc: on a 2-CPU host V8's GC helper threads competed with
+ * queue goes idle after work (runtime/worker/idle-gc.ts: ~8 MB given back after a burst) and a scavenge between files
+ * when its queue is drained (runtime/worker/between-files-gc.ts: not inside a claim); it takes `gc` off the global
+ * object before loading step code. --single-threaded-gc: on a 2-CPU host V8's GC helper threads competed with
  * the other worker, redis and the observer for the same CPUs; without them a cold burst cost ~12 % less worker CPU per
  * file, with the same RSS (docs/BENCHMARKS.md). A step with a large heap pays longer GC pauses in exchange.
  */
