@@ -19,8 +19,11 @@ export async function process(file, ctx) {
   const out = ctx.getCustom('out');
   fs.mkdirSync(out, { recursive: true });
   const tags = await ctx.getTags(file);
-  fs.writeFileSync(path.join(out, file.originalBasename), fs.readFileSync(file.path, 'utf8') + '|crashes=' + (tags['latest.r.main.crash_count'] ?? '0')
+  // Written aside then renamed in: the test never reads a half-written output.
+  const part = path.join(out, '..', file.originalBasename + '.part');
+  fs.writeFileSync(part, fs.readFileSync(file.path, 'utf8') + '|crashes=' + (tags['latest.r.main.crash_count'] ?? '0')
     + (file.originalBasename.startsWith('tagged') ? '|color=' + tags['latest.up.main.color'] : ''));
+  fs.renameSync(part, path.join(out, file.originalBasename));
   return true;
 }
 `;
