@@ -124,6 +124,8 @@ export interface ClaimRecord {
 
 export class StepState {
   private readonly commands: StepCommands;
+  /** Tag keys of the latest call's claims (claim path → key), for the drops of the next call. */
+  private claimKeys = new Map<string, string>();
   /** `"p":<plugin>,"s":<step>` of this step's journey events, JSON-encoded once. */
   private readonly eventPrefix: string;
   /** Journey recording (runtime/journey); settings from MFDATA_JOURNEYS_* unless given. */
@@ -149,13 +151,21 @@ export class StepState {
     const now = new Date(nowMs);
     const enter = enterStepValue(nowMs);
     const journeys = this.journey.keep > 0;
-    const keys: string[] = [counterKey(this.plugin, this.step), latestKey(this.plugin, this.step), ...dropTagsOf.map(tagsKey)];
+    // The files dropped are mostly the previous call's claims: their keys are known (an MD5 less per file).
+    const previous = this.claimKeys;
+    const keys: string[] = [counterKey(this.plugin, this.step), latestKey(this.plugin, this.step), ...dropTagsOf.map((f) => previous.get(f) ?? tagsKey(f))];
     const args: string[] = [String(nowMs / 1000), this.plugin, this.step, enter, String(TAGS_TTL_SECONDS), String(TRACE_TTL_SECONDS),
       String(dropTagsOf.length), String(claims.length)];
+    this.claimKeys = new Map();
+    const traces = new Map<string, string>();
     for (const c of claims) {
       const dirname = path.basename(path.dirname(c.inboxPath));
       const basename = path.basename(c.inboxPath);
-      keys.push(tagsKey(c.inboxPath), tagsKey(c.claimPath), traceKey(`<${dirname}`, traceEnd(this.plugin, this.step), now));
+      let trace = traces.get(dirname);
+      if (trace === undefined) traces.set(dirname, (trace = traceKey(`<${dirname}`, traceEnd(this.plugin, this.step), now)));
+      const claimKey = tagsKey(c.claimPath);
+      this.claimKeys.set(c.claimPath, claimKey);
+      keys.push(tagsKey(c.inboxPath), claimKey, trace);
       args.push(basename, dirname, c.uid, journeys ? JSON.stringify(basename) : '');
     }
     args.push(String(this.journey.keep), String(EDGE_FILES_CAP), this.eventPrefix, ...(journeys ? this.journey.take() : []));
