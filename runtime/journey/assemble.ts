@@ -38,13 +38,15 @@ function describe(claim: Claim): { outcome: string; to?: string; leftAt: number 
       ? { outcome: 'in progress', to: routes.map((r) => r.to).join(', '), leftAt: null }
       : { outcome: 'in progress', leftAt: null };
   }
+  if (enter.s.endsWith(REINJECT_SUFFIX)) {
+    // Left when the retry was put back into the step's inbox (a move recorded by the reinject), else when scheduled.
+    const attempt = claim.tags.attempt;
+    const back = routes.find((r) => r.op === 'move');
+    return { outcome: `retry scheduled${attempt ? ` (attempt ${attempt})` : ''}`, to: back?.to ?? `${enter.p}/${enter.s.slice(0, -REINJECT_SUFFIX.length)}`, leftAt: back?.t ?? leave.t };
+  }
   if (routes.length > 0) {
     const verbs = routes.map((r) => (r.op === 'pseudo' ? r.to : `${r.op === 'move' ? 'moved' : r.op === 'copy' ? 'copied' : 'hard-linked'} to ${r.to}`));
     return { outcome: verbs.join(', '), to: routes.map((r) => r.to).join(', '), leftAt: leave.t };
-  }
-  if (enter.s.endsWith(REINJECT_SUFFIX)) {
-    const attempt = claim.tags.attempt;
-    return { outcome: `retry scheduled${attempt ? ` (attempt ${attempt})` : ''}`, to: `${enter.p}/${enter.s.slice(0, -REINJECT_SUFFIX.length)}`, leftAt: leave.t };
   }
   return { outcome: 'done', leftAt: leave.t };
 }

@@ -8,6 +8,8 @@ import type { FailurePolicy, PluginConfig, StepConfig } from '../config/model';
 import { runtimeHome, stepInbox, type RuntimeHome } from '../home';
 import { StepState } from '../queue/step-state';
 import { moveTagged } from '../tags/tagged-file';
+import { tagsKey } from '../queue/keys';
+import { ORIGINAL_BASENAME, ORIGINAL_UID } from '../tags/tag-names';
 import { applyFailurePolicy } from '../worker/failure-policy';
 import { newRandomId } from './dest-basename';
 import { nextRetry, validateRetryPolicy, type RetryPolicy } from './retry-delay';
@@ -82,9 +84,15 @@ export function reinjectStep(deps: BuiltinDeps): StepDefinition {
       const inbox = stepInbox(home, plugin.name, target);
       try {
         await fs.promises.mkdir(inbox, { recursive: true });
-        await moveTagged(tags.get(), path.join(waitDir, name), path.join(inbox, newRandomId()));
-        // The edge <step>_reinject → <step> of the flow graph (a move outside any claim: counted, no journey event).
-        await new StepState(tags.get().redis, plugin.name, deps.step.name).trace(`${plugin.name}/${target}`);
+        const waiting = path.join(waitDir, name);
+        const dest = path.join(inbox, newRandomId());
+        // Who the file is, read before the move: once in the inbox, the step's claim may take its tags away at once.
+        const [originalUid, originalName] = await tags.get().redis.hmget(tagsKey(waiting), ORIGINAL_UID, ORIGINAL_BASENAME);
+        await moveTagged(tags.get(), waiting, dest);
+        // The edge <step>_reinject → <step> of the flow graph, and (journeys on) the move on the reinject step's claim,
+        // whose uid names the waiting file: the journey shows when the retry was put back.
+        await new StepState(tags.get().redis, plugin.name, deps.step.name).trace(`${plugin.name}/${target}`, new Date(),
+          originalUid ? { tagPath: dest, claimUid: w.id, originalUid, name: originalName ?? '' } : undefined);
         deps.log.info('retry: file reinjected', { step: target, attempt: w.attempt });
       } catch (err) {
         // ENOENT: another reinject worker took it. Anything else is retried on the next pass.
@@ -117,7 +125,8 @@ export function reinjectStep(deps: BuiltinDeps): StepDefinition {
       await ctx.setTag(file, 'attempt', decision.attempt);
       const due = Date.now() + Math.round(decision.delaySeconds * 1000);
       await fs.promises.mkdir(waitDir, { recursive: true });
-      await moveTagged(tags.get(), file.path, path.join(waitDir, `${due}-${decision.attempt}-${newRandomId()}`));
+      // Named by the claim's uid: the reinject's journey event (reinjectDue) belongs to this claim.
+      await moveTagged(tags.get(), file.path, path.join(waitDir, `${due}-${decision.attempt}-${file.uid}`));
       ctx.log.info('retry: scheduled', { step: target, attempt: decision.attempt, delay_s: decision.delaySeconds });
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => void reinjectDue(), Math.max(0, due - Date.now()));

@@ -25,6 +25,24 @@ test('a file routed from one step to the next, then consumed, is done; each step
   assert.deepEqual(j.final, { outcome: 'done', where: 'p/next' });
 });
 
+test('a retry put back into its step: the reinject step held the file until then, and the file waits in that inbox', () => {
+  const events: JourneyEvent[] = [
+    { e: 'in', c: 'a', p: 'p', s: 'main', n: 0, t: 100, name: 'f' },
+    { e: 'fail', c: 'a', p: 'p', s: 'main', to: 'p/main_reinject', reason: 'process() returned false', t: 101 },
+    { e: 'in', c: 'b', p: 'p', s: 'main_reinject', n: 1, t: 110, name: 'f' },
+    { e: 'out', c: 'b', p: 'p', s: 'main_reinject', n: 1, t: 111, tags: { 'p.main_reinject.attempt': '1' } },
+    { e: 'route', c: 'b', p: 'p', s: 'main_reinject', op: 'move', to: 'p/main', t: 5111 },
+  ];
+  const j = assembleJourney('u', events);
+  assert.deepEqual(j.steps.map((s) => [s.step, s.outcome, s.leftAt, s.to]), [
+    ['main', 'failed → move to p/main_reinject', 101, 'p/main_reinject'],
+    ['main_reinject', 'retry scheduled (attempt 1)', 5111, 'p/main'],
+  ]);
+  assert.deepEqual(j.final, { outcome: 'in-progress', where: 'p/main' });
+  // Scheduled, not put back yet: it waits for its retry.
+  assert.deepEqual(assembleJourney('u', events.slice(0, 4)).final, { outcome: 'in-progress', where: 'waiting for a retry' });
+});
+
 test('a retried file shows every attempt, the scheduled retries, and the give-up', () => {
   const events: JourneyEvent[] = [
     { e: 'in', c: 'a', p: 'p', s: 'main', n: 0, t: 100, name: 'f' },

@@ -116,6 +116,12 @@ test('edge counts equal the files injected, failure edges are errors, and every 
       ['flaky_reinject', 2, 'gave up → keep'],
     ]);
     assert.equal(retried.final.outcome, 'gave-up');
+    // The reinject step holds the file until its retry is put back (retry_min_wait = 0.2 s), a move the journey records.
+    for (const s of retried.steps.filter((x) => x.step === 'flaky_reinject').slice(0, 2)) {
+      assert.equal(s.to, 'fl/flaky');
+      assert.ok(s.leftAt !== null && s.leftAt - s.enteredAt >= 190, `held until the retry was due: ${JSON.stringify(s)}`);
+    }
+    assert.equal((await readEdgeFiles(redis, 'fl/flaky_reinject', 'fl/flaky')).length, 2, 'the reinjected file is among the edge\'s recent files');
 
     const [other] = await readJourney(redis, 'other.txt');
     assert.deepEqual(other.final, { outcome: 'trash', where: 'nomatch' });
