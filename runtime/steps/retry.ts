@@ -8,7 +8,6 @@ import type { FailurePolicy, PluginConfig, StepConfig } from '../config/model';
 import { runtimeHome, stepInbox, type RuntimeHome } from '../home';
 import { StepState } from '../queue/step-state';
 import { moveTagged } from '../tags/tagged-file';
-import { tagsKey } from '../queue/keys';
 import { ORIGINAL_BASENAME, ORIGINAL_UID } from '../tags/tag-names';
 import { applyFailurePolicy } from '../worker/failure-policy';
 import { newRandomId } from './dest-basename';
@@ -87,7 +86,7 @@ export function reinjectStep(deps: BuiltinDeps): StepDefinition {
         const waiting = path.join(waitDir, name);
         const dest = path.join(inbox, newRandomId());
         // Who the file is, read before the move: once in the inbox, the step's claim may take its tags away at once.
-        const [originalUid, originalName] = await tags.get().redis.hmget(tagsKey(waiting), ORIGINAL_UID, ORIGINAL_BASENAME);
+        const [originalUid, originalName] = await Promise.all([tags.get().get(waiting, ORIGINAL_UID), tags.get().get(waiting, ORIGINAL_BASENAME)]);
         await moveTagged(tags.get(), waiting, dest);
         // The edge <step>_reinject → <step> of the flow graph, and (journeys on) the move on the reinject step's claim,
         // whose uid names the waiting file: the journey shows when the retry was put back.
