@@ -203,8 +203,7 @@ export class RedisConnection extends EventEmitter {
         this.report(new ReplyError(`CLIENT SETNAME refused: ${reply.message}`));
         if (NOT_YET.test(reply.message)) {
           // Loading its data: not ready yet; what was written with the name is sent again on the next connection.
-          this.dropping = true;
-          this.socket?.destroy();
+          this.drop();
           return;
         }
       }
@@ -225,12 +224,18 @@ export class RedisConnection extends EventEmitter {
     }
     if (reply instanceof ReplyError && NOT_YET.test(reply.message)) {
       // A replica or a loading server: keep the request at the head and send it again on a new connection.
-      this.dropping = true;
-      this.socket?.destroy();
+      this.drop();
       return;
     }
     this.advance();
     r.settle(reply);
+  }
+
+  /** Abandons this socket: later replies on it are ignored, new requests wait for the next connection. */
+  private drop(): void {
+    this.dropping = true;
+    this.state = 'reconnecting';
+    this.socket?.destroy();
   }
 
   private advance(): void {
