@@ -20,7 +20,9 @@ const runtimeEntries = {
   cli: 'runtime/cli/main.ts',
   supervisor: 'runtime/supervisor/main.ts',
   observer: 'runtime/observer/main.ts',
-  worker: 'runtime/worker/main.ts',
+  // worker.js is a small boot file that runs worker-main.js with a V8 code cache (runtime/worker/code-cache.ts).
+  worker: 'runtime/worker/boot.ts',
+  'worker-main': 'runtime/worker/main.ts',
   'conf-monitor': 'runtime/conf-monitor/main.ts',
   'log-shipper': 'runtime/log/shipper-main.ts',
   housekeeping: 'runtime/housekeeping/main.ts',

@@ -1,7 +1,7 @@
 // The InfluxDB sink: points aggregated per flush interval, line protocol POSTed in batches to the v1 `/write` or the
 // v2 `/api/v2/write` URL, kept in a bounded buffer and retried while InfluxDB is unreachable.
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
+import { lazyBuiltins } from '../util/lazy-builtins';
 import { Aggregator } from './aggregate';
 import { lineProtocol, seriesKey, type FieldValue, type MetricKind, type Tags } from './format';
 import { influxTarget, safeInfluxUrl, timestampIn, type InfluxTarget, type InfluxTargetSettings } from './influx-target';
@@ -147,7 +147,7 @@ export class InfluxSink implements MetricsSink {
   }
 
   private post(body: string): Promise<Answer> {
-    const lib = this.target.url.protocol === 'https:' ? https : http;
+    const lib: Pick<typeof http, 'request'> = this.target.url.protocol === 'https:' ? lazyBuiltins.https() : lazyBuiltins.http();
     return new Promise((resolve, reject) => {
       const req = lib.request(this.target.url, {
         method: 'POST', timeout: this.options.requestTimeoutMs ?? 5000,

@@ -1,7 +1,7 @@
 // The statsd sink: MFDATA's statsd lines over UDP to Telegraf, the lines of one event-loop turn in one datagram
 // (newline-separated, as statsd servers read them). Fire and forget.
-import * as dgram from 'node:dgram';
-import * as dns from 'node:dns';
+import type * as dgram from 'node:dgram';
+import { lazyBuiltins } from '../util/lazy-builtins';
 import * as net from 'node:net';
 import { statsdLine, type FieldValue, type MetricKind, type Tags } from './format';
 import type { MetricsSink, MetricsWarn } from './sink';
@@ -30,7 +30,7 @@ export class StatsdSink implements MetricsSink {
     if (family) this.open(host, family);
     else {
       // Resolved once: dgram would look the name up again for every datagram.
-      dns.lookup(host, (err, address, fam) => {
+      lazyBuiltins.dns().lookup(host, (err, address, fam) => {
         if (this.closed) return;
         if (err) {
           this.pending = undefined;
@@ -95,7 +95,7 @@ export class StatsdSink implements MetricsSink {
   };
 
   private open(address: string, family: number): void {
-    const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+    const socket = lazyBuiltins.dgram().createSocket(family === 6 ? 'udp6' : 'udp4');
     // Errors (ECONNREFUSED from an ICMP reply, ENOBUFS) are never the data path's problem.
     socket.on('error', () => { this.errors++; });
     socket.unref();

@@ -1,8 +1,8 @@
 // Built-ins that look inside files: guess_file_type (tags, then on to the switch) and fork (a command per file); ungzip/unbzip2 are in uncompress.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import type { StepDefinition } from '../api/types';
+import { lazyBuiltins } from '../util/lazy-builtins';
 import { asciiHeader, FileMagic } from './libmagic';
 import { forkArgv, parseForkCommand, parseForkOutput } from './fork-command';
 import { boolOption, destinationOption, LazyTags, option, BuiltinStepError, type BuiltinDeps } from './builtin';
@@ -60,7 +60,7 @@ export function forkStep(deps: BuiltinDeps): StepDefinition {
       const { file: exe, args } = forkArgv(cmd, file.path);
       const r = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; error?: Error }>((resolve) => {
         // Its own process group, so a timeout kills what the command started too (sh -c '…' leaves children).
-        const child = spawn(exe, args, { cwd: path.dirname(file.path), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        const child = lazyBuiltins.childProcess().spawn(exe, args, { cwd: path.dirname(file.path), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
         let stdout = '';
         let stderr = '';
         child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });

@@ -1,7 +1,8 @@
 // libmagic file descriptions through one long-lived `file -n -b -f -` process per worker (fed one path per line).
 // Why not a native binding: none is well kept for Node 20 without a compiler at install; file(1) is libmagic itself,
 // so MFDATA rules like `gzip compressed data*` see the same text as python-magic gave them.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { lazyBuiltins } from '../util/lazy-builtins';
 
 export const MAGIC_EXCEPTION = 'magic_exception';
 
@@ -20,11 +21,11 @@ export class FileMagic {
 
   /** True when `file` can be run here (else every description is `magic_exception`). */
   available(): boolean {
-    return spawnSync(this.fileCommand, ['--version']).status === 0;
+    return lazyBuiltins.childProcess().spawnSync(this.fileCommand, ['--version']).status === 0;
   }
 
   private start(): ChildProcessWithoutNullStreams {
-    const child = spawn(this.fileCommand, [...this.extraArgs(), '-n', '-b', '-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = lazyBuiltins.childProcess().spawn(this.fileCommand, [...this.extraArgs(), '-n', '-b', '-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       this.buffer += chunk;
@@ -71,7 +72,7 @@ export class FileMagic {
 
   /** Names with a newline cannot go through the line protocol: one process for that file. */
   private oneShot(filePath: string): string {
-    const r = spawnSync(this.fileCommand, [...this.extraArgs(), '-b', '--', filePath], { encoding: 'utf8', timeout: this.timeoutMs });
+    const r = lazyBuiltins.childProcess().spawnSync(this.fileCommand, [...this.extraArgs(), '-b', '--', filePath], { encoding: 'utf8', timeout: this.timeoutMs });
     return r.status === 0 ? r.stdout.trim() : MAGIC_EXCEPTION;
   }
 

@@ -2,9 +2,8 @@
 // Why a child process for bzip2: Node has no bzip2 codec and no well-kept library provides one; bzip2(1) is everywhere.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
-import { spawn, spawnSync } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
+import { lazyBuiltins } from '../util/lazy-builtins';
 import type { Awaitable, StepDefinition, StepFile, StepLogger } from '../api/types';
 import { destinationOption, LazyTags, BuiltinStepError, type BuiltinDeps } from './builtin';
 
@@ -55,7 +54,7 @@ export async function uncompressFile(method: Compression, src: string, out: stri
 
 async function gunzipTo(src: string, dst: string): Promise<void> {
   try {
-    await pipeline(fs.createReadStream(src), zlib.createGunzip(), fs.createWriteStream(dst));
+    await pipeline(fs.createReadStream(src), lazyBuiltins.zlib().createGunzip(), fs.createWriteStream(dst));
   } catch (err) {
     // As ever for ungzip: whatever stops the stream fails the file (no tool can be missing here).
     throw new InvalidCompressedDataError('gzip', src, (err as Error).message);
@@ -64,7 +63,7 @@ async function gunzipTo(src: string, dst: string): Promise<void> {
 
 /** `bzip2 -d -c <src>` (an argument vector, no shell) with its stdout streamed into `dst`. */
 async function bunzip2To(src: string, dst: string, command: string, where: string): Promise<void> {
-  const child = spawn(command, ['-d', '-c', '--', src], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = lazyBuiltins.childProcess().spawn(command, ['-d', '-c', '--', src], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-2000); });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
@@ -97,7 +96,7 @@ function uncompressStep(method: Compression, deps: BuiltinDeps, options: Uncompr
     init(ctx) {
       // Said once at start, not only per file: the operator sees the fix before files pile up in the trash.
       const command = options.bzip2Command ?? 'bzip2';
-      if (method === 'bzip2' && spawnSync(command, ['--help'], { stdio: 'ignore' }).status !== 0) {
+      if (method === 'bzip2' && lazyBuiltins.childProcess().spawnSync(command, ['--help'], { stdio: 'ignore' }).status !== 0) {
         ctx.log.error(`${where}: the bzip2 command is not installed: every file will fail`, { command, hint: 'apt-get install -y bzip2' });
       }
     },

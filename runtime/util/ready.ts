@@ -6,7 +6,11 @@ export const READY_ENV = 'MFDATA_NOTIFY_READY';
 /** The line a ready process writes on its stdout. */
 export const READY_LINE = '@mfdata:ready';
 
-/** Announces readiness when started by a supervisor (no-op when run by hand or by a test). */
+/** Emitted on `process` at readiness, supervised or not (the worker's boot makes its code cache then). */
+export const READY_EVENT = 'mfdata:ready';
+
+/** Announces readiness when started by a supervisor (the line; the event is always emitted). */
 export function announceReady(env: NodeJS.ProcessEnv = process.env): void {
+  (process as NodeJS.EventEmitter).emit(READY_EVENT);
   if (env[READY_ENV] === '1') process.stdout.write(`${READY_LINE}\n`);
 }

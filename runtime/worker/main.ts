@@ -1,4 +1,4 @@
-// Entry point of a step worker process: `node --max-semi-space-size=1 --expose-gc --single-threaded-gc dist/runtime/worker.js --home H --plugin P --step S`.
+// The step worker (dist/runtime/worker-main.js), run by its boot file: `node --max-semi-space-size=1 --expose-gc --single-threaded-gc dist/runtime/worker.js --home H --plugin P --step S`.
 import * as path from 'node:path';
 import { createLogger } from '../log/mflog';
 import { createMetrics } from '../metrics/client';
@@ -12,6 +12,7 @@ import { isOneShotArgs, oneShotMain } from '../debug/one-shot';
 import { surfaceStepExceptions } from '../debug/surface-exceptions';
 import { announceReady } from '../util/ready';
 import { takeGc } from './idle-gc';
+import { codeCacheState } from './code-cache';
 
 async function main(): Promise<number> {
   // Before any step code runs: the step never sees V8's gc (present under --expose-gc, WORKER_NODE_FLAGS).
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   await worker.start();
-  log.info('worker started', { queue: worker.queue, module: step.stepModulePath ? path.relative(plugin.dir, step.stepModulePath) : step.stepModule });
+  log.info('worker started', { queue: worker.queue, module: step.stepModulePath ? path.relative(plugin.dir, step.stepModulePath) : step.stepModule, code_cache: codeCacheState() });
   announceReady();
   await worker.run();
   await worker.close();

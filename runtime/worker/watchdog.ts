@@ -1,6 +1,7 @@
 // process_timeout for steps that block the event loop: a watchdog thread kills the worker when a file takes
 // far longer than allowed. (An async step is timed out in the main thread; a synchronous loop never yields.)
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { lazyBuiltins } from '../util/lazy-builtins';
 
 /**
  * Runs in the thread. Int32 slot 0: file generation; slot 1: 1 while a file is being processed; slot 2: 1 while the
@@ -54,7 +55,7 @@ export class Watchdog {
 
   /** `limitMs`: time a file may keep the event loop before the worker is killed; `culpritFile`: where the uid of that file is written. */
   constructor(limitMs: number, identity: { name: string; plugin: string; step: string; culpritFile?: string }) {
-    this.thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { buffer: this.shared, limitMs, ...identity } });
+    this.thread = new (lazyBuiltins.workerThreads().Worker)(THREAD_SOURCE, { eval: true, workerData: { buffer: this.shared, limitMs, ...identity } });
     // The thread never keeps the process alive on its own.
     this.thread.unref();
   }

@@ -1,0 +1,35 @@
+// Entry point of a step worker process (dist/runtime/worker.js): compiles the worker bundle (worker-main.js, from
+// runtime/worker/main.ts) with a V8 code cache kept in the runtime home, and runs it as node would run it.
+import * as fs from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { READY_EVENT } from '../util/ready';
+import { codeCacheFile, codeCacheHome, codeCacheKey, currentFacts, readCodeCache, setCodeCacheState, writeCodeCache } from './code-cache';
+
+/** The bundled worker, next to this file in dist/runtime. */
+const bundle = path.join(__dirname, 'worker-main.js');
+
+function boot(): void {
+  const source = fs.readFileSync(bundle, 'utf8');
+  const home = codeCacheHome(process.argv.slice(2), process.execArgv, process.env);
+  const cacheFile = home === undefined ? undefined : codeCacheFile(home, codeCacheKey(source, currentFacts()));
+  const read = cacheFile === undefined ? 'off' : readCodeCache(cacheFile);
+  const cachedData = typeof read === 'string' ? undefined : read;
+  const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
+  const state = typeof read === 'string' ? read : script.cachedDataRejected === true ? 'rejected' : 'used';
+  setCodeCacheState(state);
+  if (cacheFile !== undefined && state !== 'used') {
+    // Made once the worker is ready: the cache then also holds the functions its start-up compiled (the config
+    // reading, Redis client, claim path), not only the top level. A failed write only costs the next start the compile.
+    (process as NodeJS.EventEmitter).once(READY_EVENT, () => setImmediate(() => {
+      writeCodeCache(cacheFile, script.createCachedData()).catch(() => undefined);
+    }));
+  }
+  const main = new Module(bundle, module);
+  main.filename = bundle;
+  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+  wrapper.call(main.exports, main.exports, createRequire(bundle), main, bundle, path.dirname(bundle));
+}
+
+boot();
