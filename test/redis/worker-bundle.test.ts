@@ -24,8 +24,10 @@ describe('the step worker bundle', () => {
     assert.ok(!inputs.includes('runtime/queue/connection.ts'), 'runtime/queue/connection.ts (ioredis) is not imported by the worker');
   });
 
-  it('the built dist/runtime/worker.js holds no ioredis code, while the observer and the CLI still do', () => {
+  it('the built dist/runtime/worker-main.js (run by the worker.js boot file) holds no ioredis code, while the observer and the CLI still do', () => {
     const text = (name: string): string => fs.readFileSync(path.join(root, 'dist', 'runtime', `${name}.js`), 'utf8');
+    assert.match(text('worker-main'), /runtime\/redis\/client\.ts/, 'the bundle the worker runs is worker-main.js');
+    assert.doesNotMatch(text('worker-main'), /node_modules\/ioredis\//);
     assert.doesNotMatch(text('worker'), /node_modules\/ioredis\//);
     assert.match(text('observer'), /node_modules\/ioredis\//);
     assert.match(text('cli'), /node_modules\/ioredis\//);
