@@ -40,7 +40,7 @@ test('unbzip2/tryUnbzip2/ungzip wrap process: uncompressed copies with tags for 
   const steps = [['strict', 'unbzip2'], ['lenient', 'tryUnbzip2'], ['gz', 'ungzip']] as const;
   const plugin = writePlugin(home, 'u', steps.map(([name, wrapper]) => ({ name, source: stepUsing(wrapper) })), { output_dir: out });
   const env = { MFDATA_REDIS_UNIX_SOCKET: redis.socket };
-  const workers = steps.map(([name]) => startWorker(home, 'u', name, env));
+  const workers: Array<ReturnType<typeof startWorker>> = [];
   t.after(async () => {
     await Promise.all(workers.map((w) => w.stop()));
     client.disconnect();
@@ -60,6 +60,9 @@ test('unbzip2/tryUnbzip2/ungzip wrap process: uncompressed copies with tags for 
   await feed('lenient', 'plain.txt', Buffer.from('plain text\n'));
   await feed('gz', 'good.gz', zlib.gzipSync('gzip text\n'));
   await feed('gz', 'bad.gz', Buffer.from('not gzip\n'));
+  // Started once both files of each step wait: each worker pops and claims its two in one round, so the tags of the
+  // first are dropped only at stop (a worker popping its first file alone drops them with the next claim).
+  workers.push(...steps.map(([name]) => startWorker(home, 'u', name, env)));
 
   // counter.* counts every claimed file (failed ones too); the step's tmp area is empty once both are finished.
   const idle = (s: string): boolean => listFiles(path.join(home.home.inDir, 'tmp', `u.${s}`)).filter((f) => !f.startsWith('.')).length === 0;
