@@ -1,4 +1,5 @@
-// Placing a claimed file at a destination path under the `if_exists` rule of builtin:move and builtin:archive.
+// Placing a claimed file at a destination path under the `if_exists` rule of builtin:move and builtin:archive
+// (a step inbox: runtime/tags/inbox-name.ts).
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -76,3 +77,4 @@ async function placeOnSameFs(src: string, dest: string, ifExists: IfExists, rese
   await fs.promises.unlink(src);
   return dest;
 }
+

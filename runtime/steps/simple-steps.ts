@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import type { StepContext, StepDefinition, StepFile } from '../api/types';
 import type { SwitchRuleTarget } from '../config/model';
 import { runFanOut, type TransferOp } from '../switch/fanout';
-import { moveTagged, renameOrCopy } from '../tags/tagged-file';
+import { renameOrCopy } from '../tags/tagged-file';
 import { ifExistsOption, placeClaimedFile, type IfExists } from './no-clobber';
-import { expandDestBasename, newRandomId, validateDestBasename } from './dest-basename';
+import { moveTaggedIntoInbox, moveUntaggedIntoInbox } from '../tags/inbox-name';
+import { expandDestBasename, validateDestBasename } from './dest-basename';
 import {
   basenameValues, boolOption, chmodOption, destinationOption, ensureDir, inside, LazyTags, option, targetsOption, BuiltinStepError, type BuiltinDeps,
 } from './builtin';
@@ -74,15 +75,16 @@ export function moveStep(deps: BuiltinDeps): StepDefinition {
         else await tags.get().move(file.path, placed);
         return true;
       }
-      let target = inside(ctx.inbox(dest.plugin, dest.step), name);
-      // A file waiting in a step inbox is never replaced; it arrives by rename(2), which the observer announces.
-      if (fs.existsSync(target)) target = `${target}.${newRandomId().slice(0, 8)}`;
+      const target = inside(ctx.inbox(dest.plugin, dest.step), name);
       await ensureDir(path.dirname(target));
       if (mode !== undefined) await fs.promises.chmod(file.path, mode);
-      if (dropTags) {
-        await renameOrCopy(file.path, target);
-        await tags.get().drop(file.path);
-      } else await moveTagged(tags.get(), file.path, target);
+      // A file waiting in a step inbox is never replaced, even by a mover racing this one (tags/inbox-name.ts).
+      if (!dropTags) {
+        await moveTaggedIntoInbox(tags.get(), file.path, target);
+        return true;
+      }
+      await moveUntaggedIntoInbox(file.path, target, (dst) => renameOrCopy(file.path, dst));
+      await tags.get().drop(file.path);
       return true;
     },
     destroy: () => tags.close(),

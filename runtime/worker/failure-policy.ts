@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import type { FailurePolicy } from '../config/model';
 import { stepInbox, stepTrashDir, type RuntimeHome } from '../home';
 import { TRACE_TRASH_DELETE, TRACE_TRASH_KEEP, traceEnd, traceMoveToDir } from '../queue/keys';
+import { moveTaggedIntoInbox } from '../tags/inbox-name';
 import type { StepState } from '../queue/step-state';
 import { FAILURE_REASON, ORIGINAL_BASENAME } from '../tags/tag-names';
 import type { TagStore } from '../tags/tag-store';
-import { errorCode, moveTagged } from '../tags/tagged-file';
+import { errorCode } from '../tags/tagged-file';
 import { fitName } from '../util/name-max';
 
 export interface FailurePolicyTarget {
@@ -59,13 +60,11 @@ export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath:
     if (!plugin || !step) throw new FailurePolicyError(`failure_policy_move_dest_dir '${target.moveDestDir}' is neither 'plugin/step' nor an absolute directory`);
     const inbox = stepInbox(target.home, plugin, step);
     await fs.promises.mkdir(inbox, { recursive: true });
-    let dst = path.join(inbox, name);
-    if (fs.lstatSync(dst, { throwIfNoEntry: false })) dst = path.join(inbox, path.basename(claimPath));
     // Traced before the move: once in the next inbox, that step's worker may claim the file (moving its tags on,
     // even dropping them) before this trace ran, and the failure event would then find no uid and be lost.
     await state.traceFailure(traceEnd(plugin, step), new Date(), traced);
-    await moveTagged(tags, claimPath, dst);
-    return { finalPath: dst };
+    // A waiting file of the same name is never replaced, even by a mover racing this one (tags/inbox-name.ts).
+    return { finalPath: await moveTaggedIntoInbox(tags, claimPath, path.join(inbox, name)) };
   }
   const dir = target.policy === 'keep' ? stepTrashDir(target.home, state.plugin, state.step) : target.moveDestDir;
   await fs.promises.mkdir(dir, { recursive: true });

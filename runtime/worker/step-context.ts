@@ -10,8 +10,8 @@ import type { StepState } from '../queue/step-state';
 import { ORIGINAL_BASENAME, ORIGINAL_UID, STEP_COUNTER, stepTag } from '../tags/tag-names';
 import type { TagStore } from '../tags/tag-store';
 import { copyTagged, hardlinkTagged, moveTagged } from '../tags/tagged-file';
-import { fitName } from '../util/name-max';
 import { withUncompressed } from '../steps/uncompress';
+import { copyTaggedIntoInbox, moveTaggedIntoInbox } from '../tags/inbox-name';
 import type { ClaimOwners } from './claim-owners';
 
 export class CustomKeyError extends Error {
@@ -103,10 +103,19 @@ export class WorkerStepContext implements StepContext {
     try {
       const inbox = stepInbox(this.home, plugin, step);
       await fs.promises.mkdir(inbox, { recursive: true });
-      const dst = path.join(inbox, await this.targetName(file, options.keepOriginalBasename ?? false, inbox));
-      if (kind === 'move') await moveTagged(this.tags, src, dst);
-      else if (kind === 'copy') await copyTagged(this.tags, src, dst);
-      else await hardlinkTagged(this.tags, src, dst);
+      const keep = options.keepOriginalBasename ?? false;
+      let dst: string;
+      if (keep === false) {
+        // A fresh random name cannot be taken.
+        dst = path.join(inbox, this.owners.newUid());
+        if (kind === 'move') await moveTagged(this.tags, src, dst);
+        else if (kind === 'copy') await copyTagged(this.tags, src, dst);
+        else await hardlinkTagged(this.tags, src, dst);
+      } else {
+        // A waiting file of the same name is never replaced, even by a mover racing this one (tags/inbox-name.ts).
+        const wanted = path.join(inbox, await this.targetName(file, keep));
+        dst = kind === 'move' ? await moveTaggedIntoInbox(this.tags, src, wanted) : await copyTaggedIntoInbox(this.tags, src, wanted, kind);
+      }
       const traced = typeof file === 'string'
         ? { tagPath: kind === 'move' ? dst : src, claimUid: path.basename(src) }
         : { tagPath: kind === 'move' ? dst : src, claimUid: file.uid, originalUid: file.originalUid, name: file.originalBasename };
@@ -118,14 +127,11 @@ export class WorkerStepContext implements StepContext {
     }
   }
 
-  /** true: original base name (a random suffix when taken); null: the original uid; false: a new random name. */
-  private async targetName(file: StepFile | string, keep: boolean | null, inbox: string): Promise<string> {
-    if (keep === false) return this.owners.newUid();
+  /** true: the original base name; null: the original uid (a random name when unknown). Taken names are dealt with in tags/inbox-name.ts. */
+  private async targetName(file: StepFile | string, keep: boolean | null): Promise<string> {
     // The claim-time values first: they survive a Redis that lost its data since.
     const known = typeof file === 'string' ? undefined : keep === true ? file.originalBasename : file.originalUid;
-    const name = (known ?? (await this.tags.get(pathOf(file), keep === true ? ORIGINAL_BASENAME : ORIGINAL_UID)))?.replace(/\//g, '_') || this.owners.newUid();
-    // A rename would replace a waiting file of the same name: never lose one of them.
-    return fs.existsSync(path.join(inbox, name)) ? `${fitName(name, 9)}.${this.owners.newUid().slice(-8)}` : name;
+    return (known ?? (await this.tags.get(pathOf(file), keep === true ? ORIGINAL_BASENAME : ORIGINAL_UID)))?.replace(/\//g, '_') || this.owners.newUid();
   }
 }
 
