@@ -2,7 +2,8 @@
 // written beforehand) to the start of the step's process() in a worker, under the real `mfdata start` with 2 workers
 // (home on ext4 /tmp), after a warm-up at full speed. Baseline in the same run, rounds interleaved: the bare chain
 // inotifywait → LPUSH → BRPOP → rename (2 consumers), to the end of the consumer's rename. CPU per file of each.
-// Prints figures; asserts nothing. Options: --quick, BENCH_ROUNDS, BENCH_SECONDS (per rate and round), BENCH_RATES.
+// Prints figures; asserts nothing. Options: --quick, BENCH_ROUNDS, BENCH_SECONDS (per rate and round), BENCH_RATES;
+// BENCH_STAGES=1 also prints where our time went, stage by stage (bench/lib/stages.ts; the stamps cost ~0.05 ms).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BareLoop } from './lib/bare';
@@ -13,12 +14,14 @@ import { loadLine, machineLine, printSummary, Progress, type Row } from './lib/r
 import { BenchRuntime, fsType } from './lib/runtime';
 import { Runs } from './lib/stats';
 import { isEmptyDir, sleep, waitUntil } from './lib/wait';
+import { stageReport } from './lib/stages';
 
 const RATES = list('BENCH_RATES', [200, 1000], [200, 1000]);
 const SECONDS = size('BENCH_SECONDS', 5, 1);
 const WARMUP = size('BENCH_WARMUP_FILES', 3000, 500);
 const WORKERS = 2;
 const SETTLE_MS = 300;
+const STAGES = process.env.BENCH_STAGES === '1';
 
 const progress = new Progress('latency');
 const runs = new Runs();
@@ -31,7 +34,12 @@ interface Run {
 async function main(): Promise<void> {
   console.log(`latency: ${machineLine()}`);
   console.log(`rates ${RATES.join(', ')} files/s for ${SECONDS} s each, ${ROUNDS} rounds${QUICK ? ' (quick)' : ''}, warm-up ${WARMUP} files, load average at start ${loadLine()}`);
-  const rt = BenchRuntime.create({ storage: 'disk', record: true, plugins: [{ name: 'bench', steps: [{ name: 'main', numprocesses: WORKERS }] }] });
+  const stampsDir = fs.mkdtempSync('/tmp/mfdata-bench-stamps-');
+  const rt = BenchRuntime.create({
+    storage: 'disk', record: true, plugins: [{ name: 'bench', steps: [{ name: 'main', numprocesses: WORKERS }] }],
+    env: STAGES ? { MFDATA_LATENCY_STAMPS: stampsDir } : undefined,
+  });
+  const stages: string[] = [];
   const bare = await BareLoop.create(rt.base);
   const ours: Run[] = [];
   const bares: Run[] = [];
@@ -74,6 +82,12 @@ async function main(): Promise<void> {
     progress.update('stopping (the workers write their records)');
     await rt.stop();
     await bare.stop();
+    if (STAGES) {
+      for (const rate of RATES) {
+        const sent = new Map(ours.filter((r) => r.key === `ours:${rate}`).flatMap((r) => [...r.sent]));
+        stages.push('', `stages at ${rate} files/s, ours (${sent.size} files):`, '', ...stageReport(sent, stampsDir));
+      }
+    }
     const oursSeen = rt.records();
     const bareSeen = readRecordFiles(Array.from({ length: WORKERS }, (_, i) => `${bareRecords}-${i}`));
     for (const [list1, seen] of [[ours, oursSeen], [bares, bareSeen]] as const) {
@@ -91,6 +105,7 @@ async function main(): Promise<void> {
     await bare.dispose();
     await rt.dispose();
     fs.rmSync(bareRecords, { force: true });
+    fs.rmSync(stampsDir, { recursive: true, force: true });
   }
   const rows: Row[] = [];
   for (const rate of RATES) {
@@ -109,6 +124,7 @@ async function main(): Promise<void> {
   printSummary(`latency (2 workers, ${ROUNDS} rounds of ${SECONDS} s per rate, load average at the end ${loadLine()})`, rows, [
     'Each round\'s percentile is one run; the table gives the median [min–max] of those over the rounds. The bare chain stops its clock after its rename (its "claim").',
   ]);
+  if (stages.length > 0) console.log(stages.join('\n'));
 }
 
 main().catch((err: unknown) => {

@@ -28,6 +28,8 @@ export interface RuntimeOptions {
   record?: boolean;
   /** Extra mfdata.ini text (sections). */
   mfdataIni?: string;
+  /** Environment given to the runtime on top of the caller's (after its MFDATA_* variables are dropped). */
+  env?: Record<string, string>;
 }
 
 /** The no-op step: returns true (the worker deletes the file). It notes the time of its first process() (written then
@@ -118,6 +120,7 @@ export class BenchRuntime {
     this.env = { ...process.env };
     // The calling shell's home, metrics sinks or log level must not leak into the measured runtime.
     for (const k of Object.keys(this.env)) if (k.startsWith('MFDATA_') || k.startsWith('MFLOG_')) delete this.env[k];
+    Object.assign(this.env, options.env);
   }
 
   static create(options: RuntimeOptions): BenchRuntime {

@@ -13,6 +13,7 @@ import { CatchUp } from './catch-up';
 import type { WatchSection } from './observer-config';
 import { rescanDirectory } from './rescan';
 import { renameUndecodable } from './undecodable-names';
+import { stamp, stampsOn } from '../util/latency-stamps';
 
 export interface ObserverOptions {
   sections: WatchSection[];
@@ -184,6 +185,7 @@ export class DirectoryObserver {
     const sections = this.byDirectory.get(dir);
     if (!sections) return;
     const now = Date.now();
+    if (stampsOn) stamp('o_event', name);
     for (const s of sections) {
       if (!s.filter(name)) continue;
       this.pushed++;

@@ -2,12 +2,15 @@
 import type Redis from 'ioredis';
 import { connectRedis, type RedisAddress } from './connection';
 import { encodeMessage, type QueueMessage } from './message';
+import { stamp, stampsOn } from '../util/latency-stamps';
 
 /** Values per LPUSH: a rescan of 100,000 files becomes 100 commands, not one 10 MB one. */
 const MAX_BATCH = 1000;
 
 interface Batch {
   values: string[];
+  /** File names of the values, kept only under MFDATA_LATENCY_STAMPS. */
+  names?: string[];
   done: Promise<void>;
   settle: (err?: unknown) => void;
 }
@@ -41,6 +44,7 @@ export class QueueProducer {
         this.batches.set(queue, batch);
       }
       batch.values.push(encodeMessage(msg));
+      if (stampsOn) (batch.names ??= []).push(msg.filename);
       if (!this.scheduled) {
         this.scheduled = true;
         queueMicrotask(() => this.sendAll());
@@ -61,6 +65,7 @@ export class QueueProducer {
   private send(queue: string, batch: Batch): void {
     // Commands keep their order on the connection (and in ioredis's offline queue while Redis is away).
     this.redis.lpush(queue, ...batch.values).then(() => batch.settle(), (err: unknown) => batch.settle(err));
+    if (stampsOn) for (const n of batch.names ?? []) stamp('o_sent', n);
   }
 
   async length(queue: string): Promise<number> {

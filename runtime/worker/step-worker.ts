@@ -31,6 +31,7 @@ import { IdleGc } from './idle-gc';
 import { BetweenFilesGc } from './between-files-gc';
 import { StepStatsRecorder } from '../stats/recorder';
 import { withStepStats } from '../stats/recording-metrics';
+import { stamp, stampsOn } from '../util/latency-stamps';
 
 export interface StepWorkerOptions {
   home: RuntimeHome;
@@ -97,6 +98,8 @@ export class StepWorker {
   private readonly betweenFilesGc: BetweenFilesGc;
   /** The previous pop took fewer messages than it asked for: the queue was drained, the next pop will probably wait. */
   private drained = true;
+  /** When the last pop returned (MFDATA_LATENCY_STAMPS only). */
+  private poppedAt = 0n;
 
   constructor(private readonly options: StepWorkerOptions) {
     const { home, plugin, step } = options;
@@ -214,6 +217,7 @@ export class StepWorker {
         this.drained = raws.length < max;
       }
       if (raws.length === 0) return undefined;
+      if (stampsOn) this.poppedAt = process.hrtime.bigint();
       this.ready = await this.claimAll(raws);
     }
     return this.ready.shift();
@@ -249,8 +253,10 @@ export class StepWorker {
       planned.push({ msg, src: verdict.src, uid: this.owners.newUid() });
     }
     if (planned.length === 0) return [];
+    if (stampsOn) for (const p of planned) { stamp('w_pop', p.msg.filename, this.poppedAt); stamp('w_guard', p.msg.filename); }
     // Before the renames: a kill between them and recordClaims must not cost the files their names and tags.
     this.owners.recordIntent(planned.map((p) => ({ uid: p.uid, inboxPath: p.src })));
+    if (stampsOn) for (const p of planned) stamp('w_intent', p.msg.filename);
     for (const { msg, src, uid } of planned) {
       const claimPath = path.join(this.tmpDir, uid);
       try {
@@ -271,10 +277,12 @@ export class StepWorker {
       inputs.push({ inboxPath: src, claimPath, uid, msg, size: entry.size });
     }
     if (inputs.length === 0) return [];
+    if (stampsOn) for (const p of inputs) stamp('w_renamed', p.msg.filename);
     const drops = this.pendingDrops.splice(0);
     // The Lua claim script is refused as a whole (nothing applied), so running it again is safe.
     const records = await whileRefused(() => this.state.recordClaims(inputs, drops), () => this.stopping,
       (err) => log.warning('Redis refuses writes: the claimed files wait in tmp/ until it accepts them', { files: inputs.length, error: err.message }));
+    if (stampsOn) for (const p of inputs) stamp('w_claimed', p.msg.filename);
     const claimMs = this.metrics.enabled ? (performance.now() - claimStarted) / inputs.length : 0;
     return inputs.map(({ inboxPath, claimPath, uid, msg, size }, i) => {
       const { stepCounter, tags } = records[i];
@@ -306,6 +314,7 @@ export class StepWorker {
     } else {
       try {
         this.current = file.uid;
+        if (stampsOn) stamp('process', file.originalBasename);
         status = (await this.withTimeout(() => (definition.process as NonNullable<StepDefinition['process']>)(file, this.ctx), file.uid)) === true;
       } catch (err) {
         reason = err instanceof ProcessTimeoutError ? err.message : `exception: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
