@@ -66,8 +66,11 @@ test('unbzip2/tryUnbzip2/ungzip wrap process: uncompressed copies with tags for 
 
   // counter.* counts every claimed file (failed ones too); the step's tmp area is empty once both are finished.
   const idle = (s: string): boolean => listFiles(path.join(home.home.inDir, 'tmp', `u.${s}`)).filter((f) => !f.startsWith('.')).length === 0;
+  // The failure count is written after the failed file left tmp/ (trash first, then its trace): waited for too.
+  const failures: Record<string, string | null> = { strict: '1', lenient: null, gz: '1' };
   await waitFor('every step done with its two files', async () =>
-    (await Promise.all(steps.map(async ([s]) => (await client.get(`counter.u.${s}`)) === '2' && idle(s)))).every(Boolean), 60_000);
+    (await Promise.all(steps.map(async ([s]) => (await client.get(`counter.u.${s}`)) === '2' && idle(s)
+      && (failures[s] === null || (await client.get(`failed.u.${s}`)) === failures[s])))).every(Boolean), 60_000);
   assert.deepEqual(listFiles(out), ['good.bz2.lenient.L.copy', 'good.bz2.strict.L.copy', 'good.gz.gz.L.copy', 'plain.txt.lenient.L.claimed']);
   assert.equal(fs.readFileSync(path.join(out, 'good.bz2.strict.L.copy'), 'utf8'), 'bzip2 text\n');
   assert.equal(fs.readFileSync(path.join(out, 'good.bz2.lenient.L.copy'), 'utf8'), 'bzip2 text\n');
