@@ -68,7 +68,7 @@ local function j_edgefile(from, to, uid, name, at, keep, cap)
   j_edgefiles(from, to, {cjson.encode({uid = uid, name = name, at = at})}, keep, cap)
 end
 -- Leave events from ARGV triples (tag key, original uid, event JSON) from index i0: with no tag key the step set no
--- tags and the event is stored as the worker encoded it; else the tags <n>.* are read from the key.
+-- tags and the event is stored as the worker encoded it; else the tags <n>.* are read from the key and added to it.
 local function j_leaves(keep, args, i0)
   if keep <= 0 then return end
   for i = i0, #args - 2, 3 do
@@ -79,9 +79,10 @@ local function j_leaves(keep, args, i0)
       local flat = redis.call('HGETALL', k)
       local uid = j_field(flat, 'first.core.original_uid') or u
       if uid ~= '' then
-        local ev = cjson.decode(json)
-        ev.tags = j_steptags(flat, ev.n)
-        j_push(uid, ev, keep, false)
+        -- The worker's event with the step's tags appended before its closing brace: no decode and encode of the event.
+        -- Its "n" is the first such key (a quote inside a plugin or step name is escaped, so never followed by n":).
+        local n = tonumber(string.match(json, '"n":(%-?%d+)'))
+        j_pushraw(uid, string.sub(json, 1, -2) .. ',"tags":' .. cjson.encode(j_steptags(flat, n)) .. '}', keep, false)
       end
     end
   end

@@ -45,13 +45,20 @@ test('a file that arrives without tags gets them in one write, and the worker is
     const inbox2 = '/h/var/in/step.p.second/a.txt';
     await r.rename(tagsKey(fresh.claimPath), tagsKey(inbox2));
     const second = new StepState(r, 'p', 'second', { enabled: true, keepSeconds: KEEP });
-    const [rec2] = await second.recordClaims([claimOf(inbox2)]);
+    const c2 = claimOf(inbox2);
+    const [rec2] = await second.recordClaims([c2]);
     assert.equal(rec2.stepCounter, 1);
     assert.equal(rec2.tags['first.core.original_uid'], fresh.uid, 'the original uid is kept');
     assert.equal(rec2.tags['0.p.first.kind'], 'csv');
 
+    // The second step sets a tag and finishes: its leave event carries the tags it set, read back from the hash.
+    await r.hset(tagsKey(c2.claimPath), '1.p.second.size', '3', 'latest.p.second.size', '3');
+    second.journey.leave(c2.claimPath, { uid: c2.uid, originalUid: fresh.uid, stepCounter: 1 }, 'p', 'second', Date.now(), true);
+    await second.journey.flushNow();
+
     const [journey] = await readJourney(r, fresh.uid);
-    assert.deepEqual(journey.steps.map((s) => [s.step, s.stepCounter, s.outcome]), [['first', 0, 'in progress'], ['second', 1, 'in progress']]);
+    assert.deepEqual(journey.steps.map((s) => [s.step, s.stepCounter, s.outcome]), [['first', 0, 'in progress'], ['second', 1, 'done']]);
+    assert.deepEqual(journey.steps[1].tagsSet, { size: '3' });
     assert.equal(journey.originalName, 'a "quoted" \\ name.txt', 'a name needing JSON escapes is stored intact');
     assert.deepEqual(journey.steps[0].tagsSet, { kind: 'csv' }, 'found by the next claim');
     const [edge] = await readEdgeFiles(r, '<step.p.first', 'p/first');
