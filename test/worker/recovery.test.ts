@@ -16,6 +16,8 @@ import * as path from 'node:path';
 export async function process(file, ctx) {
   if (file.originalBasename.startsWith('poison')) globalThis.process.kill(globalThis.process.pid, 'SIGKILL');
   if (file.originalBasename.startsWith('slow')) await new Promise((r) => setTimeout(r, Number(ctx.getCustom('slow_ms'))));
+  // 'held' files wait until the test drops the release file: busy for as long as the test needs, however slow the machine.
+  if (file.originalBasename.startsWith('held')) while (!fs.existsSync(ctx.getCustom('release'))) await new Promise((r) => setTimeout(r, 20));
   const out = ctx.getCustom('out');
   fs.mkdirSync(out, { recursive: true });
   const tags = await ctx.getTags(file);
@@ -33,7 +35,8 @@ async function setup(slowMs: number) {
   const home = makeHome();
   const client = new Redis({ path: redis.socket });
   const out = path.join(home.dir, 'out');
-  const plugin = writePlugin(home, 'r', [{ name: 'main', source: STEP }], { out, slow_ms: String(slowMs) });
+  const release = path.join(home.dir, 'release');
+  const plugin = writePlugin(home, 'r', [{ name: 'main', source: STEP }], { out, slow_ms: String(slowMs), release });
   const inbox = plugin.steps[0].watchedDirectories[0];
   const tmp = path.join(home.home.inDir, 'tmp', 'r.main');
   const push = async (name: string, content: string): Promise<void> => {
@@ -46,7 +49,7 @@ async function setup(slowMs: number) {
     await redis.stop();
     home.cleanup();
   };
-  return { redis, home, client, out, inbox, tmp, push, env, cleanup };
+  return { redis, home, client, out, inbox, tmp, push, env, cleanup, release };
 }
 
 test('a claim left by a worker killed with SIGKILL is put back and processed by the restarted worker', async (t) => {
@@ -104,21 +107,23 @@ test('a file that kills its worker 3 times goes to the failure policy with a .ta
 });
 
 test('a worker starting next to a busy live worker leaves its claim alone', async (t) => {
-  const s = await setup(1500);
+  const s = await setup(0);
   const started: Array<ReturnType<typeof startWorker>> = [];
   t.after(async () => {
+    fs.writeFileSync(s.release, '');
     await Promise.all(started.map((w) => w.stop()));
     await s.cleanup();
   });
   started.push(startWorker(s.home, 'r', 'main', s.env));
-  await s.push('slow-owned', 'mine');
+  await s.push('held-owned', 'mine');
   await waitFor('file claimed', () => listFiles(s.tmp).length === 1);
   const late = startWorker(s.home, 'r', 'main', s.env);
   started.push(late);
   await waitFor('late worker started', () => late.records.some((r) => r.event === 'worker started'));
   assert.equal(listFiles(s.tmp).length, 1, 'the claim is still there');
-  await waitFor('processed once by its owner', () => listFiles(s.out).includes('slow-owned'));
-  assert.equal(fs.readFileSync(path.join(s.out, 'slow-owned'), 'utf8'), 'mine|crashes=0');
+  fs.writeFileSync(s.release, '');
+  await waitFor('processed once by its owner', () => listFiles(s.out).includes('held-owned'));
+  assert.equal(fs.readFileSync(path.join(s.out, 'held-owned'), 'utf8'), 'mine|crashes=0');
   assert.ok(!late.records.some((r) => r.event === 'recovered the claims of dead workers'));
 });
 
