@@ -6,7 +6,7 @@ import type { SwitchRuleTarget } from '../config/model';
 import { runFanOut, type TransferOp } from '../switch/fanout';
 import { renameOrCopy } from '../tags/tagged-file';
 import { ifExistsOption, placeClaimedFile, type IfExists } from './no-clobber';
-import { moveTaggedIntoInbox, moveUntaggedIntoInbox } from '../tags/inbox-name';
+import { moveIntoInbox, moveTaggedIntoInbox } from '../tags/inbox-name';
 import { expandDestBasename, validateDestBasename } from './dest-basename';
 import {
   basenameValues, boolOption, chmodOption, destinationOption, ensureDir, inside, LazyTags, option, targetsOption, BuiltinStepError, type BuiltinDeps,
@@ -83,7 +83,7 @@ export function moveStep(deps: BuiltinDeps): StepDefinition {
         await moveTaggedIntoInbox(tags.get(), file.path, target);
         return true;
       }
-      await moveUntaggedIntoInbox(file.path, target, (dst) => renameOrCopy(file.path, dst));
+      await moveIntoInbox(target, (dst) => renameOrCopy(file.path, dst));
       await tags.get().drop(file.path);
       return true;
     },

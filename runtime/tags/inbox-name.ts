@@ -1,14 +1,13 @@
 // Moving (or copying) a file into a watched step inbox without replacing a waiting file of the same name.
 //
-// A check then a rename let two movers take one name, the second replacing the first's file. link(2) fails with
-// EEXIST when the name is taken, atomically: the file is linked under the first free name (`name`, else
-// `<name, cut>.<8 hex>`), its tags follow, the source entry is unlinked. A hard link raises only IN_CREATE, which the
-// observer ignores (a file written in place raises it before its content is complete), so the file is then announced
-// by opening it for writing and closing it unchanged (IN_CLOSE_WRITE). Cost per file: link, unlink, open, close and an
-// access(2) check, measured equal to the stat and rename it replaces (~25 µs of CPU on ext4).
-// When that cannot work (another file system: EXDEV; link(2) refused: EPERM; a file we may not open for writing),
-// the name is reserved by a placeholder symbolic link (symlink(2) is just as atomic) that the rename then replaces
-// (IN_MOVED_TO): ~30 µs more, only on those paths.
+// A check then a rename let two movers take one name, the second replacing the first's file. Here the name is
+// reserved first by a placeholder symbolic link (symlink(2) fails with EEXIST when the name is taken, atomically:
+// the first free name of `name`, then `<name, cut>.<8 hex>`), and the rename that follows replaces only that
+// placeholder, raising IN_MOVED_TO for the observer in the same step. A mover killed between the two leaves a
+// dangling placeholder (the file itself is still its claim in tmp/, recovered as any claim); a worker that claims a
+// placeholder (announced by a rescan) drops it silently (message-guard). Not link(2) then unlink: a hard link raises
+// only IN_CREATE, so a mover killed after the link left a second, unannounced copy waiting for the next rescan
+// (caught by test/datapath/crashes.test.ts). Cost: ~30 µs of CPU per routed file more than a bare rename.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,98 +25,14 @@ function* candidates(dest: string): Generator<string> {
   for (;;) yield `${cut}.${randomBytes(4).toString('hex')}`;
 }
 
-/**
- * Moves `src` into `dest` (or a free variant of it) with its tags; returns where it went. The file is announced to
- * the observer only once its tags are there, as moveTagged does.
- */
+/** Moves `src` into `dest` (or a free variant of it) with its tags; returns where it went. */
 export async function moveTaggedIntoInbox(tags: TagStore, src: string, dest: string): Promise<string> {
-  return (await linkIntoInbox(src, dest, async (dst) => {
-    await tags.move(src, dst);
-    return async () => void (await tags.move(dst, src));
-  })) ?? moveIntoInbox(dest, (dst) => moveTagged(tags, src, dst));
+  return moveIntoInbox(dest, (dst) => moveTagged(tags, src, dst));
 }
 
-/** Moves `src` into `dest` (or a free variant of it) leaving its tags where they are (the caller drops them). */
-export async function moveUntaggedIntoInbox(src: string, dest: string, fallback: (dst: string) => Promise<void>): Promise<string> {
-  return (await linkIntoInbox(src, dest, async () => async () => undefined)) ?? moveIntoInbox(dest, fallback);
-}
-
-/** Copies (or hard-links, `how`) `src` into `dest` (or a free variant of it) with a copy of its tags. */
+/** Copies (or hard-links, `how`) `src` into `dest` (or a free variant of it) with a copy of its tags, via a `.t` name. */
 export async function copyTaggedIntoInbox(tags: TagStore, src: string, dest: string, how: 'copy' | 'hardlink'): Promise<string> {
-  const withTags = async (dst: string): Promise<() => Promise<void>> => {
-    await tags.copy(src, dst);
-    return () => tags.drop(dst);
-  };
-  if (how === 'hardlink') {
-    const linked = await linkIntoInbox(src, dest, withTags, { keepSource: true });
-    if (linked) return linked;
-  } else {
-    // The copy is made under a `.t` name (ignored by observers), then linked to its final name like a move.
-    const tmp = path.join(path.dirname(dest), `.${randomBytes(8).toString('hex')}.t`);
-    try {
-      await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_EXCL);
-      const linked = await linkIntoInbox(tmp, dest, withTags);
-      if (linked) return linked;
-    } finally {
-      await fs.promises.rm(tmp, { force: true });
-    }
-  }
   return moveIntoInbox(dest, (dst) => (how === 'copy' ? copyTagged(tags, src, dst) : hardlinkTagged(tags, src, dst)));
-}
-
-/**
- * Links `src` under the first free candidate name of `dest`, runs `attach(dst)` (tags; it returns its undo), unlinks
- * `src` (unless `keepSource`) and announces the file. Undefined when linking cannot serve here: the caller falls back.
- */
-async function linkIntoInbox(src: string, dest: string, attach: (dst: string) => Promise<() => Promise<void>>, opts: { keepSource?: boolean } = {}): Promise<string | undefined> {
-  try {
-    // Announcing needs an open for writing: a file we may not write goes the rename way.
-    fs.accessSync(src, fs.constants.W_OK);
-  } catch {
-    return undefined;
-  }
-  let dst: string | undefined;
-  for (const candidate of candidates(dest)) {
-    try {
-      fs.linkSync(src, candidate);
-      dst = candidate;
-      break;
-    } catch (err) {
-      const code = errorCode(err);
-      if (code === 'EEXIST') continue;
-      if (code === 'EXDEV' || code === 'EPERM' || code === 'EMLINK') return undefined;
-      throw err;
-    }
-  }
-  const placed = dst as string;
-  let undo: () => Promise<void>;
-  try {
-    undo = await attach(placed);
-  } catch (err) {
-    fs.unlinkSync(placed);
-    throw err;
-  }
-  if (!opts.keepSource) {
-    try {
-      fs.unlinkSync(src);
-    } catch (err) {
-      await undo().catch(() => undefined);
-      fs.unlinkSync(placed);
-      throw err;
-    }
-  }
-  announce(placed);
-  return placed;
-}
-
-/** IN_CLOSE_WRITE for the observer: open for writing, close, nothing written. */
-function announce(file: string): void {
-  try {
-    fs.closeSync(fs.openSync(file, 'r+'));
-  } catch (err) {
-    // ENOENT: already claimed by the next step (a rescan found it). Otherwise the next rescan (forced_poll) finds it.
-    if (errorCode(err) !== 'ENOENT') throw new Error(`${file} is in its inbox but could not be announced (${errorCode(err) ?? String(err)}); the observer's next rescan will find it`);
-  }
 }
 
 /**

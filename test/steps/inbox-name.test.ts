@@ -1,14 +1,13 @@
 // Moves into a step inbox never replace a waiting file of the same name, even when two movers race for the name:
-// link(2) takes the name (EEXIST is atomic), then an open/close announces it; where linking cannot serve, a
-// symlink(2) placeholder reserves the name and the rename replaces only it. Real files, real child processes, a
-// real runtime with its observer.
+// a symlink(2) placeholder reserves the name (EEXIST is atomic) and the rename replaces only it. Real files, real
+// child processes, a real runtime with its observer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { moveIntoInbox, moveUntaggedIntoInbox, RESERVED_NAME_TARGET } from '../../runtime/tags/inbox-name';
+import { moveIntoInbox, RESERVED_NAME_TARGET } from '../../runtime/tags/inbox-name';
 import { renameOrCopy } from '../../runtime/tags/tagged-file';
 import { listFiles, startRuntime, waitFor, writeWorkspacePlugin } from './runtime-harness';
 
@@ -39,8 +38,7 @@ function contentsOf(dir: string): string[] {
 }
 
 const ways = {
-  'link(2) then an announcing open/close': (src: string, dest: string) => moveUntaggedIntoInbox(src, dest, (dst) => renameOrCopy(src, dst)),
-  'a symlink(2) reservation then rename(2) (the fallback)': (src: string, dest: string) => moveIntoInbox(dest, (dst) => renameOrCopy(src, dst)),
+  'a symlink(2) reservation then rename(2)': (src: string, dest: string) => moveIntoInbox(dest, (dst) => renameOrCopy(src, dst)),
 };
 for (const [way, move] of Object.entries(ways)) {
   test(`many concurrent moves to one name in one process, by ${way}: every file kept under its own name`, async (t) => {
@@ -67,12 +65,12 @@ test('two processes racing to move files into one inbox, all under the same name
   const mover = (tag: string): Promise<void> => new Promise((resolve, reject) => {
     const script = `
       const path = require('node:path');
-      const { moveUntaggedIntoInbox } = require(${JSON.stringify(path.join(__dirname, '../../runtime/tags/inbox-name.js'))});
+      const { moveIntoInbox } = require(${JSON.stringify(path.join(__dirname, '../../runtime/tags/inbox-name.js'))});
       const { renameOrCopy } = require(${JSON.stringify(path.join(__dirname, '../../runtime/tags/tagged-file.js'))});
       process.stdin.once('data', async () => {
         await Promise.all(Array.from({ length: ${N} }, (_, i) => {
           const src = path.join(${JSON.stringify(dir)}, 'src-${tag}', '${tag}-' + i);
-          return moveUntaggedIntoInbox(src, path.join(${JSON.stringify(inbox)}, 'same.csv'), (dst) => renameOrCopy(src, dst));
+          return moveIntoInbox(path.join(${JSON.stringify(inbox)}, 'same.csv'), (dst) => renameOrCopy(src, dst));
         }));
         process.exit(0);
       });`;
