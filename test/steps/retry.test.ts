@@ -62,7 +62,8 @@ test('a step that always fails ends in its failure policy (keep: trash + .tags) 
   try {
     rt.drop(path.join(rt.home.inDir, 'step.flaky.main'), 'bad.txt', 'x');
     const trash = path.join(rt.home.inDir, 'trash/flaky.main');
-    const kept = await waitFor(() => { const l = listFiles(trash); return l.length === 2 && l; }, 'the file in trash with its tags', 30000, rt.home.logDir);
+    // Both in place: the .tags is written under a temporary `.<hex>.t` name first, which a listing may catch.
+    const kept = await waitFor(() => { const l = listFiles(trash); return l.length === 2 && l.some((f) => f.endsWith('.tags')) && l; }, 'the file in trash with its tags', 30000, rt.home.logDir);
     assert.equal(kept.filter((f) => f.endsWith('.tags')).length, 1);
     assert.equal(attempts(dir, 'bad.txt').length, 3, 'the first try and 2 retries');
     const tagsText = fs.readFileSync(path.join(trash, kept.find((f) => f.endsWith('.tags')) as string), 'utf8');
