@@ -7,6 +7,8 @@ export interface FileEntry {
   path: string;
   /** Last modification, ms since the epoch (the age MFDATA's garbage collector used too). */
   mtimeMs: number;
+  /** A placeholder symbolic link reserving a name in a step inbox (runtime/tags/inbox-name.ts), not a file. */
+  reservation?: boolean;
 }
 
 export interface Limits {
@@ -40,7 +42,7 @@ export type Area =
 export interface Deletion {
   /** Directory as logged: `trash/p.s`, `step.p.s`, or an archive dest_dir. */
   group: string;
-  reason: 'trash' | 'nomatch' | 'leftover-temp' | 'archive-lifetime';
+  reason: 'trash' | 'nomatch' | 'leftover-temp' | 'abandoned-reservation' | 'archive-lifetime';
   paths: string[];
 }
 
@@ -58,6 +60,11 @@ export interface Plan {
 
 /** Suffix of a file being written (MFDATA's producers write `name.t` then rename); the observer ignores them. */
 export const TEMP_SUFFIX = '.t';
+/**
+ * A name reservation lives for the microseconds between its symlink(2) and the rename that replaces it; one a minute
+ * old was left by a worker killed in between (the file itself is still that worker's claim in tmp/, recovered as any).
+ */
+export const RESERVATION_MAX_MS = 60_000;
 /** Suffix of the tags file written next to a trashed file. */
 export const TRASH_TAGS_SUFFIX = '.tags';
 
@@ -103,7 +110,10 @@ export function planInbox(inDir: string, files: readonly FileEntry[], nowMs: num
     if (!area || area.kind === 'claim') continue;
     present.add(f.path);
     const age = nowMs - f.mtimeMs;
-    if (area.kind === 'trash') {
+    if (f.reservation && area.kind === 'queued') {
+      // Never a stuck file: a rescan would announce it and a worker drop it, but not before the next forced_poll.
+      if (age > RESERVATION_MAX_MS) add(byKey, area.group, 'abandoned-reservation', f.path);
+    } else if (area.kind === 'trash') {
       if (age > limits.trashMaxMs) add(byKey, area.group, area.group.endsWith('.nomatch') ? 'nomatch' : 'trash', f.path);
     } else if (f.path.endsWith(TEMP_SUFFIX)) {
       // A producer that died mid-write: nobody will ever rename it.

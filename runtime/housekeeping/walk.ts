@@ -1,6 +1,7 @@
 // One walk of a directory tree: every entry but directories (files, symlinks, FIFOs set aside…) with its mtime, skipping the directories asked for.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RESERVED_NAME_TARGET } from '../tags/inbox-name';
 import type { FileEntry } from './plan';
 
 export interface WalkOptions {
@@ -33,7 +34,8 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
         // (lstat: a link's own time; unlink removes the link, never its target).
         try {
           const st = await fs.promises.lstat(full);
-          files.push({ path: full, mtimeMs: st.mtimeMs });
+          const reservation = st.isSymbolicLink() && (await fs.promises.readlink(full)) === RESERVED_NAME_TARGET;
+          files.push(reservation ? { path: full, mtimeMs: st.mtimeMs, reservation } : { path: full, mtimeMs: st.mtimeMs });
         } catch (err) {
           if (!isGone(err)) throw err;
         }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import Redis from 'ioredis';
 import { runtimeHome } from '../../runtime/home';
 import { Housekeeper, type HousekeepingLog } from '../../runtime/housekeeping/housekeeper';
+import { RESERVED_NAME_TARGET } from '../../runtime/tags/inbox-name';
 import { tagsKey } from '../../runtime/queue/keys';
 import { startTestRedis } from '../helpers/redis-server';
 
@@ -153,3 +154,37 @@ test('the housekeeping process runs a pass at start, logs mflog JSON and exits 0
     t.cleanup();
   }
 });
+
+test('a pass removes a name reservation a killed worker left in a step inbox, keeps a fresh one, a real file and a foreign symlink', async () => {
+  const t = tree();
+  const redisServer = await startTestRedis();
+  const redis = new Redis({ path: redisServer.socket });
+  try {
+    const inbox = path.join(t.inDir, 'step.p.s');
+    fs.mkdirSync(inbox, { recursive: true });
+    const link = (name: string, target: string, minutes: number): string => {
+      const p = path.join(inbox, name);
+      fs.symlinkSync(target, p);
+      const at = (Date.now() - minutes * MIN) / 1000;
+      fs.lutimesSync(p, at, at);
+      return p;
+    };
+    const abandoned = link('abandoned.csv', RESERVED_NAME_TARGET, 5);
+    const fresh = link('fresh.csv', RESERVED_NAME_TARGET, 0);
+    const foreign = link('foreign.csv', '/etc/hostname', 5);
+    const queued = t.file('home/var/in/step.p.s/queued.csv', 5);
+    const { log, records } = recordingLog();
+    await new Housekeeper({ home: t.home, intervalMs: 300_000, limits, redis, log }).runOnce();
+    assert.equal(fs.lstatSync(abandoned, { throwIfNoEntry: false }), undefined, 'the abandoned reservation is gone');
+    for (const p of [fresh, foreign, queued]) assert.ok(fs.lstatSync(p, { throwIfNoEntry: false }), `${p} is kept`);
+    assert.deepEqual(
+      records.filter((r) => r.event.startsWith('housekeeping deleted')).map((r) => [r.fields.dir, r.fields.reason, r.fields.count]),
+      [['step.p.s', 'abandoned-reservation', 1]],
+    );
+  } finally {
+    redis.disconnect();
+    await redisServer.stop();
+    t.cleanup();
+  }
+});
+

@@ -92,3 +92,15 @@ test('archive steps are cleaned only with a lifetime and an absolute dest_dir ou
   assert.deepEqual(skipped.map((s) => s.label), ['p/inside', 'p/above']);
   assert.match(skipped[0].reason, /overlaps the inbox root/);
 });
+
+test('a name reservation left in an inbox (a worker killed between its symlink and its rename) goes after a minute, never reported stuck', () => {
+  const reserved = (path: string, minutes: number): FileEntry => ({ ...aged(path, minutes), reservation: true });
+  const plan = planInbox(IN, [
+    reserved(`${IN}/step.p.s/a.csv`, 2),
+    reserved(`${IN}/step.p.s/b.csv`, 0.5),
+    reserved(`${IN}/step.p.s/c.csv`, 1e6),
+    aged(`${IN}/step.p.s/d.csv`, 2),
+  ], NOW, limits);
+  assert.deepEqual(plan.deletions, [{ group: 'step.p.s', reason: 'abandoned-reservation', paths: [`${IN}/step.p.s/a.csv`, `${IN}/step.p.s/c.csv`] }]);
+  assert.deepEqual(plan.stuck, []);
+});
