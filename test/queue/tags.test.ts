@@ -87,3 +87,8 @@ test('tags follow a move, a copy and a hard link; a failed move puts them back; 
   await tags.dump(awkward, path.join(dir, 'awkward.tags'));
   assert.deepEqual(parseTagsFile(fs.readFileSync(path.join(dir, 'awkward.tags'), 'utf8')), written);
 });
+
+test('a file\'s tags live under MFDATA\'s key: xattr_ + the MD5 of its absolute path in hex (UTF-8 bytes)', () => {
+  // md5sum of the bytes of '/tmp/in/step.p.s/é x.txt', computed outside Node.
+  assert.equal(tagsKey('/tmp/in/step.p.s/é x.txt'), 'xattr_05d0ca278fe876dd48c9315afc403d0d');
+});
