@@ -166,6 +166,8 @@ export interface ModuleConfig {
     maxBodyMb: number;
     /** Absolute, or relative to the inbox root IN. */
     directory: string;
+    /** Absolute path of the bearer token file ('' = no authentication). */
+    tokenFile: string;
   };
   supervisor: {
     /** Exits within flappingWindow seconds that mark a watcher failed. */

@@ -74,6 +74,7 @@ export function moduleConfigFrom(sections: readonly ResolvedSection[], file?: st
       unixSocket: receiver.str('unix_socket'),
       maxBodyMb: receiver.int('max_body_mb', 100),
       directory: receiver.str('directory'),
+      tokenFile: receiver.str('token_file') && file ? path.resolve(path.dirname(file), receiver.str('token_file')) : receiver.str('token_file'),
     },
     supervisor: {
       flappingMaxRetries: supervisor.int('flapping_max_retries', 5),

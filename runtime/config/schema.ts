@@ -293,10 +293,11 @@ const moduleSections: SectionSpec[] = [
     keys: [
       bool('flag', '0', 'run the http_receiver watcher'),
       int('port', '9091', 'TCP port (0 = no TCP, unix_socket only)'),
-      str('bind', '127.0.0.1', 'TCP address to listen on (0.0.0.0 = every interface: there is no authentication)'),
+      str('bind', '127.0.0.1', 'TCP address to listen on (0.0.0.0 = every interface: set token_file then, config check warns otherwise)'),
       { key: 'unix_socket', type: 'path', default: '', doc: 'also (or, with port = 0, only) listen on this unix socket, mode 0600 (empty = none)' },
       int('max_body_mb', '100', 'uploads larger than this many MB are refused with 413', { min: 1 }),
       { key: 'directory', type: 'path', default: 'incoming', doc: 'where PUT /<name> and POST / store: relative to the inbox root, or absolute; a step must watch it' },
+      { key: 'token_file', type: 'path', default: '', doc: 'file holding a bearer token every request must send as `Authorization: Bearer <token>` (else 401); relative to the folder of mfdata.ini, mode 0600 or 0400 (empty = no authentication)' },
     ],
   },
   {

@@ -4,12 +4,22 @@ import * as path from 'node:path';
 import type { ConfigProblem } from '../config/errors';
 import { runtimeHome } from '../home';
 import type { RuntimeConfig } from '../config/model';
+import { tokenFileProblem } from './token';
 
-/** Line of `[http_receiver]` in mfdata.ini (1 when it cannot be read), so an editor can underline the section. */
-function sectionLine(file: string): number {
+/** Addresses only this machine can reach: binding there without a token is the documented default. */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** Line of `[http_receiver]` in mfdata.ini, or of `key` inside it (1 when it cannot be read), so an editor can underline it. */
+function sectionLine(file: string, key?: string): number {
   try {
-    const index = fs.readFileSync(file, 'utf8').split(/\r?\n/).findIndex((l) => /^\s*\[\s*http_receiver\s*\]/.test(l));
-    return index === -1 ? 1 : index + 1;
+    const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+    const start = lines.findIndex((l) => /^\s*\[\s*http_receiver\s*\]/.test(l));
+    if (start === -1) return 1;
+    if (key === undefined) return start + 1;
+    for (let i = start + 1; i < lines.length && !/^\s*\[/.test(lines[i]); i++) {
+      if (new RegExp(`^\\s*${key}\\s*[=:]`).test(lines[i])) return i + 1;
+    }
+    return start + 1;
   } catch {
     return 1;
   }
@@ -24,6 +34,18 @@ export function receiverProblems(config: RuntimeConfig): ConfigProblem[] {
   if (receiver.port === 0 && !receiver.unixSocket) {
     problems.push({ ...at, severity: 'error', code: 'receiver-no-listener', key: 'port',
       message: '[http_receiver] flag = 1 with port = 0 and no unix_socket: the receiver has nothing to listen on', hint: 'set port (e.g. 9091) or unix_socket' });
+  }
+  if (receiver.tokenFile) {
+    const problem = tokenFileProblem(receiver.tokenFile);
+    if (problem) {
+      problems.push({ ...at, line: sectionLine(file, 'token_file'), severity: 'error', code: 'receiver-token-file', key: 'token_file',
+        message: `[http_receiver] token_file: ${problem}`,
+        hint: 'write the token alone in that file (e.g. `openssl rand -hex 32 > receiver.token`), then `chmod 600` it; the path is relative to the folder of mfdata.ini' });
+    }
+  } else if (receiver.port !== 0 && !LOOPBACK.test(receiver.bind)) {
+    problems.push({ ...at, line: sectionLine(file, 'bind'), severity: 'warning', code: 'receiver-no-auth', key: 'bind',
+      message: `[http_receiver] bind = ${receiver.bind} accepts uploads from other machines and there is no token_file: anyone who can reach port ${receiver.port} can write into the inbox`,
+      hint: 'set token_file (a file holding a bearer token, mode 0600), or bind = 127.0.0.1 behind a proxy that authenticates' });
   }
   const dir = path.resolve(runtimeHome(config.home).inDir, receiver.directory);
   const watched = config.plugins.some((p) => p.steps.some((s) => s.watchedDirectories.some((d) => path.resolve(d) === dir)));

@@ -7,6 +7,7 @@ import type { PluginConfig, RuntimeConfig, SwitchRule } from '../model';
 import { sortedRecord, stepEnv, pluginEnv } from './plugin-env';
 import { redisEndpoint } from './redis-address';
 import { metricsEnv } from '../../metrics/settings';
+import { tokenDigest } from '../../receiver/token';
 
 export interface GenerateOptions {
   /** Directory holding observer.js, worker.js, conf-monitor.js (the built dist/runtime). */
@@ -175,9 +176,11 @@ export function generateSupervisorConfig(config: RuntimeConfig, options: Generat
         // The observer's filter: a name it would ignore is refused up front instead of stored and never processed.
         '--only', only, '--ignore', ignore,
         ...(receiver.unixSocket ? ['--unix-socket', path.resolve(home.root, receiver.unixSocket)] : []),
+        // The path, never the token: argv is visible to every local user (ps).
+        ...(receiver.tokenFile ? ['--token-file', receiver.tokenFile] : []),
       ],
       env: sortedRecord(logEnv), gracefulTimeout: 10, priority: PRIORITY.http_receiver, logFile: path.join(home.logDir, 'http_receiver.log'),
-    }, null));
+    }, receiver.tokenFile ? { token: tokenDigest(receiver.tokenFile) } : null));
   }
   watchers.push(sign({
     ...base, name: 'directory_observer', kind: 'directory_observer',
