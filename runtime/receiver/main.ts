@@ -1,6 +1,6 @@
 // Entry point of the `http_receiver` watcher (dist/runtime/receiver.js): HTTP uploads into the inbox, as MFDATA's nginx did.
 //   node receiver.js --home H [--directory incoming] [--port 9091] [--bind 127.0.0.1] [--unix-socket PATH]
-//                    [--max-body-mb 100] [--only RE;…] [--ignore RE;…]
+//                    [--max-body-mb 100] [--only RE;…] [--ignore RE;…] [--token-file PATH]
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,7 @@ import { createLogger } from '../log/mflog';
 import { compileNameFilter } from '../observer/name-filter';
 import { EXIT_CONFIG_ERROR } from '../worker/exit-codes';
 import { createReceiverServer } from './server';
+import { readTokenFile } from './token';
 
 function listen(server: http.Server, where: { port: number; host: string } | { path: string }): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -33,6 +34,7 @@ export async function receiverMain(argv: string[]): Promise<number> {
     { name: 'max-body-mb', value: true, description: 'bodies larger than this get 413' },
     { name: 'only', value: true, description: 'the observer\'s only filter' },
     { name: 'ignore', value: true, description: 'the observer\'s ignore filter' },
+    { name: 'token-file', value: true, description: 'file holding the bearer token every request must send (mode 0600)' },
   ]);
   const opt = (k: string): string | undefined => (typeof args.options[k] === 'string' ? (args.options[k] as string) : undefined);
   const homeDir = opt('home') ?? process.env.MFDATA_HOME;
@@ -44,12 +46,20 @@ export async function receiverMain(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`http receiver: --port ${opt('port')} is not a port number`);
   if (!(maxBodyMb > 0)) throw new UsageError(`http receiver: --max-body-mb ${opt('max-body-mb')} must be a positive number`);
   if (port === 0 && !socketPath) throw new UsageError('http receiver: nothing to listen on: set [http_receiver] port or unix_socket in mfdata.ini');
+  const tokenFile = opt('token-file');
+  let token: Buffer | undefined;
+  // Read once: a new token takes effect when the receiver restarts (conf_monitor's reload restarts it, see docs/RECEIVER.md).
+  try {
+    token = tokenFile ? readTokenFile(tokenFile) : undefined;
+  } catch (err) {
+    throw new UsageError(`http receiver: ${(err as Error).message}; run \`mfdata config check\``);
+  }
   const defaultDir = path.resolve(home.inDir, opt('directory') ?? 'incoming');
   fs.mkdirSync(defaultDir, { recursive: true });
 
   const log = createLogger('http_receiver', { plugin: '#core#' });
   const acceptsName = compileNameFilter(opt('only') ?? '^.*$', opt('ignore') ?? DEFAULT_IGNORE);
-  const options = { inDir: home.inDir, defaultDir, acceptsName, maxBodyBytes: Math.floor(maxBodyMb * 1024 * 1024), log };
+  const options = { inDir: home.inDir, defaultDir, acceptsName, maxBodyBytes: Math.floor(maxBodyMb * 1024 * 1024), log, token };
   const servers: http.Server[] = [];
   if (port !== 0) {
     const server = createReceiverServer(options);

@@ -6,12 +6,15 @@ import * as path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../log/mflog';
+import { bearerMatches } from './token';
 import { postTarget, putTarget, ReceiverRequestError, type TargetRules, type UploadTarget } from './target';
 
 export interface ReceiverOptions extends TargetRules {
   /** Bodies longer than this are refused with 413. */
   maxBodyBytes: number;
   log: Logger;
+  /** When set, every request must carry `Authorization: Bearer <token>` ([http_receiver] token_file). */
+  token?: Buffer;
 }
 
 /** Counts the body and fails the pipeline past the limit (a chunked body has no Content-Length to check first). */
@@ -86,12 +89,22 @@ async function store(req: http.IncomingMessage, target: UploadTarget, opts: Rece
   }
 }
 
+/** Answers 401 and returns false when a token is configured and the request does not carry it; the token is never logged. */
+function authorized(req: http.IncomingMessage, res: http.ServerResponse, opts: ReceiverOptions): boolean {
+  if (!opts.token || bearerMatches(req.headers.authorization, opts.token)) return true;
+  const reason = req.headers.authorization === undefined ? 'no Authorization header' : 'wrong bearer token';
+  opts.log.warning('unauthorized', { method: req.method ?? '', url: req.url ?? '/', remote: req.socket.remoteAddress ?? 'unix', status: 401, reason });
+  refuse(req, res, 401, `${reason}: send Authorization: Bearer <token> ([http_receiver] token_file)`, { 'www-authenticate': 'Bearer' });
+  return false;
+}
+
 /** The request handler: one upload per request, every outcome logged as one mflog record. */
 export function receiverHandler(opts: ReceiverOptions): http.RequestListener {
   const { log } = opts;
   return (req, res) => {
     const url = req.url ?? '/';
     const fields = { method: req.method ?? '', url, remote: req.socket.remoteAddress ?? 'unix' };
+    if (!authorized(req, res, opts)) return;
     if (req.method === 'GET' && url.split('?', 1)[0] === '/healthz') return reply(res, 200, { status: 'ok' });
     if (req.method !== 'PUT' && req.method !== 'POST') {
       log.warning('method not allowed', { ...fields, status: 405 });
@@ -134,6 +147,8 @@ export function createReceiverServer(opts: ReceiverOptions): http.Server {
   const server = http.createServer(handler);
   // `Expect: 100-continue`: a body declared too large is refused before the client sends it (curl does this for big uploads).
   server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Refused before the client sends a byte of the body.
+    if (!authorized(req, res, opts)) return;
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > opts.maxBodyBytes && (req.method === 'PUT' || req.method === 'POST')) {
       opts.log.warning('upload refused', { method: req.method, url: req.url ?? '/', status: 413, reason: `body of ${declared} bytes declared` });

@@ -9,7 +9,8 @@ import { generateConfigAuto } from '../../runtime/config/generate';
 
 const PLUGIN_INI = `[general]\n_version = 1.0.0\n_summary = s\n_license = MIT\n_url = https://example.invalid\n_maintainer = m\n_vendor = v\n\n[step_main]\nwatched_directories = incoming\n`;
 
-function load(ini: string, t: { after(fn: () => void): void }, withPlugin = false) {
+/** `files`: more files in the workspace, relative path → [content, mode] (token files). */
+function load(ini: string, t: { after(fn: () => void): void }, withPlugin = false, files: Record<string, [string, number]> = {}) {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-recvcfg-'));
   t.after(() => fs.rmSync(ws, { recursive: true, force: true }));
   fs.mkdirSync(path.join(ws, 'plugins'));
@@ -19,10 +20,14 @@ function load(ini: string, t: { after(fn: () => void): void }, withPlugin = fals
     fs.writeFileSync(path.join(ws, 'plugins/p/main.ts'), 'export function process(): boolean { return true; }\n');
   }
   fs.writeFileSync(path.join(ws, 'mfdata.ini'), ini);
+  for (const [rel, [text, mode]] of Object.entries(files)) {
+    fs.writeFileSync(path.join(ws, rel), text);
+    fs.chmodSync(path.join(ws, rel), mode);
+  }
   const home = path.join(ws, '.mfdata');
   const { config, problems } = loadRuntimeConfig({ workspace: ws, home, env: {} });
   const watchers = generateConfigAuto(config, { runtimeDir: '/rt', nodePath: '/usr/bin/node', redisServer: 'redis-server' }).supervisor.watchers;
-  return { home, watchers, problems };
+  return { ws, home, watchers, problems };
 }
 
 test('flag = 1 runs receiver.js with the section\'s values, after the steps and before the observer', (t) => {
@@ -60,4 +65,53 @@ test('config check warns when no step watches the receiver\'s directory, and not
 test('port = 0 without unix_socket is an error: nothing to listen on', (t) => {
   const problems = load('[http_receiver]\nflag = 1\nport = 0\n', t, true).problems;
   assert.deepEqual(problems.map((p) => [p.severity, p.code]), [['error', 'receiver-no-listener']]);
+});
+
+const TOKEN_INI = '[http_receiver]\nflag = 1\nbind = 0.0.0.0\ntoken_file = receiver.token\n';
+
+test('token_file: the receiver gets the path (relative to mfdata.ini\'s folder), never the token', (t) => {
+  const { ws, watchers, problems } = load(TOKEN_INI, t, true, { 'receiver.token': ['s3cret\n', 0o600] });
+  assert.deepEqual(problems, []);
+  const w = watchers.find((x) => x.name === 'http_receiver');
+  assert.ok(w);
+  assert.deepEqual(w.args.slice(-2), ['--token-file', path.join(ws, 'receiver.token')]);
+  assert.equal(JSON.stringify(w).includes('s3cret'), false);
+});
+
+test('token_file readable by group or others, empty or missing is an error on the token_file line, saying what to do', (t) => {
+  const cases: [Record<string, [string, number]>, RegExp][] = [
+    [{ 'receiver.token': ['s3cret\n', 0o644] }, /receiver\.token has mode 0644, readable by group or others \(chmod 600 /],
+    [{ 'receiver.token': ['s3cret\n', 0o640] }, /mode 0640/],
+    [{ 'receiver.token': [' \n', 0o600] }, /receiver\.token is empty/],
+    [{}, /cannot read .*receiver\.token/],
+  ];
+  for (const [files, message] of cases) {
+    const problems = load(TOKEN_INI, t, true, files).problems;
+    assert.deepEqual(problems.map((p) => [p.severity, p.code, p.key, p.line]), [['error', 'receiver-token-file', 'token_file', 4]], JSON.stringify(problems));
+    assert.match(problems[0].message, message);
+    assert.match(problems[0].hint ?? '', /chmod 600/);
+  }
+});
+
+test('binding beyond loopback without token_file is a warning on the bind line; loopback or a token is not', (t) => {
+  const open = load('[http_receiver]\nflag = 1\nport = 9091\nbind = 0.0.0.0\n', t, true).problems;
+  assert.deepEqual(open.map((p) => [p.severity, p.code, p.key, p.line]), [['warning', 'receiver-no-auth', 'bind', 4]]);
+  assert.deepEqual(load('[http_receiver]\nflag = 1\nbind = 127.0.0.1\n', t, true).problems, []);
+  assert.deepEqual(load('[http_receiver]\nflag = 1\nbind = ::1\n', t, true).problems, []);
+  // Only the unix socket listens: nothing reachable from elsewhere.
+  assert.deepEqual(load('[http_receiver]\nflag = 1\nport = 0\nbind = 0.0.0.0\nunix_socket = var/r.sock\n', t, true).problems, []);
+});
+
+test('a new token changes the receiver\'s fingerprint (a reload restarts it); the same token does not', (t) => {
+  const { ws, home } = load(TOKEN_INI, t, true, { 'receiver.token': ['first\n', 0o600] });
+  const fingerprint = (token: string): string | undefined => {
+    fs.writeFileSync(path.join(ws, 'receiver.token'), token);
+    const { config } = loadRuntimeConfig({ workspace: ws, home, env: {} });
+    const watchers = generateConfigAuto(config, { runtimeDir: '/rt', nodePath: '/usr/bin/node', redisServer: 'redis-server' }).supervisor.watchers;
+    return watchers.find((x) => x.name === 'http_receiver')?.fingerprint;
+  };
+  const first = fingerprint('first\n');
+  assert.ok(first);
+  assert.equal(fingerprint('first'), first);
+  assert.notEqual(fingerprint('second\n'), first);
 });

@@ -1,36 +1,16 @@
 // The HTTP receiver process (dist/runtime/receiver.js) stores uploads whole or not at all, under the names the request gives.
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { runtimeHome } from '../../runtime/home';
+import { startReceiver, type Answer, type ReceiverProcess } from './receiver-process';
 
-const RECEIVER_JS = path.resolve(__dirname, '../../../dist/runtime/receiver.js');
-
-let dir: string;
+let receiver: ReceiverProcess;
 let socket: string;
-let proc: ChildProcess;
-let stdout = '';
-const home = () => runtimeHome(path.join(dir, 'home'));
-
-interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
-
-function request(method: string, urlPath: string, body?: Buffer | string, headers: http.OutgoingHttpHeaders = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath: socket, method, path: urlPath, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const home = () => receiver.home;
+const request = (method: string, urlPath: string, body?: Buffer | string, headers: http.OutgoingHttpHeaders = {}): Promise<Answer> => receiver.request(method, urlPath, body, headers);
 
 /** Every file under dir, relative, sorted: what an upload left behind. */
 function listFiles(root: string): string[] {
@@ -38,23 +18,11 @@ function listFiles(root: string): string[] {
 }
 
 before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-recv-'));
-  socket = path.join(dir, 'recv.sock');
-  fs.mkdirSync(path.join(home().inDir, 'step.p.s'), { recursive: true });
-  proc = spawn(process.execPath, [RECEIVER_JS, '--home', home().root, '--port', '0', '--unix-socket', socket, '--max-body-mb', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  proc.stdout?.on('data', (d) => { stdout += d; });
-  for (let i = 0; i < 200 && !stdout.includes('"listening"'); i++) await new Promise((r) => setTimeout(r, 25));
-  assert.match(stdout, /"listening"/, 'receiver did not start');
+  receiver = await startReceiver(['--max-body-mb', '1'], (_dir, h) => { fs.mkdirSync(path.join(h.inDir, 'step.p.s'), { recursive: true }); });
+  socket = receiver.socket;
 });
 
-after(async () => {
-  if (proc.exitCode === null) {
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGTERM');
-    await exited;
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+after(() => receiver.stop());
 
 test('the unix socket is private to its owner (0600)', () => {
   assert.equal(fs.statSync(socket).mode & 0o777, 0o600);
@@ -94,7 +62,7 @@ test('bad paths get 400 and write nothing: .., encoded /, NUL, names the observe
   }
   assert.equal((await request('PUT', '/no-such-dir/x', 'x')).status, 404);
   assert.deepEqual(listFiles(home().root), beforeFiles);
-  assert.equal(fs.existsSync(path.join(dir, 'escape')), false);
+  assert.equal(fs.existsSync(path.join(receiver.dir, 'escape')), false);
 });
 
 test('other methods get 405 with Allow', async () => {
@@ -140,9 +108,9 @@ test('an upload aborted by the client leaves no file and no temp file', async ()
   });
   // The temp file existed while the body was arriving; once the receiver saw the close it must be gone.
   for (let i = 0; i < 100 && listFiles(home().root).length !== beforeFiles.length; i++) await new Promise((r) => setTimeout(r, 20));
-  for (let i = 0; i < 100 && !stdout.includes('upload aborted by the client'); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && !receiver.stdout().includes('upload aborted by the client'); i++) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(listFiles(home().root), beforeFiles);
-  assert.match(stdout, /upload aborted by the client/);
+  assert.match(receiver.stdout(), /upload aborted by the client/);
 });
 
 test('50 concurrent uploads each land whole under their own name', async () => {
@@ -154,7 +122,7 @@ test('50 concurrent uploads each land whole under their own name', async () => {
 });
 
 test('every outcome is an mflog JSON record of the http_receiver logger', () => {
-  const records = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const records = receiver.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.ok(records.length > 5);
   assert.ok(records.every((r) => r.name === 'http_receiver'));
   assert.ok(records.some((r) => r.event === 'file received' && r.status === 201));
