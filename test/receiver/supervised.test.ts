@@ -107,6 +107,9 @@ test('a changed token file applies at the next reload: conf_monitor restarts the
     await waitFor('receiver socket', async () => fs.existsSync(socket), 10_000, 50);
     assert.equal((await send(socket, 'PUT', '/a.bin', Buffer.from('a'))).status, 401);
     assert.equal((await send(socket, 'PUT', '/a.bin', Buffer.from('a'), 'old-token')).status, 201);
+    // conf_monitor sees changes only once its watch is up (the supervisor reports it running from its spawn).
+    const confLog = path.join(home.logDir, 'conf_monitor.log');
+    await waitFor('conf_monitor watching', async () => fs.existsSync(confLog) && fs.readFileSync(confLog, 'utf8').includes('conf_monitor watching'), 30_000, 50);
     fs.writeFileSync(tokenFile(workspace), 'new-token\n');
     // Saving mfdata.ini (a comment is enough) makes conf_monitor regenerate and reload; the fingerprint moved with the token.
     fs.appendFileSync(path.join(workspace, 'mfdata.ini'), '; token rotated\n');
