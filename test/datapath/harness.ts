@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { PluginConfig, StepConfig } from '../../runtime/config/model';
 import { runtimeHome, type RuntimeHome } from '../../runtime/home';
 import { WORKER_NODE_FLAGS } from '../../runtime/config/generate/watchers';
+import { RESERVED_NAME_TARGET } from '../../runtime/tags/inbox-name';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const WORKER_JS = path.join(ROOT, 'dist/runtime/worker.js');
@@ -154,21 +155,41 @@ export function dropFile(dir: string, name: string, content: string | Buffer): s
   return final;
 }
 
+/**
+ * Names in `dir`, dot-files left out, and so are inbox name reservations: a mover's placeholder symlink
+ * (runtime/tags/inbox-name.ts) is a name whose file has not arrived yet, so a test waiting for a file to reach an
+ * inbox does not read it in the microseconds before the rename replaces it.
+ */
 export function listFiles(dir: string): string[] {
+  let entries: fs.Dirent[];
   try {
-    return fs.readdirSync(dir).filter((n) => !n.startsWith('.'));
+    entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
     return [];
   }
+  return entries.filter((e) => !e.name.startsWith('.') && !(e.isSymbolicLink() && isReservation(path.join(dir, e.name)))).map((e) => e.name);
 }
 
-/** Every regular file under `dir` (recursive), relative paths; dot-directories skipped. */
+function isReservation(file: string): boolean {
+  try {
+    return fs.readlinkSync(file) === RESERVED_NAME_TARGET;
+  } catch {
+    return false; // replaced or removed since the listing
+  }
+}
+
+/**
+ * Every entry under `dir` but directories (recursive), relative paths; dot-names skipped, and inbox name
+ * reservations too: one a worker killed between its symlink and its rename left is no file (its file went back to
+ * work as a claim) and goes with housekeeping a minute later (test/housekeeping/housekeeper.test.ts).
+ */
 export function walk(dir: string, base = dir): string[] {
   const out: string[] = [];
   if (!fs.existsSync(dir)) return out;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     if (e.name.startsWith('.')) continue;
     const p = path.join(dir, e.name);
+    if (e.isSymbolicLink() && isReservation(p)) continue;
     if (e.isDirectory()) out.push(...walk(p, base));
     else out.push(path.relative(base, p));
   }
