@@ -186,6 +186,8 @@ export interface ModuleConfig {
   journeys: {
     enabled: boolean;
     keepHours: number;
+    /** Share of Redis's maxmemory (%) above which journeys pause and old ones are dropped. */
+    maxMemoryPercent: number;
   };
 }
 

@@ -90,6 +90,7 @@ export function moduleConfigFrom(sections: readonly ResolvedSection[], file?: st
     journeys: {
       enabled: r('journeys').bool('enabled'),
       keepHours: r('journeys').int('keep_hours', 24),
+      maxMemoryPercent: r('journeys').int('max_memory_percent', 50),
     },
   };
 }

@@ -38,6 +38,8 @@ export interface KeySpec {
   /** Allowed values for `enum` (case-sensitive). */
   values?: readonly string[];
   min?: number;
+  /** Largest value an `int` takes (none when absent). */
+  max?: number;
   mandatory?: boolean;
   /** An empty value is accepted and means "use the computed default". */
   allowEmpty?: boolean;
@@ -327,6 +329,7 @@ const moduleSections: SectionSpec[] = [
     keys: [
       bool('enabled', '1', 'record journeys (written in the round trips workers already make; 0 = no journey nor recent-file records, traces still counted)'),
       int('keep_hours', '24', 'hours a journey and an edge\'s recent files are kept after their latest event', { min: 1 }),
+      int('max_memory_percent', '50', 'share of Redis\'s maxmemory (%) journeys may fill: above it workers stop recording journeys until usage falls 10 points below (files are processed as before; Redis refusing writes would stop them) and housekeeping drops the oldest hours of journeys', { min: 1, max: 100 }),
     ],
   },
 ];

@@ -84,6 +84,7 @@ export function checkValue(spec: KeySpec, value: string): ValueIssue | undefined
       const n = number(value);
       if (n === undefined || !Number.isInteger(n)) return { code: 'bad-int', message: `'${k}' must be an integer, not '${value}'`, hint: `for example ${k} = ${spec.default || 1}` };
       if (spec.min !== undefined && n < spec.min) return { code: 'too-small', message: `'${k}' must be at least ${spec.min}, not ${value}`, hint: spec.doc };
+      if (spec.max !== undefined && n > spec.max) return { code: 'too-large', message: `'${k}' must be at most ${spec.max}, not ${value}`, hint: spec.doc };
       return undefined;
     }
     case 'float': {

@@ -9,6 +9,7 @@ import { tagsKey } from '../queue/keys';
 import { archiveRootsOf, readResolvedPlugins } from './archives';
 import { planArchive, planInbox, type Deletion, type Limits, type StuckQueue } from './plan';
 import { walkFiles } from './walk';
+import { trimJourneys, type TrimReport } from '../journey/memory-guard';
 
 export type HousekeepingLog = (level: 'debug' | 'info' | 'warning' | 'error', event: string, fields?: LogFields) => void;
 
@@ -20,6 +21,8 @@ export interface HousekeeperOptions {
   redis?: Redis;
   log: HousekeepingLog;
   now?: () => number;
+  /** `[journeys] max_memory_percent`: over it, the journeys of the oldest hours are dropped (needs `redis`). */
+  journeysMaxMemoryPercent?: number;
 }
 
 export interface PassReport {
@@ -27,6 +30,8 @@ export interface PassReport {
   /** Redis tag hashes that existed for the deleted files and were removed. */
   tagsRemoved: number;
   stuck: StuckQueue[];
+  /** Journeys dropped because Redis was short of memory. */
+  journeysTrimmed?: TrimReport;
 }
 
 const UNLINK_BATCH = 1000;
@@ -98,12 +103,28 @@ export class Housekeeper {
       report.deleted.push({ group: d.group, reason: d.reason, count: removed.length });
       log('info', 'housekeeping deleted old files', { dir: d.group, reason: d.reason, count: removed.length, tags_removed: tags });
     }
+    await this.trimJourneys(report, now);
     for (const s of plan.stuck) {
       log('warning', 'queued files older than other_max_lifetime: is a step stuck or too slow? (housekeeping never deletes queued work)', {
         dir: s.group, count: s.count, oldest_age_minutes: Math.floor(s.oldestAgeMs / 60_000),
       });
     }
     return report;
+  }
+
+  /** Redis short of memory: the journeys of the oldest hours go (the data path keeps its room). */
+  private async trimJourneys(report: PassReport, now: number): Promise<void> {
+    const { redis, journeysMaxMemoryPercent: percent, log } = this.options;
+    if (!redis || percent === undefined || this.stopped) return;
+    const trimmed = await trimJourneys(redis, percent, now, () => this.stopped);
+    if (!trimmed) return;
+    report.journeysTrimmed = trimmed;
+    const fields = {
+      journeys: trimmed.journeys, hours: trimmed.hours.map((h) => new Date(h * 3_600_000).toISOString()), max_memory_percent: percent,
+      redis_used_percent_before: Math.round(trimmed.usedPercentBefore * 10) / 10, redis_used_percent_after: Math.round(trimmed.usedPercentAfter * 10) / 10,
+    };
+    if (trimmed.hours.length > 0) log('warning', 'housekeeping dropped the oldest journeys: Redis is short of memory', fields);
+    else log('warning', 'Redis is short of memory and only the current hour has journeys: workers pause journeys until there is room', fields);
   }
 
   private async dropTags(files: readonly string[]): Promise<number> {

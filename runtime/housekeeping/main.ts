@@ -4,6 +4,7 @@ import { runtimeHome } from '../home';
 import { createLogger } from '../log/mflog';
 import { connectRedis, describeAddress, redisAddressFromEnv } from '../queue/connection';
 import { Housekeeper } from './housekeeper';
+import { journeySettingsFromEnv } from '../journey/settings';
 import { announceReady } from '../util/ready';
 
 interface Args {
@@ -48,6 +49,7 @@ async function run(): Promise<void> {
     limits: { trashMaxMs: args.trashMaxMinutes * 60_000, otherMaxMs: args.otherMaxMinutes * 60_000 },
     redis,
     log: (level, event, fields) => logger[level](event, fields),
+    journeysMaxMemoryPercent: journeySettingsFromEnv(process.env).maxMemoryPercent,
   });
   let stopping = false;
   const stop = (): void => {

@@ -1,6 +1,7 @@
 // The worker side of journeys: leave events wait for the next claim's round trip (or a short idle timer), and the
 // event payloads the trace and claim scripts take.
 import { tagsKey } from '../queue/keys';
+import { JourneyMemoryGate, type GateChange } from './memory-guard';
 import type { JourneySettings } from './settings';
 
 /** How long finished files wait for a claim to carry their leave events before an idle worker writes them itself. */
@@ -10,16 +11,35 @@ export class JourneyRecorder {
   /** Per finished file: tag key to read the step's tags from ('' = it set none), original uid, event JSON. */
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Whether Redis has room for journeys (memory-guard.ts): paused, nothing is recorded. */
+  readonly gate: JourneyMemoryGate;
+  /** Told when recording pauses or resumes (the worker logs it). */
+  onGateChange: (change: GateChange) => void = () => undefined;
 
-  constructor(readonly settings: JourneySettings, private readonly flush: (leaves: string[]) => Promise<unknown>) {}
+  constructor(readonly settings: JourneySettings, private readonly flush: (leaves: string[]) => Promise<unknown>) {
+    this.gate = new JourneyMemoryGate(settings.maxMemoryPercent);
+  }
 
   get enabled(): boolean {
     return this.settings.enabled;
   }
 
-  /** Seconds to keep, as the scripts take it (0 = off). */
+  /** Seconds to keep, as the scripts take it (0 = off, or paused while Redis is short of memory). */
   get keep(): number {
-    return this.settings.enabled ? this.settings.keepSeconds : 0;
+    return this.settings.enabled && !this.gate.paused ? this.settings.keepSeconds : 0;
+  }
+
+  /** Whether the claim script should report Redis's memory use this time (journeys on, at most once a second). */
+  memoryCheckDue(): boolean {
+    return this.settings.enabled && this.gate.checkDue();
+  }
+
+  /** A memory report of the claim script (thousandths of maxmemory, -1 = none). */
+  memoryReport(permille: number): void {
+    const change = this.gate.report(permille);
+    if (!change) return;
+    if (change.paused) this.pending = []; // not written: Redis is short of memory
+    this.onGateChange(change);
   }
 
   /**
@@ -27,7 +47,7 @@ export class JourneyRecorder {
    * wrote its tags since the claim, so the event is complete here (no tags set) and Redis need not read them.
    */
   leave(claimPath: string, file: { uid: string; originalUid: string; stepCounter: number }, plugin: string, step: string, at = Date.now(), tagsWritten = true): void {
-    if (!this.settings.enabled) return;
+    if (this.keep === 0) return;
     const event = { e: 'out', c: file.uid, p: plugin, s: step, n: file.stepCounter, t: at, ...(tagsWritten ? {} : { tags: {} }) };
     this.pending.push(tagsWritten ? tagsKey(claimPath) : '', file.originalUid, JSON.stringify(event));
     this.timer ??= setTimeout(() => void this.flushNow(), IDLE_FLUSH_MS).unref();

@@ -4,6 +4,7 @@ import type { DataRedis } from '../redis/types';
 import { counterKey, EDGE_FILES_CAP, failedKey, latestKey, tagsKey, TAGS_TTL_SECONDS, traceEnd, traceErrorsKey, traceKey, TRACE_TTL_SECONDS } from './keys';
 import { enterStepTag, enterStepValue, INBOX_BASENAME, ORIGINAL_BASENAME, ORIGINAL_DIRNAME, ORIGINAL_UID, STEP_COUNTER } from '../tags/tag-names';
 import { JOURNEY_LUA_HELPERS, LEAVES_LUA, TRACE_LUA } from '../journey/lua';
+import { JOURNEY_MEMORY_LUA } from '../journey/memory-guard';
 import { JourneyRecorder } from '../journey/recorder';
 import { journeySettingsFromEnv, type JourneySettings } from '../journey/settings';
 
@@ -19,15 +20,16 @@ import { journeySettingsFromEnv, type JourneySettings } from '../journey/setting
  * KEYS: counter, latest, <nDrops tag keys>, then per claim: inbox tags, claim tags, inbound trace.
  * ARGV: now, plugin, step, enter_step, tags TTL, trace TTL, nDrops, nClaims, then per claim: basename, dirname, uid,
  * basename as a JSON string ('' with journeys off), then journey keep seconds (0 = off), edge files cap,
- * '"p":<plugin>,"s":<step>' as JSON, pending leave events (triples: tag key or '', original uid, event JSON).
+ * '"p":<plugin>,"s":<step>' as JSON, '1' to report Redis's memory use (else ''), pending leave events (triples: tag
+ * key or '', original uid, event JSON). Asked to, it adds the memory use after the claims' replies (memory-guard.ts).
  */
-const CLAIM = `${JOURNEY_LUA_HELPERS}
+const CLAIM = `${JOURNEY_LUA_HELPERS}${JOURNEY_MEMORY_LUA}
 local nDrops, nClaims = tonumber(ARGV[7]), tonumber(ARGV[8])
 local jb = 8 + 4 * nClaims
 local keep, cap, ps = tonumber(ARGV[jb + 1]) or 0, tonumber(ARGV[jb + 2]) or 50, ARGV[jb + 3]
 local tms = math.floor(tonumber(ARGV[1]) * 1000)
 -- Leave events first: they read the tags of finished files, which the drops below delete.
-j_leaves(keep, ARGV, jb + 4)
+j_leaves(keep, ARGV, jb + 5)
 for i = 1, nDrops do redis.call('DEL', KEYS[2 + i]) end
 redis.call('INCRBY', KEYS[1], nClaims)
 redis.call('SET', KEYS[2], ARGV[1])
@@ -90,6 +92,7 @@ for _, tk in ipairs(inboundOrder) do
   redis.call('EXPIRE', tk, ARGV[6])
 end
 for _, from in ipairs(edgeOrder) do j_edgefiles(from, ARGV[2] .. '/' .. ARGV[3], edges[from], keep, cap) end
+if ARGV[jb + 4] == '1' then out[nClaims + 1] = j_memory() end
 return out`;
 
 interface StepCommands {
@@ -168,8 +171,10 @@ export class StepState {
       keys.push(tagsKey(c.inboxPath), claimKey, trace);
       args.push(basename, dirname, c.uid, journeys ? JSON.stringify(basename) : '');
     }
-    args.push(String(this.journey.keep), String(EDGE_FILES_CAP), this.eventPrefix, ...(journeys ? this.journey.take() : []));
+    const memoryCheck = this.journey.memoryCheckDue();
+    args.push(String(this.journey.keep), String(EDGE_FILES_CAP), this.eventPrefix, memoryCheck ? '1' : '', ...(journeys ? this.journey.take() : []));
     const replies = await this.commands.mfdataClaim(String(keys.length), ...keys, ...args);
+    if (memoryCheck && replies.length > claims.length) this.journey.memoryReport(Number(replies.pop()));
     return replies.map((reply, i) => {
       // 0: the file had no tags; the script wrote exactly these (same order as HGETALL would give them).
       if (typeof reply === 'number') return { stepCounter: 0, tags: this.firstTags(claims[i], enter) };

@@ -14,6 +14,7 @@ import { connectLeanRedis } from '../redis/connect';
 import { QueueConsumer } from '../queue/consumer';
 import { stepQueueKey } from '../queue/keys';
 import { decodeMessage, InvalidMessageError, type QueueMessage } from '../queue/message';
+import { DEFAULT_MAX_MEMORY_PERCENT } from '../journey/settings';
 import { StepState, type ClaimInput } from '../queue/step-state';
 import { ORIGINAL_BASENAME, ORIGINAL_DIRNAME, ORIGINAL_UID } from '../tags/tag-names';
 import { TagStore } from '../tags/tag-store';
@@ -112,6 +113,11 @@ export class StepWorker {
     this.consumer = new QueueConsumer(options.redis, `${name}:pop`, this.redis);
     this.tags = new TagStore(this.redis);
     this.state = new StepState(this.redis, plugin.name, step.name);
+    this.state.journey.onGateChange = ({ paused, usedPercent }) => {
+      const fields = { redis_used_percent: Math.round(usedPercent * 10) / 10, max_memory_percent: this.state.journey.settings.maxMemoryPercent ?? DEFAULT_MAX_MEMORY_PERCENT };
+      if (paused) options.log.warning('journeys paused: Redis is short of memory (files are processed as before; housekeeping drops the oldest journeys)', fields);
+      else options.log.info('journeys resumed: Redis has room again', fields);
+    };
     this.owners = new ClaimOwners(this.tmpDir, plugin.name, step.name);
     const stepMetrics = options.metrics ?? DISABLED_METRICS;
     // What the worker counts also feeds the step stats in Redis (`mfdata stats`, the views); step code gets the sinks only.

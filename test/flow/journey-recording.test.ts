@@ -3,8 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server';
+import { withRedis } from '../helpers/redis-server';
 import { StepState } from '../../runtime/queue/step-state';
 import { tagsKey } from '../../runtime/queue/keys';
 import { readEdgeFiles, readJourney } from '../../runtime/flow/read';
@@ -12,17 +11,6 @@ import { appendJourneyEvent } from '../../runtime/journey/append';
 
 const KEEP = 2400; // seconds: refreshed once the TTL falls more than KEEP/24 = 100 s below it
 const HOUR = 3_600_000;
-
-async function withRedis(fn: (r: Redis) => Promise<void>): Promise<void> {
-  const server: TestRedis = await startTestRedis();
-  const r = new Redis({ path: server.socket });
-  try {
-    await fn(r);
-  } finally {
-    r.disconnect();
-    await server.stop();
-  }
-}
 
 function claimOf(inboxPath: string): { inboxPath: string; claimPath: string; uid: string } {
   const uid = randomBytes(16).toString('hex');

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import Redis from 'ioredis';
 
 export interface TestRedis {
   socket: string;
@@ -72,4 +73,16 @@ export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedi
 export function redisAvailable(): boolean {
   const bin = findRedisServer();
   return bin !== undefined && spawnSync(bin, ['--version']).status === 0;
+}
+
+/** Runs `fn` with an ioredis client of a private redis-server, stopped afterwards. */
+export async function withRedis(fn: (r: Redis) => Promise<void>): Promise<void> {
+  const server = await startTestRedis();
+  const r = new Redis({ path: server.socket });
+  try {
+    await fn(r);
+  } finally {
+    r.disconnect();
+    await server.stop();
+  }
 }

@@ -8,6 +8,7 @@ import { sortedRecord, stepEnv, pluginEnv } from './plugin-env';
 import { redisEndpoint } from './redis-address';
 import { metricsEnv } from '../../metrics/settings';
 import { tokenDigest } from '../../receiver/token';
+import { journeyEnv } from '../../journey/settings';
 
 export interface GenerateOptions {
   /** Directory holding observer.js, worker.js, conf-monitor.js (the built dist/runtime). */
@@ -219,8 +220,9 @@ export function generateSupervisorConfig(config: RuntimeConfig, options: Generat
         path.join(options.runtimeDir, 'housekeeping.js'), '--home', home.root, '--interval', String(hk.interval),
         '--trash-max-lifetime', String(hk.trashMaxLifetime), '--other-max-lifetime', String(hk.otherMaxLifetime),
       ],
-      // It drops the Redis tags of the files it deletes: the same address as the workers'.
-      env: sortedRecord({ ...logEnv, ...redisEnv }),
+      // It drops the Redis tags of the files it deletes (the same address as the workers') and, Redis short of memory,
+      // old journeys (the workers' [journeys] settings).
+      env: sortedRecord({ ...logEnv, ...redisEnv, ...journeyEnv(config.module.journeys) }),
       gracefulTimeout: 10, priority: PRIORITY.housekeeping, logFile: path.join(home.logDir, 'housekeeping.log'),
     }, null));
   }

@@ -18,6 +18,7 @@ export function keyDocumentation(k: KeySpec, sectionTitle: string): string {
   lines.push(`- default: ${def === '' ? '(empty)' : `\`${def}\``}`);
   if (k.values) lines.push(`- values: ${k.values.map((v) => `\`${v}\``).join(', ')}`);
   if (k.min !== undefined && (k.type === 'int' || k.type === 'float')) lines.push(`- minimum: ${k.min}`);
+  if (k.max !== undefined && k.type === 'int') lines.push(`- maximum: ${k.max}`);
   return lines.join('\n');
 }
 
