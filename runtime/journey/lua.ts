@@ -7,7 +7,7 @@
  * of a journey's life at the default 24 h), so a journey lives keep seconds after its latest claim, not its first
  * event; a refreshed journey is indexed by name again in the current hour. `j_index` indexes an original name
  * (`journey-names@<hour>`); `j_steptags` picks the tags `<n>.*` of a HGETALL reply, keyed without `<n>.` and without
- * enter_step; `j_edgefiles` remembers the latest files of an edge (one LPUSH for a whole claim batch).
+ * enter_step; `j_edgefile` remembers a file among the latest of an edge (the claim script: one per batch and edge).
  */
 export const JOURNEY_LUA_HELPERS = `
 -- Name index: one hash per UTC hour (field: the name, value: the first uid; further uids of the same name under
@@ -58,14 +58,11 @@ local function j_field(flat, name)
   for i = 1, #flat, 2 do if flat[i] == name then return flat[i + 1] end end
   return nil
 end
--- Entries in order (the last one ends up first, as with one LPUSH each); trimmed only once over the cap.
-local function j_edgefiles(from, to, entries, keep, cap)
-  local k = 'edgefiles@' .. from .. '~' .. to
-  if redis.call('LPUSH', k, unpack(entries)) > cap then redis.call('LTRIM', k, 0, cap - 1) end
-  redis.call('EXPIRE', k, keep)
-end
+-- The latest first; trimmed only once over the cap.
 local function j_edgefile(from, to, uid, name, at, keep, cap)
-  j_edgefiles(from, to, {cjson.encode({uid = uid, name = name, at = at})}, keep, cap)
+  local k = 'edgefiles@' .. from .. '~' .. to
+  if redis.call('LPUSH', k, cjson.encode({uid = uid, name = name, at = at})) > cap then redis.call('LTRIM', k, 0, cap - 1) end
+  redis.call('EXPIRE', k, keep)
 end
 -- Leave events from ARGV triples (tag key, original uid, event JSON) from index i0: with no tag key the step set no
 -- tags and the event is stored as the worker encoded it; else the tags <n>.* are read from the key and added to it.

@@ -35,8 +35,9 @@ redis.call('INCRBY', KEYS[1], nClaims)
 redis.call('SET', KEYS[2], ARGV[1])
 local enter = ARGV[2] .. '.' .. ARGV[3] .. '.enter_step'
 local out = {}
--- Per batch, not per file: one INCRBY/EXPIRE per inbound trace key, one LPUSH/LTRIM/EXPIRE per edge's recent files.
-local inbound, inboundOrder, edges, edgeOrder = {}, {}, {}, {}
+-- Per batch, not per file: one INCRBY/EXPIRE per inbound trace key; one entry in an inbound edge's recent files, its
+-- latest file (a batch is claimed in one instant: under load the list samples the files, idle it has every one).
+local inbound, inboundOrder, edgeUid, edgeName, edgeOrder = {}, {}, {}, {}, {}
 local indexed = false
 for c = 1, nClaims do
   local k, a = 2 + nDrops + 3 * (c - 1), 8 + 4 * (c - 1)
@@ -69,7 +70,6 @@ for c = 1, nClaims do
   end
   if keep > 0 then
     -- Encoded by concatenation (the worker sent the name and plugin/step as JSON strings): no cjson per file.
-    local quid = all and cjson.encode(uid) or ('"' .. uid .. '"')
     local pt = ''
     if n > 0 then pt = ',"pt":' .. cjson.encode(j_steptags(all, n - 1)) end
     local ev = '{"e":"in","c":"' .. ARGV[a + 3] .. '",' .. ps .. ',"n":' .. n .. ',"t":' .. tms .. ',"name":' .. ARGV[a + 4] .. pt .. '}'
@@ -80,9 +80,8 @@ for c = 1, nClaims do
     end
     if n == 0 then
       local from = '<' .. ARGV[a + 2]
-      if not edges[from] then edges[from] = {}; edgeOrder[#edgeOrder + 1] = from end
-      local list = edges[from]
-      list[#list + 1] = '{"uid":' .. quid .. ',"name":' .. ARGV[a + 4] .. ',"at":' .. tms .. '}'
+      if not edgeUid[from] then edgeOrder[#edgeOrder + 1] = from end
+      edgeUid[from], edgeName[from] = uid, name
     end
   end
 end
@@ -91,7 +90,7 @@ for _, tk in ipairs(inboundOrder) do
   redis.call('INCRBY', tk, inbound[tk])
   redis.call('EXPIRE', tk, ARGV[6])
 end
-for _, from in ipairs(edgeOrder) do j_edgefiles(from, ARGV[2] .. '/' .. ARGV[3], edges[from], keep, cap) end
+for _, from in ipairs(edgeOrder) do j_edgefile(from, ARGV[2] .. '/' .. ARGV[3], edgeUid[from], edgeName[from], tms, keep, cap) end
 if ARGV[jb + 4] == '1' then out[nClaims + 1] = j_memory() end
 return out`;
 

@@ -137,3 +137,18 @@ test('events written outside the scripts (a replay, a dead claim put back) follo
     assert.equal(await r.exists('journey@other'), 0);
   });
 });
+
+test('an inbound edge remembers one file per claim batch (its latest), and every file that came alone', async () => {
+  await withRedis(async (r) => {
+    const state = new StepState(r, 'p', 'first', { enabled: true, keepSeconds: KEEP });
+    const batch = ['x.txt', 'y.txt', 'z.txt'].map((n) => claimOf(`/h/var/in/step.p.first/${n}`));
+    const other = claimOf('/h/var/in/drop/o.txt');
+    await state.recordClaims([batch[0], other, batch[1], batch[2]]);
+    const alone = claimOf('/h/var/in/step.p.first/w.txt');
+    await state.recordClaims([alone]);
+    assert.deepEqual((await readEdgeFiles(r, '<step.p.first', 'p/first')).map((e) => [e.uid, e.name]), [[alone.uid, 'w.txt'], [batch[2].uid, 'z.txt']]);
+    assert.deepEqual((await readEdgeFiles(r, '<drop', 'p/first')).map((e) => e.name), ['o.txt'], 'one per edge of the batch');
+    // Each file still has its journey and its name in the index.
+    for (const c of [...batch, other, alone]) assert.equal((await readJourney(r, c.uid)).length, 1);
+  });
+});
