@@ -6,11 +6,14 @@ import type { JourneySettings } from './settings';
 
 /** How long finished files wait for a claim to carry their leave events before an idle worker writes them itself. */
 const IDLE_FLUSH_MS = 250;
+const HEX = /^[0-9a-f]+$/;
 
 export class JourneyRecorder {
   /** Per finished file: tag key to read the step's tags from ('' = it set none), original uid, event JSON. */
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** `"p":…,"s":…` of the latest leave event, JSON-encoded once. */
+  private prefix: { plugin: string; step: string; json: string } | undefined;
   /** Whether Redis has room for journeys (memory-guard.ts): paused, nothing is recorded. */
   readonly gate: JourneyMemoryGate;
   /** Told when recording pauses or resumes (the worker logs it). */
@@ -48,9 +51,19 @@ export class JourneyRecorder {
    */
   leave(claimPath: string, file: { uid: string; originalUid: string; stepCounter: number }, plugin: string, step: string, at = Date.now(), tagsWritten = true): void {
     if (this.keep === 0) return;
-    const event = { e: 'out', c: file.uid, p: plugin, s: step, n: file.stepCounter, t: at, ...(tagsWritten ? {} : { tags: {} }) };
-    this.pending.push(tagsWritten ? tagsKey(claimPath) : '', file.originalUid, JSON.stringify(event));
+    this.pending.push(tagsWritten ? tagsKey(claimPath) : '', file.originalUid, this.leaveEvent(file.uid, plugin, step, file.stepCounter, at, tagsWritten));
     this.timer ??= setTimeout(() => void this.flushNow(), IDLE_FLUSH_MS).unref();
+  }
+
+  /**
+   * A LeaveEvent as JSON, by concatenation (once per finished file): `"p"`/`"s"` encoded once per step, the claim uid
+   * (hex) as it is. Key order matters to the scripts: the first `"n":` is the step counter (a quote in a name is escaped).
+   */
+  leaveEvent(uid: string, plugin: string, step: string, n: number, at: number, tagsWritten: boolean): string {
+    let prefix = this.prefix;
+    if (prefix?.plugin !== plugin || prefix.step !== step) this.prefix = prefix = { plugin, step, json: `"p":${JSON.stringify(plugin)},"s":${JSON.stringify(step)}` };
+    const c = HEX.test(uid) ? `"${uid}"` : JSON.stringify(uid);
+    return `{"e":"out","c":${c},${prefix.json},"n":${n},"t":${at}${tagsWritten ? '' : ',"tags":{}'}}`;
   }
 
   /** The pending leave events as the scripts take them (triples of arguments); they are then the caller's to write. */
