@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { loadRuntimeConfig } from '../../runtime/config/load';
@@ -78,10 +79,21 @@ async function withSupervisedReceiver(mfdataIni: string, prepare: (workspace: st
   }
 }
 
+/** Whether something accepts connections on the unix socket (its file appears at bind(), before listen()). */
+function accepts(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = net.createConnection(socket, () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.on('error', () => resolve(false));
+  });
+}
+
 test('PUT and POST through the supervised receiver reach a step watching incoming/, byte for byte', { timeout: 60_000 }, async () => {
   await withSupervisedReceiver('[http_receiver]\nflag = 1\nport = 0\nunix_socket = var/recv.sock\n\n[autorestart]\nflag = 0\n', () => {}, async ({ home }) => {
     const socket = path.join(home.varDir, 'recv.sock');
-    await waitFor('receiver socket', async () => fs.existsSync(socket), 10_000, 50);
+    await waitFor('receiver listening', () => accepts(socket), 10_000, 50);
     const put = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 256));
     const posted = Buffer.from('a posted file\n');
     assert.equal((await send(socket, 'PUT', '/put.bin', put)).status, 201);
@@ -104,7 +116,7 @@ test('a changed token file applies at the next reload: conf_monitor restarts the
   const tokenFile = (ws: string): string => path.join(ws, 'receiver.token');
   await withSupervisedReceiver(ini, (ws) => fs.writeFileSync(tokenFile(ws), 'old-token\n', { mode: 0o600 }), async ({ workspace, home }) => {
     const socket = path.join(home.varDir, 'recv.sock');
-    await waitFor('receiver socket', async () => fs.existsSync(socket), 10_000, 50);
+    await waitFor('receiver listening', () => accepts(socket), 10_000, 50);
     assert.equal((await send(socket, 'PUT', '/a.bin', Buffer.from('a'))).status, 401);
     assert.equal((await send(socket, 'PUT', '/a.bin', Buffer.from('a'), 'old-token')).status, 201);
     // conf_monitor sees changes only once its watch is up (the supervisor reports it running from its spawn).
