@@ -1,6 +1,6 @@
 // Reads the flow graph (trace@* edge counters), the recent files of an edge and file journeys from Redis. No writes.
 import type Redis from 'ioredis';
-import { edgeFilesKey, EDGE_FILES_CAP, JOURNEY_NAME_HOURS_KEY, journeyKey, journeyNamesKey, legacyJourneyNameKey, traceErrorsKey } from '../queue/keys';
+import { edgeFilesKey, EDGE_FILES_CAP, journalKey, JOURNEY_NAME_HOURS_KEY, journeyKey, journeyNamesKey, legacyJourneyNameKey, traceErrorsKey } from '../queue/keys';
 import { assembleJourney } from '../journey/assemble';
 import { parseEvent, type JourneyEvent } from '../journey/events';
 import type { EdgeFile, FlowEdge, FlowGraph, FlowNode, Journey } from './types';
@@ -88,9 +88,12 @@ export async function readEdgeFiles(redis: Redis, from: string, to: string, limi
   return files;
 }
 
+/** A file's events: those of its journal that are its own ("u"), after those of a journey recorded before journals. */
 async function journeyOf(redis: Redis, uid: string): Promise<Journey | undefined> {
-  const raws = await redis.lrange(journeyKey(uid), 0, -1);
-  const events = raws.map(parseEvent).filter((e): e is JourneyEvent => e !== undefined);
+  const [legacy, journal] = (await redis.pipeline().lrange(journeyKey(uid), 0, -1).lrange(journalKey(uid), 0, -1).exec()) ?? [];
+  const parsed = (reply: [Error | null, unknown] | undefined): JourneyEvent[] =>
+    (Array.isArray(reply?.[1]) ? (reply[1] as string[]) : []).map(parseEvent).filter((e): e is JourneyEvent => e !== undefined);
+  const events = [...parsed(legacy), ...parsed(journal).filter((e) => e.u === uid)];
   return events.length > 0 ? assembleJourney(uid, events) : undefined;
 }
 

@@ -65,7 +65,8 @@ export interface ReplayEvent {
   t: number;
 }
 
-export type JourneyEvent = EnterEvent | RouteEvent | FailEvent | LeaveEvent | ReplayEvent;
+/** As stored in a journal (runtime/queue/keys.ts journalKey): with the original uid of the file it is about. */
+export type JourneyEvent = (EnterEvent | RouteEvent | FailEvent | LeaveEvent | ReplayEvent) & { u?: string };
 
 /** Parses one stored event; undefined for anything unreadable (a journey is a best-effort record). */
 export function parseEvent(raw: string): JourneyEvent | undefined {

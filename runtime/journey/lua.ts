@@ -1,10 +1,11 @@
 // Lua pieces that record journeys inside the scripts the data path already runs (claim, trace): no extra round trip.
 
 /**
- * Helpers prepended to a script. `j_pushraw`/`j_push` append an event to a file's journey: the TTL is set when the
+ * Helpers prepended to a script. `j_pushraw`/`j_push` append an event to a file's journal (`j_key`: shared by the
+ * files of a pop round, each event saying whose it is with "u"; `j_pushmany` appends several): the TTL is set when the
  * list is created and, for the events that may come long after the first (a claim by a later step, a route, a
  * failure), refreshed once it has fallen more than keep/24 below keep (one TTL read, and an EXPIRE about once an hour
- * of a journey's life at the default 24 h), so a journey lives keep seconds after its latest claim, not its first
+ * of a journal's life at the default 24 h), so a journey lives keep seconds after its latest claim, not its first
  * event; a refreshed journey is indexed by name again in the current hour. `j_index` indexes an original name
  * (`journey-names@<hour>`); `j_steptags` picks the tags `<n>.*` of a HGETALL reply, keyed without `<n>.` and without
  * enter_step; `j_edgefile` remembers a file among the latest of an edge (the claim script: one per batch and edge).
@@ -30,10 +31,24 @@ local function j_indexttl(tms, keep)
     redis.call('ZREMRANGEBYSCORE', 'journey-names', '-inf', hour - math.ceil(keep / 3600) - 2)
   end
 end
+-- A file's journal and its uid as a JSON string (journalKey in runtime/queue/keys.ts): the files of one pop round
+-- share a journal, named by the first 24 hex of their uids; a uid of another form has its own.
+local function j_key(uid)
+  if #uid == 32 and not string.find(uid, '[^0-9a-f]') then return 'journal@' .. string.sub(uid, 1, 24), '"' .. uid .. '"' end
+  return 'journal@' .. uid, cjson.encode(uid)
+end
+-- Events in a journal say whose they are: '"u":<uid>' before the closing brace.
+local function j_owned(json, quid)
+  return string.sub(json, 1, -2) .. ',"u":' .. quid .. '}'
+end
+-- Several events into one journal; its TTL set when this created it.
+local function j_pushmany(k, events, keep)
+  if redis.call('RPUSH', k, unpack(events)) == #events then redis.call('EXPIRE', k, keep) end
+end
 -- Returns true when the TTL was refreshed (the caller then indexes the name again, when it knows it).
 local function j_pushraw(uid, json, keep, refresh)
-  local k = 'journey@' .. uid
-  if redis.call('RPUSH', k, json) == 1 then
+  local k, quid = j_key(uid)
+  if redis.call('RPUSH', k, j_owned(json, quid)) == 1 then
     redis.call('EXPIRE', k, keep)
   elseif refresh and redis.call('TTL', k) < keep - math.ceil(keep / 24) then
     redis.call('EXPIRE', k, keep)
@@ -66,23 +81,28 @@ local function j_edgefile(from, to, uid, name, at, keep, cap)
 end
 -- Leave events from ARGV triples (tag key, original uid, event JSON) from index i0: with no tag key the step set no
 -- tags and the event is stored as the worker encoded it; else the tags <n>.* are read from the key and added to it.
+-- One RPUSH per journal (the files of one pop round usually leave together).
 local function j_leaves(keep, args, i0)
   if keep <= 0 then return end
+  local lists, order = {}, {}
   for i = i0, #args - 2, 3 do
-    local k, u, json = args[i], args[i + 1], args[i + 2]
-    if k == '' then
-      if u ~= '' then j_pushraw(u, json, keep, false) end
-    else
+    local k, uid, json = args[i], args[i + 1], args[i + 2]
+    if k ~= '' then
       local flat = redis.call('HGETALL', k)
-      local uid = j_field(flat, 'first.core.original_uid') or u
-      if uid ~= '' then
-        -- The worker's event with the step's tags appended before its closing brace: no decode and encode of the event.
-        -- Its "n" is the first such key (a quote inside a plugin or step name is escaped, so never followed by n":).
-        local n = tonumber(string.match(json, '"n":(%-?%d+)'))
-        j_pushraw(uid, string.sub(json, 1, -2) .. ',"tags":' .. cjson.encode(j_steptags(flat, n)) .. '}', keep, false)
-      end
+      uid = j_field(flat, 'first.core.original_uid') or uid
+      -- The worker's event with the step's tags appended before its closing brace: no decode and encode of the event.
+      -- Its "n" is the first such key (a quote inside a plugin or step name is escaped, so never followed by n":).
+      local n = tonumber(string.match(json, '"n":(%-?%d+)'))
+      json = string.sub(json, 1, -2) .. ',"tags":' .. cjson.encode(j_steptags(flat, n)) .. '}'
+    end
+    if uid ~= '' then
+      local jk, quid = j_key(uid)
+      local list = lists[jk]
+      if not list then list = {}; lists[jk] = list; order[#order + 1] = jk end
+      list[#list + 1] = j_owned(json, quid)
     end
   end
+  for _, jk in ipairs(order) do j_pushmany(jk, lists[jk], keep) end
 end
 `;
 

@@ -7,7 +7,7 @@
 // - housekeeping: each pass over the share drops the journeys of the oldest hours of the name index (never the current
 //   hour), so recording resumes with the recent journeys kept.
 import type Redis from 'ioredis';
-import { JOURNEY_NAME_HOURS_KEY, journeyKey, journeyNamesKey } from '../queue/keys';
+import { journalKey, JOURNEY_NAME_HOURS_KEY, journeyKey, journeyNamesKey } from '../queue/keys';
 import { DEFAULT_MAX_MEMORY_PERCENT } from './settings';
 
 /** A worker asks for Redis's memory use at most this often. */
@@ -73,7 +73,7 @@ export async function redisMemory(redis: Redis): Promise<RedisMemory> {
 export interface TrimReport {
   /** Hours (epoch hour numbers) whose journeys were dropped, oldest first. */
   hours: number[];
-  /** Journey keys removed. */
+  /** Journals (and journeys recorded before journals) removed. */
   journeys: number;
   /** Redis's use (% of maxmemory) before and after. */
   usedPercentBefore: number;
@@ -111,10 +111,15 @@ async function dropHour(redis: Redis, hour: number): Promise<number> {
   do {
     const [next, flat] = await redis.hscan(index, cursor, 'COUNT', SCAN_COUNT);
     cursor = next;
-    const keys: string[] = [];
+    const journals = new Set<string>();
+    const legacy: string[] = [];
     // Fields: <name> and <name>/<k> hold uids; <name>/ counts the duplicates of a name.
-    for (let i = 0; i + 1 < flat.length; i += 2) if (!flat[i].endsWith('/')) keys.push(journeyKey(flat[i + 1]));
-    if (keys.length > 0) removed += await redis.unlink(...keys);
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      if (flat[i].endsWith('/')) continue;
+      journals.add(journalKey(flat[i + 1]));
+      legacy.push(journeyKey(flat[i + 1]));
+    }
+    if (journals.size > 0) removed += await redis.unlink(...journals, ...legacy);
   } while (cursor !== '0');
   // Not in a MULTI: over maxmemory Redis refuses to queue any command of a transaction, while UNLINK and ZREM alone
   // are allowed (they free memory) — and over maxmemory is when this runs.

@@ -81,9 +81,24 @@ export function traceErrorsKey(now: Date = new Date()): string {
   return `traceerr@${now.toISOString().slice(0, 10)}`;
 }
 
-/** One file's journey: a list of JSON events (claim, route, failure, leave, replay), keyed by its first.core.original_uid. */
+/**
+ * One file's journey as recorded before journals (a list of its JSON events, keyed by its first.core.original_uid):
+ * read, and dropped by the memory guard, until the last of them has expired.
+ */
 export function journeyKey(originalUid: string): string {
   return `journey@${originalUid}`;
+}
+
+const OUR_UID = /^[0-9a-f]{32}$/;
+
+/**
+ * The journal holding a file's journey events (claim, route, failure, leave, replay, each with `"u": <original uid>`):
+ * `journal@<first 24 hex of the uid>`, which the files claimed in one pop round share (their uids start with the
+ * worker's prefix and the round's number, runtime/worker/claim-owners.ts); a uid of another form has a journal of its
+ * own. Mirrored by `j_key` in runtime/journey/lua.ts.
+ */
+export function journalKey(originalUid: string): string {
+  return `journal@${OUR_UID.test(originalUid) ? originalUid.slice(0, 24) : originalUid}`;
 }
 
 /**

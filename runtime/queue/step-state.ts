@@ -38,6 +38,8 @@ local out = {}
 -- Per batch, not per file: one INCRBY/EXPIRE per inbound trace key; one entry in an inbound edge's recent files, its
 -- latest file (a batch is claimed in one instant: under load the list samples the files, idle it has every one).
 local inbound, inboundOrder, edgeUid, edgeName, edgeOrder = {}, {}, {}, {}, {}
+-- First-step claim events by journal (the round's files share one): one RPUSH for them all.
+local fresh, freshOrder = {}, {}
 local indexed = false
 for c = 1, nClaims do
   local k, a = 2 + nDrops + 3 * (c - 1), 8 + 4 * (c - 1)
@@ -73,7 +75,15 @@ for c = 1, nClaims do
     local pt = ''
     if n > 0 then pt = ',"pt":' .. cjson.encode(j_steptags(all, n - 1)) end
     local ev = '{"e":"in","c":"' .. ARGV[a + 3] .. '",' .. ps .. ',"n":' .. n .. ',"t":' .. tms .. ',"name":' .. ARGV[a + 4] .. pt .. '}'
-    local refreshed = j_pushraw(uid, ev, keep, n > 0)
+    local refreshed = false
+    if n == 0 then
+      local jk, quid = j_key(uid)
+      local list = fresh[jk]
+      if not list then list = {}; fresh[jk] = list; freshOrder[#freshOrder + 1] = jk end
+      list[#list + 1] = j_owned(ev, quid)
+    else
+      refreshed = j_pushraw(uid, ev, keep, true)
+    end
     if n == 0 or refreshed then
       j_index(n > 0 and j_field(all, 'first.core.original_basename') or name, uid, tms)
       indexed = true
@@ -85,6 +95,7 @@ for c = 1, nClaims do
     end
   end
 end
+for _, jk in ipairs(freshOrder) do j_pushmany(jk, fresh[jk], keep) end
 if indexed then j_indexttl(tms, keep) end
 for _, tk in ipairs(inboundOrder) do
   redis.call('INCRBY', tk, inbound[tk])

@@ -46,6 +46,8 @@ export class ClaimOwners {
   readonly prefix: string;
   private readonly pool = Buffer.alloc(8 * 512);
   private poolAt = this.pool.length;
+  /** Pop rounds numbered so far (newBatch). */
+  private rounds = 0;
   /** `.workers/<prefix>.claiming`, open from registration to unregistration (recordIntent). */
   private intentFd: number | undefined;
 
@@ -162,15 +164,29 @@ export class ClaimOwners {
     }
   }
 
-  /** A fresh claim uid: this worker's prefix + 64 random bits. */
-  newUid(): string {
-    if (this.poolAt >= this.pool.length) {
+  /**
+   * Claim uids for the files of one pop round: this worker's prefix, the round's number (8 hex) and 32 random bits
+   * each. The first 24 hex are shared by the round, which makes its files share one journal in Redis
+   * (runtime/queue/keys.ts journalKey): one list and one TTL for up to a claim batch of journeys instead of one each.
+   */
+  newBatch(): () => string {
+    const round = (this.rounds = (this.rounds + 1) >>> 0).toString(16).padStart(8, '0');
+    return () => this.prefix + round + this.randomHex(4);
+  }
+
+  private randomHex(bytes: number): string {
+    if (this.poolAt + bytes > this.pool.length) {
       randomFillSync(this.pool);
       this.poolAt = 0;
     }
-    const hex = this.pool.toString('hex', this.poolAt, this.poolAt + 8);
-    this.poolAt += 8;
-    return this.prefix + hex;
+    const hex = this.pool.toString('hex', this.poolAt, this.poolAt + bytes);
+    this.poolAt += bytes;
+    return hex;
+  }
+
+  /** A fresh claim uid: this worker's prefix + 64 random bits. */
+  newUid(): string {
+    return this.prefix + this.randomHex(8);
   }
 
   /** alive: a live process on this host (or this worker); foreign: registered by another host (left to it); dead: recoverable. */

@@ -242,6 +242,7 @@ export class StepWorker {
     const claimStarted = this.metrics.enabled ? performance.now() : 0;
     const inputs: Array<ClaimInput & { msg: QueueMessage; size: number }> = [];
     const planned: Array<{ msg: QueueMessage; src: string; uid: string }> = [];
+    const newUid = this.owners.newBatch();
     for (const raw of raws) {
       let msg: QueueMessage;
       try {
@@ -256,7 +257,7 @@ export class StepWorker {
         await this.badInput.rejectMessage('refused a message naming a file outside the step\'s directories', raw, verdict.reason);
         continue;
       }
-      planned.push({ msg, src: verdict.src, uid: this.owners.newUid() });
+      planned.push({ msg, src: verdict.src, uid: newUid() });
     }
     if (planned.length === 0) return [];
     if (stampsOn) for (const p of planned) { stamp('w_pop', p.msg.filename, this.poppedAt); stamp('w_guard', p.msg.filename); }

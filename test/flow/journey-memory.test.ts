@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import Redis from 'ioredis';
 import { startTestRedis, withRedis } from '../helpers/redis-server';
 import { StepState } from '../../runtime/queue/step-state';
-import { journeyKey, journeyNamesKey, JOURNEY_NAME_HOURS_KEY, tagsKey } from '../../runtime/queue/keys';
+import { journalKey, journeyKey, journeyNamesKey, JOURNEY_NAME_HOURS_KEY, tagsKey } from '../../runtime/queue/keys';
 import { JourneyMemoryGate, MEMORY_CHECK_MS, redisMemory } from '../../runtime/journey/memory-guard';
 import type { GateChange } from '../../runtime/journey/memory-guard';
 import { Housekeeper } from '../../runtime/housekeeping/housekeeper';
@@ -54,7 +54,7 @@ test('over the share, claims go on without journeys; with room again, journeys a
 
     const a = claimOf('a.txt');
     await state.recordClaims([a]); // this claim reports the memory use: the next ones are paused
-    assert.equal(await r.exists(journeyKey(a.uid)), 1, 'recorded before the report came back');
+    assert.equal(await r.exists(journalKey(a.uid)), 1, 'recorded before the report came back');
     assert.deepEqual(changes.map((c) => c.paused), [true]);
     assert.ok(changes[0].usedPercent >= 10, String(changes[0].usedPercent));
     assert.equal(state.journey.keep, 0);
@@ -63,10 +63,10 @@ test('over the share, claims go on without journeys; with room again, journeys a
     const [rec] = await state.recordClaims([b]);
     assert.equal(rec.stepCounter, 0);
     assert.equal(await r.hget(tagsKey(b.claimPath), 'first.core.original_uid'), b.uid, 'the claim itself is recorded');
-    assert.equal(await r.exists(journeyKey(b.uid)), 0, 'no journey while paused');
+    assert.equal(await r.exists(journalKey(b.uid)), 0, 'no journey while paused');
     state.journey.leave(b.claimPath, { uid: b.uid, originalUid: b.uid, stepCounter: 0 }, 'p', 's', Date.now(), false);
     await state.journey.flushNow();
-    assert.equal(await r.exists(journeyKey(b.uid)), 0, 'nor a leave event');
+    assert.equal(await r.exists(journalKey(b.uid)), 0, 'nor a leave event');
 
     await r.config('SET', 'maxmemory', '0'); // no limit: nothing to guard
     await new Promise((res) => setTimeout(res, MEMORY_CHECK_MS + 50));
@@ -74,7 +74,7 @@ test('over the share, claims go on without journeys; with room again, journeys a
     assert.deepEqual(changes.map((c) => c.paused), [true, false]);
     const d = claimOf('d.txt');
     await state.recordClaims([d]);
-    assert.equal(await r.exists(journeyKey(d.uid)), 1, 'recorded again');
+    assert.equal(await r.exists(journalKey(d.uid)), 1, 'recorded again');
   });
 });
 
@@ -117,12 +117,16 @@ test('housekeeping over the share drops the journeys of the oldest hours, never 
   await withRedis(async (r) => {
     const now = Date.now();
     const current = Math.floor(now / HOUR);
-    const journeysOf = async (hour: number, names: string[]): Promise<string[]> => {
+    // Journeys in journals (two files of one pop round share one), or recorded before journals (a list per file).
+    const journeysOf = async (hour: number, names: string[], legacy = false): Promise<string[]> => {
       const uids: string[] = [];
+      const round = randomBytes(12).toString('hex');
       for (const name of names) {
-        const uid = randomBytes(16).toString('hex');
+        const uid = round + randomBytes(4).toString('hex');
         uids.push(uid);
-        await r.rpush(journeyKey(uid), JSON.stringify({ e: 'in', c: uid, p: 'p', s: 's', n: 0, t: hour * HOUR, name, pad: 'x'.repeat(2000) }));
+        const event = { e: 'in', c: uid, p: 'p', s: 's', n: 0, t: hour * HOUR, name, pad: 'x'.repeat(2000) };
+        if (legacy) await r.rpush(journeyKey(uid), JSON.stringify(event));
+        else await r.rpush(journalKey(uid), JSON.stringify({ ...event, u: uid }));
         // A second file under the same name: <name>/<k>, counted in <name>/.
         if (await r.hsetnx(journeyNamesKey(hour), name, uid)) continue;
         const k = await r.hincrby(journeyNamesKey(hour), `${name}/`, 1);
@@ -131,8 +135,8 @@ test('housekeeping over the share drops the journeys of the oldest hours, never 
       await r.zadd(JOURNEY_NAME_HOURS_KEY, hour, String(hour));
       return uids;
     };
-    const oldest = await journeysOf(current - 3, ['a.txt', 'a.txt', 'b.txt']);
-    const older = await journeysOf(current - 2, ['c.txt']);
+    const oldest = await journeysOf(current - 3, ['a.txt', 'a.txt', 'b.txt'], true);
+    const older = await journeysOf(current - 2, ['c.txt', 'e.txt']);
     const recent = await journeysOf(current, ['d.txt']);
     const logged: { event: string; fields?: Record<string, unknown> }[] = [];
     const home = makeHome();
@@ -151,9 +155,9 @@ test('housekeeping over the share drops the journeys of the oldest hours, never 
     await useAbout(r, 110);
     const report = await keeper(50).runOnce();
     assert.deepEqual(report.journeysTrimmed?.hours, [current - 3, current - 2]);
-    assert.equal(report.journeysTrimmed?.journeys, 4);
-    for (const uid of [...oldest, ...older]) assert.equal(await r.exists(journeyKey(uid)), 0);
-    assert.equal(await r.exists(journeyKey(recent[0])), 1, 'the current hour stays');
+    assert.equal(report.journeysTrimmed?.journeys, 4, 'three lists of the oldest hour, one journal of the next');
+    for (const uid of [...oldest, ...older]) assert.deepEqual([await r.exists(journeyKey(uid)), await r.exists(journalKey(uid))], [0, 0]);
+    assert.equal(await r.exists(journalKey(recent[0])), 1, 'the current hour stays');
     assert.deepEqual(await r.zrange(JOURNEY_NAME_HOURS_KEY, 0, -1), [String(current)]);
     assert.equal(await r.exists(journeyNamesKey(current - 3)), 0);
     const warning = logged.find((l) => l.event.startsWith('housekeeping dropped the oldest journeys'));

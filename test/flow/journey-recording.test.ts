@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { withRedis } from '../helpers/redis-server';
 import { StepState } from '../../runtime/queue/step-state';
-import { tagsKey } from '../../runtime/queue/keys';
+import { journalKey, tagsKey } from '../../runtime/queue/keys';
 import { readEdgeFiles, readJourney } from '../../runtime/flow/read';
 import { appendJourneyEvent } from '../../runtime/journey/append';
 
@@ -59,7 +59,7 @@ test('a journey lives keep seconds after its latest claim, route or failure, not
     const first = new StepState(r, 'p', 'first', { enabled: true, keepSeconds: KEEP });
     const c = claimOf('/h/var/in/step.p.first/long.txt');
     await first.recordClaims([c]);
-    const key = `journey@${c.uid}`;
+    const key = journalKey(c.uid);
     const ttl = await r.ttl(key);
     assert.ok(ttl > KEEP - 5 && ttl <= KEEP, `created with keep (TTL ${ttl})`);
 
@@ -128,13 +128,13 @@ test('events written outside the scripts (a replay, a dead claim put back) follo
   await withRedis(async (r) => {
     const uid = randomBytes(16).toString('hex');
     await appendJourneyEvent(r, KEEP, uid, { e: 'replay', from: 'p/first', to: 'p/first', t: Date.now() }, 'x.txt');
-    assert.ok((await r.ttl(`journey@${uid}`)) > KEEP - 5, 'created with keep');
-    await r.expire(`journey@${uid}`, KEEP - 1000);
+    assert.ok((await r.ttl(journalKey(uid))) > KEEP - 5, 'created with keep');
+    await r.expire(journalKey(uid), KEEP - 1000);
     await appendJourneyEvent(r, KEEP, uid, { e: 'replay', from: 'p/first', to: 'p/second', t: Date.now() }, 'x.txt');
-    assert.ok((await r.ttl(`journey@${uid}`)) > KEEP - 5, 'refreshed');
+    assert.ok((await r.ttl(journalKey(uid))) > KEEP - 5, 'refreshed');
     assert.deepEqual((await readJourney(r, 'x.txt')).map((j) => j.uid), [uid], 'indexed by name when refreshed');
     await appendJourneyEvent(r, 0, 'other', { e: 'replay', from: 'p/first', to: 'p/first', t: Date.now() });
-    assert.equal(await r.exists('journey@other'), 0);
+    assert.deepEqual(await r.keys('journ*other'), []);
   });
 });
 
@@ -150,5 +150,28 @@ test('an inbound edge remembers one file per claim batch (its latest), and every
     assert.deepEqual((await readEdgeFiles(r, '<drop', 'p/first')).map((e) => e.name), ['o.txt'], 'one per edge of the batch');
     // Each file still has its journey and its name in the index.
     for (const c of [...batch, other, alone]) assert.equal((await readJourney(r, c.uid)).length, 1);
+  });
+});
+
+test('the files of one pop round share a journal: one list, one TTL, and each journey has only its own events', async () => {
+  await withRedis(async (r) => {
+    const state = new StepState(r, 'p', 'first', { enabled: true, keepSeconds: KEEP });
+    const round = randomBytes(12).toString('hex');
+    const claims = ['one.txt', 'two.txt'].map((n, i) => ({ ...claimOf(`/h/var/in/step.p.first/${n}`), uid: `${round}0000000${i}` }));
+    await state.recordClaims(claims);
+    assert.equal(journalKey(claims[0].uid), journalKey(claims[1].uid));
+    assert.equal(await r.llen(journalKey(claims[0].uid)), 2, 'both claim events in one list');
+    assert.ok((await r.ttl(journalKey(claims[0].uid))) > KEEP - 5);
+    await r.hset(tagsKey(claims[1].claimPath), '0.p.first.kind', 'b');
+    state.journey.leave(claims[0].claimPath, { uid: claims[0].uid, originalUid: claims[0].uid, stepCounter: 0 }, 'p', 'first', Date.now(), false);
+    state.journey.leave(claims[1].claimPath, { uid: claims[1].uid, originalUid: claims[1].uid, stepCounter: 0 }, 'p', 'first', Date.now(), true);
+    await state.journey.flushNow();
+    assert.equal(await r.llen(journalKey(claims[0].uid)), 4);
+    for (const [i, c] of claims.entries()) {
+      const [journey] = await readJourney(r, c.uid);
+      assert.equal(journey.uid, c.uid);
+      assert.deepEqual(journey.steps.map((s) => [s.step, s.outcome, s.tagsSet]), [['first', 'done', i === 0 ? {} : { kind: 'b' }]]);
+    }
+    assert.deepEqual((await readJourney(r, 'two.txt')).map((j) => j.uid), [claims[1].uid], 'found by name');
   });
 });

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import Redis from 'ioredis';
 import { readEdgeFiles, readFlow, readJourney, type Journey } from '../../runtime/flow/read';
 import { listFiles, startRuntime, waitFor, writeWorkspacePlugin, type TestRuntime } from '../steps/runtime-harness';
+import { journalKey } from '../../runtime/queue/keys';
 
 const GOOD = 4;
 const BAD = 3;
@@ -126,7 +127,7 @@ test('edge counts equal the files injected, failure edges are errors, and every 
     const [other] = await readJourney(redis, 'other.txt');
     assert.deepEqual(other.final, { outcome: 'trash', where: 'nomatch' });
 
-    const ttl = await redis.ttl(`journey@${good.uid}`);
+    const ttl = await redis.ttl(journalKey(good.uid));
     assert.ok(ttl > 0 && ttl <= 2 * 3600, `a journey expires after keep_hours (TTL ${ttl} s)`);
     // The name index: one hash per hour, listed in journey-names, living keep_hours after its hour (plus an hour).
     const hours = await redis.zrange('journey-names', 0, -1);
