@@ -1,6 +1,6 @@
 // Journeys must never fill Redis: it runs with maxmemory and noeviction, so a full Redis refuses the data path's
-// writes and every worker waits. A journey holds about 600 bytes for a day (1,400 with a route), which at a steady
-// 100 files/s is 5 GB: past the default 2 GB maxmemory within hours. Two guards keep journeys within
+// writes and every worker waits. A journey holds about 490 bytes for a day (1,300 with a route), which at a steady
+// 100 files/s is 4 GB: past the default 2 GB maxmemory within the day. Two guards keep journeys within
 // `[journeys] max_memory_percent` of maxmemory:
 // - workers: the claim script reports Redis's memory use at most once a second (one INFO, no extra round trip, no
 //   wake-up of an idle worker); above the share, a worker records no journey until use falls 10 points below it;
