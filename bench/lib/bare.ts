@@ -105,6 +105,29 @@ export class BareLoop {
   }
 
   /** Moves the done files back as `<name>.t` into the watched directory, ready for another round. */
+  /**
+   * Waits until the watched directory is empty. The bare loop has no rescan: when inotify's queue overflowed it
+   * missed files for good; then (nothing queued, nothing moved for 3 s) the files left are queued by hand so the
+   * round ends, and the result says it overflowed (the caller repeats the round: its time is not the loop's).
+   */
+  async drain(timeoutMs: number): Promise<{ overflowed: number }> {
+    const deadline = Date.now() + timeoutMs;
+    let left = -1;
+    let stillSince = Date.now();
+    for (;;) {
+      const names = fs.readdirSync(this.dir).filter((n) => !n.endsWith('.t'));
+      if (names.length === 0) return { overflowed: 0 };
+      if (names.length !== left) [left, stillSince] = [names.length, Date.now()];
+      if (Date.now() - stillSince > 3000 && (await this.client.llen(this.queue)) === 0) {
+        for (const name of names) await this.client.lpush(this.queue, JSON.stringify({ directory: this.dir, filename: name, event: 'created', event_timestamp: Date.now() / 1000 }));
+        await waitUntil('the bare loop to drain the files it missed', () => fs.readdirSync(this.dir).every((n) => n.endsWith('.t')), timeoutMs);
+        return { overflowed: names.length };
+      }
+      if (Date.now() > deadline) throw new Error(`benchmark: timed out after ${timeoutMs} ms waiting for the bare loop to drain its directory`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   restage(): void {
     for (const n of fs.readdirSync(this.doneDir)) fs.renameSync(path.join(this.doneDir, n), path.join(this.dir, `${n}.t`));
   }
