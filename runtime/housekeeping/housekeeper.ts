@@ -9,7 +9,7 @@ import { tagsKey } from '../queue/keys';
 import { archiveRootsOf, readResolvedPlugins } from './archives';
 import { planArchive, planInbox, type Deletion, type Limits, type StuckQueue } from './plan';
 import { walkFiles } from './walk';
-import { trimJourneys, type TrimReport } from '../journey/memory-guard';
+import { recordJourneyGap, trimJourneys, type TrimReport } from '../journey/memory-guard';
 
 export type HousekeepingLog = (level: 'debug' | 'info' | 'warning' | 'error', event: string, fields?: LogFields) => void;
 
@@ -123,7 +123,10 @@ export class Housekeeper {
       journeys: trimmed.journeys, hours: trimmed.hours.map((h) => new Date(h * 3_600_000).toISOString()), max_memory_percent: percent,
       redis_used_percent_before: Math.round(trimmed.usedPercentBefore * 10) / 10, redis_used_percent_after: Math.round(trimmed.usedPercentAfter * 10) / 10,
     };
-    if (trimmed.hours.length > 0) log('warning', 'housekeeping dropped the oldest journeys: Redis is short of memory', fields);
+    if (trimmed.hours.length > 0) {
+      log('warning', 'housekeeping dropped the oldest journeys: Redis is short of memory', fields);
+      await recordJourneyGap(redis, { t: now, e: 'dropped', hours: trimmed.hours, journeys: trimmed.journeys, used_percent: fields.redis_used_percent_after });
+    }
     else log('warning', 'Redis is short of memory and only the current hour has journeys: workers pause journeys until there is room', fields);
   }
 

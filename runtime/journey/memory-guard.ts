@@ -7,7 +7,8 @@
 // - housekeeping: each pass over the share drops the journeys of the oldest hours of the name index (never the current
 //   hour), so recording resumes with the recent journeys kept.
 import type Redis from 'ioredis';
-import { journalKey, JOURNEY_NAME_HOURS_KEY, journeyKey, journeyNamesKey } from '../queue/keys';
+import { journalKey, JOURNEY_GAPS_KEY, JOURNEY_NAME_HOURS_KEY, journeyKey, journeyNamesKey } from '../queue/keys';
+import type { DataRedis } from '../redis/types';
 import { DEFAULT_MAX_MEMORY_PERCENT } from './settings';
 
 /** A worker asks for Redis's memory use at most this often. */
@@ -29,6 +30,7 @@ local function j_memory()
 end
 `;
 
+/** usedPercent: Redis's use (% of maxmemory); negative when it has no maxmemory. */
 export type GateChange = { paused: boolean; usedPercent: number };
 
 /** A worker's decision to record journeys, from the memory reports of its claim script. */
@@ -126,4 +128,58 @@ async function dropHour(redis: Redis, hour: number): Promise<number> {
   await redis.unlink(index);
   await redis.zrem(JOURNEY_NAME_HOURS_KEY, String(hour));
   return removed;
+}
+
+/** A pause, resume or drop of journeys, as `journey-gaps` holds it. */
+export interface JourneyGap {
+  /** Epoch ms. */
+  t: number;
+  e: 'paused' | 'resumed' | 'dropped';
+  /** Redis's use then (% of maxmemory). */
+  used_percent?: number;
+  /** paused/resumed: `<plugin>/<step>#<pid>` of the worker. */
+  worker?: string;
+  /** dropped: the hours (epoch hour numbers) whose journeys went, and how many. */
+  hours?: number[];
+  journeys?: number;
+}
+
+const GAPS_KEPT = 50;
+const GAPS_TTL_SECONDS = 7 * 86_400;
+const GAP_LUA = `redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+/** Records a gap (best effort: over maxmemory Redis refuses it, and nothing depends on it). */
+export async function recordJourneyGap(redis: Pick<DataRedis, 'defineCommand'>, gap: JourneyGap): Promise<void> {
+  if (!('mfdataJourneyGap' in redis)) redis.defineCommand('mfdataJourneyGap', { numberOfKeys: 1, lua: GAP_LUA });
+  await (redis as unknown as { mfdataJourneyGap(...args: string[]): Promise<unknown> })
+    .mfdataJourneyGap(JOURNEY_GAPS_KEY, JSON.stringify(gap), String(GAPS_KEPT), String(GAPS_TTL_SECONDS))
+    .catch(() => undefined);
+}
+
+export async function readJourneyGaps(redis: Redis): Promise<JourneyGap[]> {
+  const gaps: JourneyGap[] = [];
+  for (const raw of await redis.lrange(JOURNEY_GAPS_KEY, 0, -1)) {
+    try {
+      gaps.push(JSON.parse(raw) as JourneyGap);
+    } catch {
+      // an unreadable entry is skipped
+    }
+  }
+  return gaps;
+}
+
+/** One line per gap, oldest first, for a reader who found no journey. */
+export function describeJourneyGaps(gaps: readonly JourneyGap[]): string[] {
+  const at = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+  return [...gaps].sort((a, b) => a.t - b.t).map((g) => {
+    const used = g.used_percent === undefined ? '' : ` (Redis at ${g.used_percent} % of its maxmemory)`;
+    if (g.e === 'dropped') {
+      const hours = (g.hours ?? []).map((h) => at(h * 3_600_000).slice(0, 13) + 'h');
+      return `${at(g.t)} UTC: housekeeping dropped ${g.journeys ?? 0} journals of files first seen ${hours.join(', ')}${used}`;
+    }
+    return `${at(g.t)} UTC: journeys ${g.e} by ${g.worker ?? 'a worker'}${used}`;
+  });
 }

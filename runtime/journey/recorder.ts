@@ -19,7 +19,9 @@ export class JourneyRecorder {
   /** Told when recording pauses or resumes (the worker logs it). */
   onGateChange: (change: GateChange) => void = () => undefined;
 
-  constructor(readonly settings: JourneySettings, private readonly flush: (leaves: string[]) => Promise<unknown>) {
+  /** `recordGap`: keeps a trace of a pause or resume in Redis (memory-guard.ts recordJourneyGap). */
+  constructor(readonly settings: JourneySettings, private readonly flush: (leaves: string[]) => Promise<unknown>,
+    private readonly recordGap: (change: GateChange) => Promise<void> = async () => undefined) {
     this.gate = new JourneyMemoryGate(settings.maxMemoryPercent);
   }
 
@@ -43,6 +45,7 @@ export class JourneyRecorder {
     if (!change) return;
     if (change.paused) this.pending = []; // not written: Redis is short of memory
     this.onGateChange(change);
+    void this.recordGap(change);
   }
 
   /**

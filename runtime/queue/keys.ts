@@ -110,6 +110,12 @@ export function journeyNamesKey(hour: number): string {
   return `journey-names@${hour}`;
 }
 
+/**
+ * What kept journeys from being recorded or kept (runtime/journey/memory-guard.ts): a list of JSON `{t, e: 'paused' |
+ * 'resumed' | 'dropped', …}`, newest first, capped, for `mfdata journey` to say why a file has none.
+ */
+export const JOURNEY_GAPS_KEY = 'journey-gaps';
+
 /** The hours that have a name-index hash (sorted set, score = member = hour). */
 export const JOURNEY_NAME_HOURS_KEY = 'journey-names';
 

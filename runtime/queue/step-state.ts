@@ -4,7 +4,7 @@ import type { DataRedis } from '../redis/types';
 import { counterKey, EDGE_FILES_CAP, failedKey, latestKey, tagsKey, TAGS_TTL_SECONDS, traceEnd, traceErrorsKey, traceKey, TRACE_TTL_SECONDS } from './keys';
 import { enterStepTag, enterStepValue, INBOX_BASENAME, ORIGINAL_BASENAME, ORIGINAL_DIRNAME, ORIGINAL_UID, STEP_COUNTER } from '../tags/tag-names';
 import { JOURNEY_LUA_HELPERS, LEAVES_LUA, TRACE_LUA } from '../journey/lua';
-import { JOURNEY_MEMORY_LUA } from '../journey/memory-guard';
+import { JOURNEY_MEMORY_LUA, recordJourneyGap } from '../journey/memory-guard';
 import { JourneyRecorder } from '../journey/recorder';
 import { journeySettingsFromEnv, type JourneySettings } from '../journey/settings';
 
@@ -153,7 +153,11 @@ export class StepState {
     }
     this.commands = redis as unknown as StepCommands;
     this.eventPrefix = `"p":${JSON.stringify(plugin)},"s":${JSON.stringify(step)}`;
-    this.journey = new JourneyRecorder(journey, (leaves) => this.commands.mfdataLeaves(String(this.journey.keep), ...leaves));
+    this.journey = new JourneyRecorder(journey, (leaves) => this.commands.mfdataLeaves(String(this.journey.keep), ...leaves),
+      ({ paused, usedPercent }) => recordJourneyGap(redis, {
+        t: Date.now(), e: paused ? 'paused' : 'resumed', worker: `${plugin}/${step}#${process.pid}`,
+        ...(usedPercent >= 0 ? { used_percent: Math.round(usedPercent * 10) / 10 } : {}),
+      }));
   }
 
   /**

@@ -114,7 +114,10 @@ export class StepWorker {
     this.tags = new TagStore(this.redis);
     this.state = new StepState(this.redis, plugin.name, step.name);
     this.state.journey.onGateChange = ({ paused, usedPercent }) => {
-      const fields = { redis_used_percent: Math.round(usedPercent * 10) / 10, max_memory_percent: this.state.journey.settings.maxMemoryPercent ?? DEFAULT_MAX_MEMORY_PERCENT };
+      const fields = {
+        redis_used_percent: usedPercent >= 0 ? Math.round(usedPercent * 10) / 10 : 'no maxmemory',
+        max_memory_percent: this.state.journey.settings.maxMemoryPercent ?? DEFAULT_MAX_MEMORY_PERCENT,
+      };
       if (paused) options.log.warning('journeys paused: Redis is short of memory (files are processed as before; housekeeping drops the oldest journeys)', fields);
       else options.log.info('journeys resumed: Redis has room again', fields);
     };

@@ -9,7 +9,7 @@ import Redis from 'ioredis';
 import { startTestRedis, withRedis } from '../helpers/redis-server';
 import { StepState } from '../../runtime/queue/step-state';
 import { journalKey, journeyKey, journeyNamesKey, JOURNEY_NAME_HOURS_KEY, tagsKey } from '../../runtime/queue/keys';
-import { JourneyMemoryGate, MEMORY_CHECK_MS, redisMemory } from '../../runtime/journey/memory-guard';
+import { describeJourneyGaps, JourneyMemoryGate, MEMORY_CHECK_MS, readJourneyGaps, redisMemory } from '../../runtime/journey/memory-guard';
 import type { GateChange } from '../../runtime/journey/memory-guard';
 import { Housekeeper } from '../../runtime/housekeeping/housekeeper';
 import { makeHome, startWorker, waitFor, writePlugin, dropFile, listFiles } from '../datapath/harness';
@@ -72,6 +72,12 @@ test('over the share, claims go on without journeys; with room again, journeys a
     await new Promise((res) => setTimeout(res, MEMORY_CHECK_MS + 50));
     await state.recordClaims([claimOf('c.txt')]); // reports: resumed from the next claim on
     assert.deepEqual(changes.map((c) => c.paused), [true, false]);
+    // Both changes are kept in journey-gaps for `mfdata journey` (written without waiting: poll).
+    for (const deadline = Date.now() + 5000; (await readJourneyGaps(r)).length < 2 && Date.now() < deadline;) await new Promise((res) => setTimeout(res, 20));
+    const gaps = await readJourneyGaps(r);
+    assert.deepEqual(gaps.map((g) => [g.e, g.worker]), [['resumed', `p/s#${process.pid}`], ['paused', `p/s#${process.pid}`]], 'newest first');
+    assert.match(describeJourneyGaps(gaps)[0], /journeys paused by p\/s#\d+ \(Redis at [\d.]+ % of its maxmemory\)$/);
+    assert.match(describeJourneyGaps(gaps)[1], /journeys resumed by p\/s#\d+$/, 'resumed: Redis has no maxmemory any more');
     const d = claimOf('d.txt');
     await state.recordClaims([d]);
     assert.equal(await r.exists(journalKey(d.uid)), 1, 'recorded again');
@@ -151,8 +157,8 @@ test('housekeeping over the share drops the journeys of the oldest hours, never 
     await useAbout(r, 30);
     assert.equal((await keeper(50).runOnce()).journeysTrimmed, undefined, 'under the share: nothing dropped');
 
-    // Over maxmemory itself (Redis refuses writes, the case this is for), whatever goes: every hour but the current one.
-    await useAbout(r, 110);
+    // Over the share (whatever goes, memory hardly moves here): every hour but the current one, and a gap recorded.
+    await useAbout(r, 90);
     const report = await keeper(50).runOnce();
     assert.deepEqual(report.journeysTrimmed?.hours, [current - 3, current - 2]);
     assert.equal(report.journeysTrimmed?.journeys, 4, 'three lists of the oldest hour, one journal of the next');
@@ -162,5 +168,17 @@ test('housekeeping over the share drops the journeys of the oldest hours, never 
     assert.equal(await r.exists(journeyNamesKey(current - 3)), 0);
     const warning = logged.find((l) => l.event.startsWith('housekeeping dropped the oldest journeys'));
     assert.equal(warning?.fields?.journeys, 4);
+    const [gap] = await readJourneyGaps(r);
+    assert.deepEqual([gap.e, gap.hours, gap.journeys, gap.t], ['dropped', [current - 3, current - 2], 4, now]);
+    assert.match(describeJourneyGaps([gap])[0], /housekeeping dropped 4 journals of files first seen \d{4}-\d\d-\d\d \d\dh, \d{4}-\d\d-\d\d \d\dh \(Redis at [\d.]+ % of its maxmemory\)$/);
+
+    // Over maxmemory itself (Redis refuses writes, the case this is for): dropping still works (no MULTI, only
+    // commands that free memory); the gap cannot be recorded then, and the pass goes on.
+    await r.config('SET', 'maxmemory', '0');
+    const previous = await journeysOf(current - 1, ['f.txt']);
+    await useAbout(r, 110);
+    assert.deepEqual((await keeper(50).runOnce()).journeysTrimmed?.hours, [current - 1]);
+    assert.equal(await r.exists(journalKey(previous[0])), 0);
+    assert.equal((await readJourneyGaps(r)).length, 1, 'refused, not recorded');
   });
 });

@@ -5,6 +5,7 @@ import { runtimeHome } from '../../home';
 import { readFlow, readJourney } from '../../flow/read';
 import { openRuntimeRedis } from '../../flow/redis-address';
 import { parseSince, renderFlow, renderJourney } from '../../flow/render';
+import { describeJourneyGaps, readJourneyGaps } from '../../journey/memory-guard';
 
 async function withRedis<T>(ctx: CliContext, purpose: string, work: (redis: ReturnType<typeof openRuntimeRedis>) => Promise<T>): Promise<T> {
   const redis = openRuntimeRedis(runtimeHome(ctx.home), purpose);
@@ -47,7 +48,12 @@ export const journeyCommand: Command = {
     if (!key || extra.length > 0) throw new UsageError('journey needs exactly one original uid or original file name');
     const journeys = await withRedis(ctx, 'journey', (redis) => readJourney(redis, key));
     if (args.options.json === true) ctx.stdout.write(`${JSON.stringify(journeys, null, 2)}\n`);
-    else if (journeys.length === 0) ctx.stderr.write(`mfdata journey: no journey for '${key}' (unknown, expired after [journeys] keep_hours, or journeys off)\n`);
+    else if (journeys.length === 0) {
+      ctx.stderr.write(`mfdata journey: no journey for '${key}' (unknown, expired after [journeys] keep_hours, or journeys off)\n`);
+      // Or not recorded, or dropped, while Redis was short of memory: say when.
+      const gaps = describeJourneyGaps(await withRedis(ctx, 'journey', (redis) => readJourneyGaps(redis)));
+      if (gaps.length > 0) ctx.stderr.write(`journeys were not recorded or not kept at these times ([journeys] max_memory_percent):\n${gaps.map((g) => `  ${g}\n`).join('')}`);
+    }
     else ctx.stdout.write(journeys.map(renderJourney).join('\n'));
     return journeys.length === 0 ? 1 : 0;
   },
