@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { FlowSource } from './flowSource';
 import { journeyHtml } from './journeyHtml';
 import { journeyView, type JourneyView } from './journeyModel';
+import { describeJourneyGaps } from '../../runtime/journey/memory-guard';
 
 export class JourneyPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -20,12 +21,14 @@ export class JourneyPanel implements vscode.Disposable {
   async show(query: string): Promise<JourneyView[]> {
     const journeys = await this.source.journeys(query);
     const views = journeys.map((j) => journeyView(j));
+    // None: say when journeys were not recorded or were dropped (best effort: the message stands without it).
+    const gaps = views.length > 0 ? [] : describeJourneyGaps(await this.source.journeyGaps().catch(() => []));
     const panel = this.ensurePanel();
     panel.title = `Journey: ${views.length === 1 ? views[0].originalName : query}`;
     panel.webview.html = journeyHtml(views, query, {
       cspSource: panel.webview.cspSource,
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'journey.css')).toString(),
-    });
+    }, gaps);
     panel.reveal(undefined, false);
     this.lastQuery = query;
     this.lastViews = views;

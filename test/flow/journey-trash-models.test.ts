@@ -79,6 +79,10 @@ test('the journey HTML escapes what files and tags say and carries no script', (
   assert.equal((html.match(/<rect class="bar /g) ?? []).length, 2, 'one bar per visit');
   const none = journeyHtml([], 'nothing"here', { cspSource: 'x', styleUri: 'y' });
   assert.match(none, /No journey recorded for <code>nothing&quot;here<\/code>/);
+  assert.doesNotMatch(none, /not recorded or not kept/);
+  const gaps = journeyHtml([], 'x', { cspSource: 'x', styleUri: 'y' }, ['2026-11-28 07:00:00 UTC: journeys paused by p/s#1 <at 51 %>']);
+  assert.match(gaps, /not recorded or not kept at these times/);
+  assert.match(gaps, /<li>2026-11-28 07:00:00 UTC: journeys paused by p\/s#1 &lt;at 51 %&gt;<\/li>/);
 });
 
 function stepNode(plugin: string, step: string): NodeModel {
