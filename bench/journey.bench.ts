@@ -8,6 +8,7 @@ import { startTestRedis } from '../test/helpers/redis-server';
 import { makeHome, startWorker, waitFor, writePlugin } from '../test/datapath/harness';
 import { encodeMessage, messageFor } from '../runtime/queue/message';
 import { cpuMs } from './lib/proc';
+import { redisMemory } from '../runtime/journey/memory-guard';
 
 const FILES = Number(process.env.BENCH_FILES ?? 5000);
 const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 5));
@@ -37,7 +38,7 @@ async function run(journeys: boolean): Promise<Run> {
       messages.push(encodeMessage(messageFor(inbox, `f${i}`, 'created')));
     }
     const next = plugin.steps[1].watchedDirectories[0];
-    const m0 = usedMemory(await client.info('memory'));
+    const m0 = (await redisMemory(client)).used;
     const [w0, r0, t0] = [cpuMs(worker.child.pid as number), cpuMs(redis.process.pid as number), performance.now()];
     await client.lpush('step.b.main', ...messages);
     const claims = path.join(home.home.inDir, 'tmp', 'b.main');
@@ -50,7 +51,7 @@ async function run(journeys: boolean): Promise<Run> {
       workerMs: (cpuMs(worker.child.pid as number) - w0) / FILES,
       redisMs: (cpuMs(redis.process.pid as number) - r0) / FILES,
       // What the run left in Redis per file (journeys, edge lists, counters; the tags of finished files are gone).
-      bytesPerFile: (usedMemory(await client.info('memory')) - m0) / FILES,
+      bytesPerFile: ((await redisMemory(client)).used - m0) / FILES,
     };
     if (journeys && (await client.zcard('journey-names')) === 0) throw new Error('journeys on, but nothing was recorded');
     // BENCH_COMMANDSTATS=1: where redis-server's time went, per command (calls inside scripts included), per file.
@@ -62,10 +63,6 @@ async function run(journeys: boolean): Promise<Run> {
     await redis.stop();
     home.cleanup();
   }
-}
-
-function usedMemory(info: string): number {
-  return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
 }
 
 function commandStats(info: string, files: number): string {

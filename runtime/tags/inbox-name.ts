@@ -18,6 +18,15 @@ import { copyTagged, errorCode, hardlinkTagged, moveTagged } from './tagged-file
 /** What an inbox name reservation points at: nothing (it dangles), under a name that says what it is. */
 export const RESERVED_NAME_TARGET = '.mfdata-reserved-name';
 
+/** Whether `file` is a name reservation (a placeholder symlink), not a file; false when it is gone. */
+export function isNameReservation(file: string): boolean {
+  try {
+    return fs.readlinkSync(file) === RESERVED_NAME_TARGET;
+  } catch {
+    return false; // not a symlink, or replaced or removed meanwhile
+  }
+}
+
 /** `dest`, then `<dest, cut>.<8 hex>` names in the same directory. */
 function* candidates(dest: string): Generator<string> {
   yield dest;

@@ -9,7 +9,7 @@ import { truncatedDump, type QueueMessage } from '../queue/message';
 import { ORIGINAL_BASENAME } from '../tags/tag-names';
 import type { TagStore } from '../tags/tag-store';
 import { applyFailurePolicy, type FailurePolicyTarget } from './failure-policy';
-import { RESERVED_NAME_TARGET } from '../tags/inbox-name';
+import { isNameReservation } from '../tags/inbox-name';
 
 export type MessageVerdict = { ok: true; src: string } | { ok: false; reason: string };
 
@@ -113,7 +113,7 @@ export class BadInput {
       log.warning('a directory in a step directory is not processed: left in place (move it away)', { file: src });
       return;
     }
-    if (kind === 'symlink' && readlinkOf(claimPath) === RESERVED_NAME_TARGET) {
+    if (kind === 'symlink' && isNameReservation(claimPath)) {
       // A mover's name reservation (tags/inbox-name.ts), announced by a rescan in the instant before its rename, or
       // left by a mover killed in that instant: not a file. Its tags (the mover's file's, keyed by the inbox path) stay.
       fs.unlinkSync(claimPath);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { PluginConfig, StepConfig } from '../../runtime/config/model';
 import { runtimeHome, type RuntimeHome } from '../../runtime/home';
 import { WORKER_NODE_FLAGS } from '../../runtime/config/generate/watchers';
-import { RESERVED_NAME_TARGET } from '../../runtime/tags/inbox-name';
+import { isNameReservation } from '../../runtime/tags/inbox-name';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const WORKER_JS = path.join(ROOT, 'dist/runtime/worker.js');
@@ -167,16 +167,9 @@ export function listFiles(dir: string): string[] {
   } catch {
     return [];
   }
-  return entries.filter((e) => !e.name.startsWith('.') && !(e.isSymbolicLink() && isReservation(path.join(dir, e.name)))).map((e) => e.name);
+  return entries.filter((e) => !e.name.startsWith('.') && !(e.isSymbolicLink() && isNameReservation(path.join(dir, e.name)))).map((e) => e.name);
 }
 
-function isReservation(file: string): boolean {
-  try {
-    return fs.readlinkSync(file) === RESERVED_NAME_TARGET;
-  } catch {
-    return false; // replaced or removed since the listing
-  }
-}
 
 /**
  * Every entry under `dir` but directories (recursive), relative paths; dot-names skipped, and inbox name
@@ -189,7 +182,7 @@ export function walk(dir: string, base = dir): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     if (e.name.startsWith('.')) continue;
     const p = path.join(dir, e.name);
-    if (e.isSymbolicLink() && isReservation(p)) continue;
+    if (e.isSymbolicLink() && isNameReservation(p)) continue;
     if (e.isDirectory()) out.push(...walk(p, base));
     else out.push(path.relative(base, p));
   }
