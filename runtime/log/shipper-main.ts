@@ -1,6 +1,7 @@
 // Entry point of the `log_shipper` watcher (dist/runtime/log-shipper.js): ships <home>/log to Elasticsearch.
 //   node log-shipper.js --home <home> --url <elasticsearch url> [--flush-ms N] [--max-docs N] [--max-backlog N]
 import * as path from 'node:path';
+import { announceReady } from '../util/ready';
 import { parseArgs, UsageError } from '../cli/args';
 import { runtimeHome } from '../home';
 import { createLogger } from './mflog';
@@ -36,7 +37,9 @@ export async function shipperMain(argv: string[]): Promise<number> {
   const stop = () => shipper.stop();
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  await shipper.run();
+  const running = shipper.run();
+  announceReady();
+  await running;
   return 0;
 }
 

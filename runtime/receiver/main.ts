@@ -2,6 +2,7 @@
 //   node receiver.js --home H [--directory incoming] [--port 9091] [--bind 127.0.0.1] [--unix-socket PATH]
 //                    [--max-body-mb 100] [--only RE;…] [--ignore RE;…] [--token-file PATH]
 import * as fs from 'node:fs';
+import { announceReady } from '../util/ready';
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -77,6 +78,7 @@ export async function receiverMain(argv: string[]): Promise<number> {
     log.info('listening', { unix_socket: socketPath, directory: defaultDir });
     servers.push(server);
   }
+  announceReady();
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       log.info('stopping');

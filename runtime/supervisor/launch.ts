@@ -8,6 +8,7 @@ import type { RuntimeStatus } from './protocol';
 import { writeStatusFile } from './status-file';
 import type { RuntimeHome } from '../home';
 import { runtimeEntry } from '../util/runtime-entry';
+import { UNANNOUNCED_READY_MS } from '../util/ready';
 
 export class RuntimeStartError extends Error {
   constructor(message: string, readonly status?: RuntimeStatus) {
@@ -29,7 +30,7 @@ const SETTLE_MS = 5000;
  * ... and a start counts as good once no process restarted for this long, or sooner once every process announced
  * it is ready (runtime/util/ready.ts): a process that does not announce counts as up after living this long.
  */
-const QUIET_MS = 700;
+const QUIET_MS = UNANNOUNCED_READY_MS;
 /** Even when everything announced readiness, no restart for this long (a crash right after the announce). */
 const MIN_QUIET_MS = 100;
 const SETTLE_POLL_MS = 50;

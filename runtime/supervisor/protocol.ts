@@ -9,7 +9,10 @@ export interface ProcessStatus {
   wid: number;
   /** Unix milliseconds. */
   startedAt: number;
-  /** True once the process announced it is up (workers, observer, conf_monitor, housekeeping); absent otherwise. */
+  /**
+   * True once the process is up: our own processes (workers, observer, conf_monitor, …) when they announced it
+   * (runtime/util/ready.ts), redis and extra daemons once they lived 700 ms.
+   */
   ready?: boolean;
 }
 
@@ -32,6 +35,14 @@ export interface WatcherStatus {
   lastExit?: ExitInfo;
   /** Why the watcher failed: the last stderr line, or the spawn error. */
   lastError?: string;
+}
+
+/**
+ * The state to show a user: `starting` while a process of a running watcher is not up yet (a worker still loading its
+ * step, a respawn after a crash), otherwise the watcher's own state.
+ */
+export function shownState(w: WatcherStatus): WatcherState {
+  return w.state === 'running' && w.processes.some((p) => p.ready === false) ? 'starting' : w.state;
 }
 
 export interface RuntimeStatus {

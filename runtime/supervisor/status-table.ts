@@ -1,5 +1,6 @@
 // `mfdata status` as text: the runtime line, then a table of watchers (state, pids, uptime, restarts, last exit).
-import type { ExitInfo, RuntimeStatus, WatcherStatus } from './protocol';
+// A running watcher whose processes are not all up yet (runtime/util/ready.ts) shows as `starting (k/n up)`.
+import { shownState, type ExitInfo, type RuntimeStatus, type WatcherStatus } from './protocol';
 
 /** `3d4h`, `5m12s`, `8s`: the two largest units. */
 export function formatDuration(ms: number): string {
@@ -27,13 +28,20 @@ function uptime(w: WatcherStatus, now: number): string {
   return formatDuration(now - Math.min(...w.processes.map((p) => p.startedAt)));
 }
 
+/** `starting (1/2 up)` while some processes of a running watcher are not up yet. */
+function stateColumn(w: WatcherStatus): string {
+  const state = shownState(w);
+  if (state !== 'starting' || w.state !== 'running') return state;
+  return `starting (${w.processes.filter((p) => p.ready !== false).length}/${w.processes.length} up)`;
+}
+
 export function renderStatus(status: RuntimeStatus, now: number = Date.now()): string {
   const lines = [`runtime ${status.state} (supervisor pid ${status.pid}, up ${formatDuration(now - status.startedAt)}, home ${status.home})`];
   if (status.configError) lines.push(`configuration error (the running setup was kept):`, ...status.configError.split('\n').map((l) => `  ${l}`));
   const rows = [['WATCHER', 'STATE', 'PIDS', 'UPTIME', 'RESTARTS', 'LAST EXIT']];
   for (const w of status.watchers) {
     const pids = w.processes.length === 0 ? '-' : w.processes.map((p) => p.pid).join(',');
-    rows.push([w.name, w.state, pids, uptime(w, now), String(w.restarts), formatExit(w.lastExit, now)]);
+    rows.push([w.name, stateColumn(w), pids, uptime(w, now), String(w.restarts), formatExit(w.lastExit, now)]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   lines.push('');

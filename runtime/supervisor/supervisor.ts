@@ -203,6 +203,7 @@ export class Supervisor {
     if (gone()) return false;
     const timeoutS = spec.ready?.timeoutSeconds ?? DEFAULT_READY_TIMEOUT_S;
     const ok = await waitForRedis(socket, timeoutS * 1000, gone);
+    if (ok) w.markReady();
     if (ok && this.phase === 'starting') await this.opts.onRedisReady?.(socket);
     if (ok) return true;
     if (!gone()) {

@@ -5,11 +5,11 @@ import { DEFAULT_FLAPPING, recordExit } from './flapping';
 import { runHook } from './hooks';
 import { ManagedProcess, type ProcessExit } from './managed-process';
 import { lifetimeMs } from './max-age';
-import type { ExitInfo, RuntimeEvent, WatcherState, WatcherStatus } from './protocol';
-import type { WatcherSpec } from './watcher-spec';
+import type { ExitInfo, ProcessStatus, RuntimeEvent, WatcherState, WatcherStatus } from './protocol';
+import type { WatcherKind, WatcherSpec } from './watcher-spec';
 import { findExecutable } from '../util/find-executable';
 import { DEFAULT_ROTATION, RotatingFile } from '../log/rotating-file';
-import { READY_ENV, READY_LINE } from '../util/ready';
+import { READY_ENV, READY_LINE, UNANNOUNCED_READY_MS } from '../util/ready';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 
@@ -32,6 +32,17 @@ interface Slot {
 
 export const REDIS_NOT_FOUND =
   'redis-server not found: install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set redis.path';
+
+/** Our own processes announce readiness (runtime/util/ready.ts); redis and extra daemons do not. */
+function announcesReady(kind: WatcherKind): boolean {
+  return kind !== 'redis' && kind !== 'extra';
+}
+
+/** A process that does not announce counts as ready once it has lived UNANNOUNCED_READY_MS. */
+function processStatus(proc: ManagedProcess, wid: number, announces: boolean, now: number): ProcessStatus {
+  const ready = proc.ready || (!announces && now - proc.startedAt >= UNANNOUNCED_READY_MS);
+  return { pid: proc.pid as number, wid, startedAt: proc.startedAt, ready };
+}
 
 export class Watcher {
   private specValue: WatcherSpec;
@@ -71,11 +82,11 @@ export class Watcher {
     return all.filter((p): p is ManagedProcess => p !== undefined && p.running).map((p) => p.pid as number);
   }
 
-  status(): WatcherStatus {
+  status(now: number = Date.now()): WatcherStatus {
     const s = this.specValue;
     const processes = [...this.slots.values()]
       .filter((slot) => slot.current?.pid !== undefined && slot.current.running)
-      .map((slot) => ({ pid: slot.current?.pid as number, wid: slot.wid, startedAt: slot.current?.startedAt as number, ...(slot.current?.ready === true ? { ready: true } : {}) }))
+      .map((slot) => processStatus(slot.current as ManagedProcess, slot.wid, announcesReady(s.kind), now))
       .sort((a, b) => a.wid - b.wid);
     return {
       name: s.name,
@@ -89,6 +100,11 @@ export class Watcher {
       ...(this.lastExit ? { lastExit: this.lastExit } : {}),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
+  }
+
+  /** The supervisor's own readiness check passed (redis answered PING): its processes are up. */
+  markReady(): void {
+    for (const slot of this.slots.values()) if (slot.current) slot.current.ready = true;
   }
 
   /** Starts the processes; clears a `failed` state. No-op when already running. */

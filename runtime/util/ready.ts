@@ -6,6 +6,12 @@ export const READY_ENV = 'MFDATA_NOTIFY_READY';
 /** The line a ready process writes on its stdout. */
 export const READY_LINE = '@mfdata:ready';
 
+/**
+ * A process that does not announce (redis, extra daemons) counts as ready once it has lived this long without
+ * exiting: what `mfdata start` waits for and what `status` reports for it.
+ */
+export const UNANNOUNCED_READY_MS = 700;
+
 /** Emitted on `process` at readiness, supervised or not (the worker's boot makes its code cache then). */
 export const READY_EVENT = 'mfdata:ready';
 

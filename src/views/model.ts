@@ -1,7 +1,7 @@
 // The tree views' content as plain data: plugins > steps, processes (watchers > workers) and queues,
 // built from one runtime snapshot. Pure (no vscode), so it is tested and benchmarked on plain data.
 // Ids and labels only depend on names, never on figures, so selection survives every refresh.
-import type { ProcessStatus, RuntimeStatus, WatcherStatus } from '../../runtime/supervisor/protocol';
+import { shownState, type ProcessStatus, type RuntimeStatus, type WatcherStatus } from '../../runtime/supervisor/protocol';
 import type { StepStats } from '../metrics/stepStats';
 import type { QueueInfo, QueueMessage, StepCounters } from '../runtime/queues';
 import { stepRateDescription, stepStatsTooltip } from './stepFigures';
@@ -115,7 +115,7 @@ function stepNode(snapshot: RuntimeSnapshot, w: WatcherStatus): NodeModel {
   const workers = `${w.processes.length}/${w.numprocesses} workers`;
   // handed_over = the step debugger took the queue; from this window ("debugging") or from another one.
   const debugging = w.state === 'handed_over' && snapshot.debugging?.has(w.name) === true;
-  const state = w.state === 'handed_over' ? (debugging ? 'debugging' : 'handed over') : w.state;
+  const state = w.state === 'handed_over' ? (debugging ? 'debugging' : 'handed over') : shownState(w);
   const stats = snapshot.stats?.get(`${plugin}.${step}`);
   const rates = stats ? ` · ${stepRateDescription(stats)}` : '';
   const description = `${state} · ${workers} · queue ${length} · ${counters.processed} processed · ${counters.failed} failed${rates}`;
@@ -128,7 +128,7 @@ function stepNode(snapshot: RuntimeSnapshot, w: WatcherStatus): NodeModel {
       .filter(Boolean)
       .join('\n'),
     contextValue: `step watcher ${w.state}${debugging ? ' debugging' : ''}`,
-    icon: stateIcon[w.state],
+    icon: stateIcon[shownState(w)],
     collapsible: 'none',
     plugin,
     step,
@@ -145,7 +145,7 @@ export function processNodes(snapshot: RuntimeSnapshot): NodeModel[] {
 function watcherNode(snapshot: RuntimeSnapshot, w: WatcherStatus): NodeModel {
   const pids = w.processes.map((p) => p.pid);
   const oldest = w.processes.reduce<number | undefined>((min, p) => (min === undefined || p.startedAt < min ? p.startedAt : min), undefined);
-  const parts: string[] = [w.state, `${w.processes.length}/${w.numprocesses}`];
+  const parts: string[] = [shownState(w), `${w.processes.length}/${w.numprocesses}`];
   if (pids.length > 0) parts.push(`pid ${pids.join(',')}`);
   if (oldest !== undefined) parts.push(`up ${formatDuration(snapshot.takenAt - oldest)}`);
   if (w.restarts > 0) parts.push(`${plural(w.restarts, 'restart')}`);
@@ -155,11 +155,11 @@ function watcherNode(snapshot: RuntimeSnapshot, w: WatcherStatus): NodeModel {
     kind: 'watcher',
     label: w.name,
     description: parts.join(' · '),
-    tooltip: [`${w.name} (${w.kind}): ${w.state}`, `restarts: ${w.restarts}`, w.lastExit ? `last exit: ${w.lastExit.signal ?? `code ${w.lastExit.code}`} at ${new Date(w.lastExit.at).toISOString()}` : '', w.lastError ? `last error: ${w.lastError}` : '']
+    tooltip: [`${w.name} (${w.kind}): ${shownState(w)}`, `restarts: ${w.restarts}`, w.lastExit ? `last exit: ${w.lastExit.signal ?? `code ${w.lastExit.code}`} at ${new Date(w.lastExit.at).toISOString()}` : '', w.lastError ? `last error: ${w.lastError}` : '']
       .filter(Boolean)
       .join('\n'),
     contextValue: `watcher ${w.state}${w.kind === 'step' ? ' step' : ''}`,
-    icon: stateIcon[w.state],
+    icon: stateIcon[shownState(w)],
     collapsible: w.processes.length > 0 ? 'collapsed' : 'none',
     children: w.processes.map((p) => processNode(snapshot, w, p)),
     watcher: w.name,
@@ -173,7 +173,8 @@ function processNode(snapshot: RuntimeSnapshot, w: WatcherStatus, p: ProcessStat
     id: `process:${w.name}:${p.wid}`,
     kind: 'process',
     label: `worker ${p.wid}`,
-    description: `pid ${p.pid} · up ${formatDuration(snapshot.takenAt - p.startedAt)}`,
+    // A process not up yet (still loading its step, or just respawned) says so instead of its age.
+    description: `pid ${p.pid} · ${p.ready === false ? 'starting' : `up ${formatDuration(snapshot.takenAt - p.startedAt)}`}`,
     contextValue: 'process',
     icon: 'circle-small-filled',
     collapsible: 'none',

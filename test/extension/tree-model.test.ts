@@ -46,6 +46,19 @@ test('the Processes view shows each watcher with pids, uptime, restarts and last
   assert.deepEqual(node.children?.map((c) => [c.label, c.description]), [['worker 1', 'pid 100 · up 1m']]);
 });
 
+test('a worker not up yet (loading its step, or respawned) shows its watcher and step as starting', () => {
+  const processes = [{ pid: 100, wid: 1, startedAt: now - 90_000, ready: true }, { pid: 101, wid: 2, startedAt: now - 50, ready: false }];
+  const snap = { ...emptySnapshot(status([watcher('step.a.main', { plugin: 'a', step: 'main', numprocesses: 2, processes })])), takenAt: now };
+  const [node] = processNodes(snap);
+  assert.match(node.description ?? '', /^starting · 2\/2 · pid 100,101/);
+  assert.equal(node.icon, 'loading~spin');
+  assert.match(node.contextValue ?? '', /\brunning\b/, 'actions stay those of a running watcher');
+  assert.deepEqual(node.children?.map((c) => c.description), ['pid 100 · up 1m', 'pid 101 · starting']);
+  assert.match(pluginNodes(snap)[0].children?.[0].description ?? '', /^starting · 2\/2 workers/);
+  processes[1].ready = true;
+  assert.match(processNodes(snap)[0].description ?? '', /^running · 2\/2/);
+});
+
 test('the Queues view lists queues with lengths; only non-empty ones expand', () => {
   const snap = emptySnapshot();
   snap.queues = [{ name: 'step.a.main', length: 0 }, { name: 'step.a.zip', length: 1 }];

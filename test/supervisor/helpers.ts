@@ -5,17 +5,21 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SupervisorConfig, WatcherSpec } from '../../runtime/supervisor/watcher-spec';
+import { READY_ENV, READY_LINE } from '../../runtime/util/ready';
+
+/** What our own processes write once up, when the supervisor asks for it (runtime/util/ready.ts). */
+const ANNOUNCE = `if (process.env.${READY_ENV} === '1') console.log(${JSON.stringify(READY_LINE)});`;
 
 /** Node scripts used as watcher commands. Each takes its behaviour from its own source only. */
 export const SCRIPTS: Record<string, string> = {
-  // Runs until SIGTERM, then exits 0.
-  'sleeper.js': `process.on('SIGTERM', () => process.exit(0)); console.log('sleeper up ' + process.pid + ' wid ' + process.env.MFDATA_WID); setInterval(() => {}, 1000);`,
+  // Runs until SIGTERM, then exits 0; announces it is up, as the step workers it stands in for do.
+  'sleeper.js': `process.on('SIGTERM', () => process.exit(0)); console.log('sleeper up ' + process.pid + ' wid ' + process.env.MFDATA_WID); ${ANNOUNCE} setInterval(() => {}, 1000);`,
   // Exits at once with a recognisable stderr line.
   'crasher.js': `console.error('starting crasher'); console.error('crasher: cannot open queue step.p.s'); process.exit(3);`,
   // Ignores SIGTERM: only SIGKILL ends it.
   'stubborn.js': `process.on('SIGTERM', () => { console.log('ignoring SIGTERM'); }); console.log('stubborn up'); setInterval(() => {}, 1000);`,
   // Appends its argv[2] to the file argv[3] on SIGTERM (records stop order), then exits.
-  'recorder.js': `const fs = require('fs'); process.on('SIGTERM', () => { fs.appendFileSync(process.argv[3], process.argv[2] + '\\n'); process.exit(0); }); console.log('recorder ready'); setInterval(() => {}, 1000);`,
+  'recorder.js': `const fs = require('fs'); process.on('SIGTERM', () => { fs.appendFileSync(process.argv[3], process.argv[2] + '\\n'); process.exit(0); }); console.log('recorder ready'); ${ANNOUNCE} setInterval(() => {}, 1000);`,
   // A hook: appends argv[2] to file argv[3], exits with code argv[4] (default 0).
   'hook.js': `require('fs').appendFileSync(process.argv[3], process.argv[2] + '\\n'); process.exit(Number(process.argv[4] ?? 0));`,
 };
@@ -148,7 +152,7 @@ SCRIPTS['needs-redis.js'] = `
 const net = require('net');
 const c = net.createConnection(process.argv[2]);
 c.on('connect', () => c.write('PING\\r\\n'));
-c.on('data', (d) => { console.log('redis answered ' + d.toString().trim()); c.destroy(); });
+c.on('data', (d) => { console.log('redis answered ' + d.toString().trim()); ${ANNOUNCE} c.destroy(); });
 c.on('error', (e) => { console.log('redis unreachable ' + e.code); });
 process.on('SIGTERM', () => process.exit(0));
 setInterval(() => {}, 1000);`;

@@ -51,6 +51,9 @@ test('start: redis answers PING before the others start; status shows every watc
     assert.deepEqual(status.watchers.map((w) => [w.name, w.state, w.processes.length]), [
       ['redis', 'running', 1], ['step.p.first', 'running', 2], ['directory_observer', 'running', 1],
     ]);
+    assert.equal(status.watchers[0].processes[0].ready, true, 'redis is up: it answered the supervisor PING');
+    // The others announce once up (the step stand-ins after redis answered their own PING).
+    await waitFor('every process up', async () => ((await controlRequest(sock(home), { cmd: 'status' })) as RuntimeStatus).watchers.every((w) => w.processes.every((p) => p.ready === true)));
     assert.equal(status.pid, sup.child.pid);
     assert.equal(fs.readFileSync(path.join(home.root, 'var', 'status'), 'utf8').trim(), 'RUNNING');
     // The step's processes found redis answering when they started.

@@ -1,6 +1,7 @@
 // metrics_collector (dist/runtime/metrics-collector.js --home H --interval S): run by the supervisor as a watcher when a
 // metrics sink is configured; every S seconds one round of collector measurements to the [metrics] sinks. mflog on stdout.
 import * as os from 'node:os';
+import { announceReady } from '../../util/ready';
 import { runtimeHome } from '../../home';
 import { createLogger } from '../../log/mflog';
 import { connectRedis, describeAddress, redisAddressFromEnv } from '../../queue/connection';
@@ -79,6 +80,7 @@ async function run(): Promise<void> {
   logger.info('metrics collector started', { interval_seconds: args.intervalSeconds, sinks: sinks.length });
   if (sinks.length === 0) logger.warning('no metrics sink usable: the collector idles', {});
   tick();
+  announceReady();
 }
 
 if (require.main === module) {
