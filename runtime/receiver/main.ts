@@ -2,18 +2,31 @@
 //   node receiver.js --home H [--directory incoming] [--port 9091] [--bind 127.0.0.1] [--unix-socket PATH]
 //                    [--max-body-mb 100] [--only RE;…] [--ignore RE;…] [--token-file PATH]
 import * as fs from 'node:fs';
-import { announceReady } from '../util/ready';
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { parseArgs, UsageError } from '../cli/args';
 import { DEFAULT_IGNORE } from '../config/schema';
 import { runtimeHome } from '../home';
-import { createLogger } from '../log/mflog';
+import { createLogger, type Logger } from '../log/mflog';
 import { compileNameFilter } from '../observer/name-filter';
+import { announceReady } from '../util/ready';
 import { EXIT_CONFIG_ERROR } from '../worker/exit-codes';
 import { createReceiverServer } from './server';
-import { readTokenFile } from './token';
+import { followTokenFile, readTokenFile } from './token';
+
+/** The token follows its file: a new one is in force from the next request; an unusable file keeps the old one. */
+function followToken(file: string, token: Buffer, options: { token?: Buffer }, log: Logger): () => void {
+  return followTokenFile(
+    file,
+    token,
+    (next) => {
+      options.token = next;
+      log.info('bearer token changed: the new one is in force', { token_file: file });
+    },
+    (problem) => log.warning('token file unusable: the previous token stays in force until it is fixed', { token_file: file, problem }),
+  );
+}
 
 function listen(server: http.Server, where: { port: number; host: string } | { path: string }): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -49,7 +62,7 @@ export async function receiverMain(argv: string[]): Promise<number> {
   if (port === 0 && !socketPath) throw new UsageError('http receiver: nothing to listen on: set [http_receiver] port or unix_socket in mfdata.ini');
   const tokenFile = opt('token-file');
   let token: Buffer | undefined;
-  // Read once: a new token takes effect when the receiver restarts (conf_monitor's reload restarts it, see docs/RECEIVER.md).
+  // Read at start, then followed: a new token takes effect without a restart (docs/RECEIVER.md).
   try {
     token = tokenFile ? readTokenFile(tokenFile) : undefined;
   } catch (err) {
@@ -78,10 +91,12 @@ export async function receiverMain(argv: string[]): Promise<number> {
     log.info('listening', { unix_socket: socketPath, directory: defaultDir });
     servers.push(server);
   }
+  const unfollow = tokenFile && token ? followToken(tokenFile, token, options, log) : undefined;
   announceReady();
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       log.info('stopping');
+      unfollow?.();
       // In-flight uploads finish (the supervisor's graceful timeout bounds them); idle keep-alive connections go now.
       let open = servers.length;
       for (const s of servers) {

@@ -1,6 +1,7 @@
 // The receiver's optional bearer token: reading the token file ([http_receiver] token_file) and checking a request's Authorization header.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** Why a token file cannot be used (unreadable, readable by group/other, empty), or undefined when it can. */
 export function tokenFileProblem(file: string): string | undefined {
@@ -42,4 +43,41 @@ export function bearerMatches(header: string | undefined, token: Buffer): boolea
   const given = createHash('sha256').update(match ? match[1] : '').digest();
   const expected = createHash('sha256').update(token).digest();
   return timingSafeEqual(given, expected) && match !== null;
+}
+
+/** How long after the last change of the token file it is read again (editors write in several steps). */
+const RELOAD_DEBOUNCE_MS = 100;
+
+/**
+ * Follows the token file: once it changed (written in place, or replaced by a rename as editors and `mv` do, hence
+ * a watch on its folder), `onToken` gets the new token. A file that became unusable (removed, empty, readable by
+ * others) keeps the old token in force and goes to `onProblem`: a broken edit never opens the receiver. inotify
+ * underneath: nothing runs while the file does not change. Returns the function that stops following.
+ */
+export function followTokenFile(file: string, current: Buffer, onToken: (token: Buffer) => void, onProblem: (problem: string) => void): () => void {
+  const base = path.basename(file);
+  let token = current;
+  let timer: NodeJS.Timeout | undefined;
+  const reread = (): void => {
+    timer = undefined;
+    const problem = tokenFileProblem(file);
+    if (problem) {
+      onProblem(problem);
+      return;
+    }
+    const next = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'utf8');
+    if (next.equals(token)) return;
+    token = next;
+    onToken(next);
+  };
+  const watcher = fs.watch(path.dirname(file), { persistent: false }, (_event, name) => {
+    if (name !== null && name !== base) return;
+    clearTimeout(timer);
+    timer = setTimeout(reread, RELOAD_DEBOUNCE_MS);
+  });
+  watcher.on('error', (err) => onProblem(`cannot follow ${file} any more (${err.message}); restart the receiver after changing it`));
+  return () => {
+    clearTimeout(timer);
+    watcher.close();
+  };
 }

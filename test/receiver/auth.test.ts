@@ -93,3 +93,42 @@ test('a token file readable by others stops the receiver at start with the confi
   assert.equal(code, EXIT_CONFIG_ERROR);
   assert.match(stderr, /token_file: .*open\.token has mode 0644.*chmod 600/);
 });
+
+test('a changed token file is followed without a restart; an unusable one keeps the token in force', async () => {
+  const first = randomBytes(16).toString('hex');
+  const second = randomBytes(16).toString('hex');
+  let file = '';
+  const r = await startReceiver([], (dir) => {
+    file = path.join(dir, 'follow.token');
+    fs.writeFileSync(file, `${first}\n`, { mode: 0o600 });
+    return ['--token-file', file];
+  });
+  const put = async (token: string, name: string): Promise<number> =>
+    (await r.request('PUT', `/${name}`, 'x', { authorization: `Bearer ${token}` })).status;
+  const until = async (what: string, probe: () => Promise<boolean>): Promise<void> => {
+    for (let i = 0; i < 200; i++) {
+      if (await probe()) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    assert.fail(`timed out waiting for ${what}`);
+  };
+  try {
+    assert.equal(await put(first, 'a.bin'), 201);
+    // Replaced by a rename, as editors and `mv` do: the folder is watched, not the file.
+    fs.writeFileSync(`${file}.new`, `${second}\n`, { mode: 0o600 });
+    fs.renameSync(`${file}.new`, file);
+    await until('the new token in force', async () => (await put(second, 'b.bin')) === 201);
+    assert.equal(await put(first, 'c.bin'), 401, 'the old token is refused');
+    assert.ok(r.stdout().includes('"bearer token changed: the new one is in force"'));
+    // Readable by others, then removed: refused as a token, the one in force stays.
+    fs.chmodSync(file, 0o644);
+    await until('the mode warning', async () => r.stdout().includes('token file unusable'));
+    fs.rmSync(file);
+    await until('the removal noticed', async () => /token file unusable[^\n]*cannot read/.test(r.stdout()));
+    assert.equal(await put(second, 'd.bin'), 201, 'the token in force did not change');
+    assert.equal(await put('', 'e.bin'), 401, 'the receiver did not open up');
+    assert.equal(r.stdout().includes(second.slice(0, 12)), false, 'the token is never logged');
+  } finally {
+    await r.stop();
+  }
+});
