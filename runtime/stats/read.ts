@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import { stepQueueKey } from '../queue/keys';
 import { histQuantile } from './histogram';
 import { bucketStartSeconds, STATS_BUCKET_SECONDS, STATS_STARTED_KEY, statsBucketKey, statsTotalKey } from './keys';
-import { emptyRecord, mergeInto, parseRecord, type StatsRecord } from './record';
+import { emptyRecord, isEmptyRecord, mergeInto, parseRecord, type StatsRecord } from './record';
 
 export interface StepRef { plugin: string; step: string }
 
@@ -127,31 +127,86 @@ export async function readStepStats(redis: Redis, steps: StepRef[], now: number 
 }
 
 /**
- * Each step's figures per point over the last `minutes` (default 15), oldest first, the last point holding
- * `now`; points without traffic are zeros. One pipelined round trip.
+ * A bucket is final once it ended this long ago: a worker writes its counts within a second of counting them
+ * (recorder.ts, STATS_FLUSH_MS), so 30 s leaves room for a slow Redis.
  */
-export async function readStepSeries(redis: Redis, steps: StepRef[], opts: SeriesOptions = {}, now: number = Date.now()): Promise<StepSeries[]> {
-  const minutes = opts.minutes ?? 15;
-  const width = Math.max(1, Math.ceil((opts.bucketSeconds ?? STATS_BUCKET_SECONDS) / STATS_BUCKET_SECONDS)) * STATS_BUCKET_SECONDS;
-  const count = Math.max(1, Math.ceil((minutes * 60) / width));
-  const last = bucketStartSeconds(now, width);
-  const first = last - (count - 1) * width;
-  const perPoint = width / STATS_BUCKET_SECONDS;
-  if (steps.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const { plugin, step } of steps) {
-    for (let b = first; b < last + width; b += STATS_BUCKET_SECONDS) pipeline.hgetall(statsBucketKey(plugin, step, b));
+const SETTLED_AFTER_MS = 30_000;
+
+/** An empty bucket, shared by every settled empty one (most of them): never written to. */
+const EMPTY: StatsRecord = emptyRecord();
+
+/**
+ * Reads step series and keeps the buckets that can no longer change, so a refresh reads only the last few buckets
+ * of each step: ~4 per step instead of 90 for 15 minutes of 10 s points (200 steps: 800 HGETALL, not 18,000).
+ * One reader per Redis: a reader used against another Redis would show the first one's past.
+ */
+export class StepSeriesReader {
+  /** Bucket key → its counts, for buckets that ended SETTLED_AFTER_MS ago; with the bucket start, for eviction. */
+  private readonly settled = new Map<string, { start: number; record: StatsRecord }>();
+
+  /** Buckets kept from earlier reads (tests, benchmarks). */
+  get cachedBuckets(): number {
+    return this.settled.size;
   }
-  const results = await pipeline.exec();
-  let i = 0;
-  return steps.map(({ plugin, step }) => {
-    const points: SeriesPoint[] = [];
-    for (let p = 0; p < count; p++) {
-      const r = emptyRecord();
-      for (let j = 0; j < perPoint; j++) mergeInto(r, hashAt(results, i++, `stats bucket of ${plugin}/${step}`));
-      const f = figuresOf(r, width);
-      points.push({ t: (first + p * width) * 1000, processed: f.processed, failed: f.failed, meanMs: f.meanMs, p95Ms: f.p95Ms, bytes: f.bytes });
+
+  /**
+   * Each step's figures per point over the last `minutes` (default 15), oldest first, the last point holding
+   * `now`; points without traffic are zeros. One pipelined round trip, of the buckets not settled yet.
+   */
+  async read(redis: Redis, steps: StepRef[], opts: SeriesOptions = {}, now: number = Date.now()): Promise<StepSeries[]> {
+    const minutes = opts.minutes ?? 15;
+    const width = Math.max(1, Math.ceil((opts.bucketSeconds ?? STATS_BUCKET_SECONDS) / STATS_BUCKET_SECONDS)) * STATS_BUCKET_SECONDS;
+    const count = Math.max(1, Math.ceil((minutes * 60) / width));
+    const last = bucketStartSeconds(now, width);
+    const first = last - (count - 1) * width;
+    const perPoint = width / STATS_BUCKET_SECONDS;
+    if (steps.length === 0) return [];
+    this.evictBefore(first);
+    const records = new Map<string, StatsRecord>();
+    const missing: Array<{ key: string; start: number }> = [];
+    for (const { plugin, step } of steps) {
+      for (let b = first; b < last + width; b += STATS_BUCKET_SECONDS) {
+        const key = statsBucketKey(plugin, step, b);
+        const kept = this.settled.get(key);
+        if (kept) records.set(key, kept.record);
+        else missing.push({ key, start: b });
+      }
     }
-    return { plugin, step, points };
-  });
+    if (missing.length > 0) {
+      const pipeline = redis.pipeline();
+      for (const { key } of missing) pipeline.hgetall(key);
+      const results = await pipeline.exec();
+      missing.forEach(({ key, start }, i) => {
+        const parsed = hashAt(results, i, `stats bucket ${key}`);
+        const record = isEmptyRecord(parsed) ? EMPTY : parsed;
+        records.set(key, record);
+        if ((start + STATS_BUCKET_SECONDS) * 1000 + SETTLED_AFTER_MS <= now) this.settled.set(key, { start, record });
+      });
+    }
+    return steps.map(({ plugin, step }) => {
+      const points: SeriesPoint[] = [];
+      for (let p = 0; p < count; p++) {
+        const r = emptyRecord();
+        const pointStart = first + p * width;
+        for (let j = 0; j < perPoint; j++) mergeInto(r, records.get(statsBucketKey(plugin, step, pointStart + j * STATS_BUCKET_SECONDS)) ?? EMPTY);
+        const f = figuresOf(r, width);
+        points.push({ t: pointStart * 1000, processed: f.processed, failed: f.failed, meanMs: f.meanMs, p95Ms: f.p95Ms, bytes: f.bytes });
+      }
+      return { plugin, step, points };
+    });
+  }
+
+  /** Forgets every bucket. */
+  clear(): void {
+    this.settled.clear();
+  }
+
+  private evictBefore(first: number): void {
+    for (const [key, { start }] of this.settled) if (start < first) this.settled.delete(key);
+  }
+}
+
+/** Each step's figures per point over the last `minutes`, read whole (no buckets kept): see StepSeriesReader. */
+export function readStepSeries(redis: Redis, steps: StepRef[], opts: SeriesOptions = {}, now: number = Date.now()): Promise<StepSeries[]> {
+  return new StepSeriesReader().read(redis, steps, opts, now);
 }

@@ -5,7 +5,7 @@
 import Redis from 'ioredis';
 import { describeAddress, type RedisAddress } from '../../runtime/queue/connection';
 import { counterKey, failedKey } from '../../runtime/queue/keys';
-import { readStepSeries, readStepStats, type SeriesOptions, type StepRef, type StepSeries, type StepStats } from '../../runtime/stats/read';
+import { readStepStats, StepSeriesReader, type SeriesOptions, type StepRef, type StepSeries, type StepStats } from '../../runtime/stats/read';
 
 /** A queue message as the observer writes it (MFDATA wire format). */
 export interface QueueMessage {
@@ -80,6 +80,8 @@ export class RedisQueueInspector implements QueueInspector {
   private client?: Redis;
   private clientAddress?: string;
   private connecting?: Promise<Redis>;
+  /** The metrics panel's series: past buckets kept between refreshes; dropped with the connection. */
+  private seriesReader = new StepSeriesReader();
 
   /** @param address where Redis is, asked before every call (a string is a unix socket path) */
   constructor(private readonly address: () => RedisAddress | string) {}
@@ -127,7 +129,7 @@ export class RedisQueueInspector implements QueueInspector {
   }
 
   series(steps: StepRef[], opts?: SeriesOptions, now?: number): Promise<StepSeries[]> {
-    return this.run('reading step series', (r) => readStepSeries(r, steps, opts, now));
+    return this.run('reading step series', (r) => this.seriesReader.read(r, steps, opts, now));
   }
 
   withRedis<T>(what: string, action: (r: Redis) => Promise<T>): Promise<T> {
@@ -139,6 +141,7 @@ export class RedisQueueInspector implements QueueInspector {
     this.client = undefined;
     this.clientAddress = undefined;
     this.connecting = undefined;
+    this.seriesReader = new StepSeriesReader();
   }
 
   private async scanKeys(r: Redis, pattern: string, type?: string): Promise<string[]> {
