@@ -17,11 +17,13 @@ function watchersFor(ini: string, t: { after(fn: () => void): void }) {
 }
 
 test('with [log] elasticsearch_url, a log_shipper watcher starts right after redis and writes log/log_shipper.log', (t) => {
-  const { home, watchers } = watchersFor('[log]\nelasticsearch_url = http://127.0.0.1:9200\n', t);
+  const { home, watchers } = watchersFor('[log]\nelasticsearch_url = http://shipper:s3cret@127.0.0.1:9200\n', t);
   const shipper = watchers.find((w) => w.name === 'log_shipper');
   assert.ok(shipper);
   assert.equal(shipper.kind, 'log_shipper');
-  assert.deepEqual([shipper.command, ...shipper.args], ['/usr/bin/node', '/rt/log-shipper.js', '--home', home, '--url', 'http://127.0.0.1:9200']);
+  // The URL, which may hold credentials, goes in the environment: argv is readable by every local user (ps).
+  assert.deepEqual([shipper.command, ...shipper.args], ['/usr/bin/node', '/rt/log-shipper.js', '--home', home]);
+  assert.equal(shipper.env.MFDATA_LOG_ELASTICSEARCH_URL, 'http://shipper:s3cret@127.0.0.1:9200');
   assert.equal(shipper.logFile, path.join(home, 'log', 'log_shipper.log'));
   assert.deepEqual(watchers.map((w) => w.name).slice(0, 2), ['redis', 'log_shipper']);
 });

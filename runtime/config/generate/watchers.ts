@@ -230,8 +230,10 @@ export function generateSupervisorConfig(config: RuntimeConfig, options: Generat
     watchers.push(sign({
       ...base, name: 'log_shipper', kind: 'log_shipper',
       command: options.nodePath,
-      args: [path.join(options.runtimeDir, 'log-shipper.js'), '--home', home.root, '--url', config.module.log.elasticsearchUrl],
-      env: sortedRecord(logEnv), gracefulTimeout: 10, priority: PRIORITY.log_shipper, logFile: path.join(home.logDir, 'log_shipper.log'),
+      // The URL in the environment, not in argv: it may hold credentials (user:password@), and argv is visible to
+      // every local user (ps); a process's environment only to its own user.
+      args: [path.join(options.runtimeDir, 'log-shipper.js'), '--home', home.root],
+      env: sortedRecord({ ...logEnv, MFDATA_LOG_ELASTICSEARCH_URL: config.module.log.elasticsearchUrl }), gracefulTimeout: 10, priority: PRIORITY.log_shipper, logFile: path.join(home.logDir, 'log_shipper.log'),
     }, null));
   }
   watchers.sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
