@@ -31,9 +31,11 @@ function time(ms: number): string {
 export function renderJourney(j: Journey): string {
   const lines = [`${j.originalName} (uid ${j.uid}): ${j.final.outcome}${j.final.where ? ` (${j.final.where})` : ''}`];
   for (const s of j.steps) {
-    const took = s.leftAt !== null && s.kind !== 'replay' ? ` ${s.leftAt - s.enteredAt} ms` : '';
-    const attempt = s.attempt > 0 && s.kind !== 'replay' ? ` attempt ${s.attempt + 1}` : '';
-    const where = s.kind === 'replay' ? '' : `${s.plugin}/${s.step}${attempt}: `;
+    // An operator's action on the trash (replay, purge) took no time and names its trash in its outcome.
+    const operator = s.kind === 'replay' || s.kind === 'purge';
+    const took = s.leftAt !== null && !operator ? ` ${s.leftAt - s.enteredAt} ms` : '';
+    const attempt = s.attempt > 0 && !operator ? ` attempt ${s.attempt + 1}` : '';
+    const where = operator ? '' : `${s.plugin}/${s.step}${attempt}: `;
     lines.push(`  ${time(s.enteredAt)}  ${where}${s.outcome}${took}`);
     const tags = Object.entries(s.tagsSet);
     if (tags.length > 0) lines.push(`      tags: ${tags.map(([k, v]) => `${k} = ${v}`).join(', ')}`);

@@ -49,8 +49,11 @@ export interface JourneyStep {
   to?: string;
   /** Tags this step set, without the `<n>.<plugin>.<step>.` prefix (enter_step left out). */
   tagsSet: Record<string, string>;
-  /** `replay`: the file was put back from the trash into this step's inbox (enteredAt = leftAt = when). */
-  kind?: 'step' | 'replay';
+  /**
+   * An operator's action on the trash, not a step's work (enteredAt = leftAt = when): `replay`, the file was put back
+   * into this step's inbox; `purge`, it was deleted from this step's trash.
+   */
+  kind?: 'step' | 'replay' | 'purge';
   /** The step counter (latest.core.step_counter) of this claim. */
   stepCounter?: number;
   /** Why the failure policy applied (failed outcomes). */

@@ -1,7 +1,7 @@
 // Builds a Journey (steps with enter/leave times, outcomes, tags set, final outcome) from its stored events. Pure.
 import type { Journey, JourneyStep } from '../flow/types';
 import { movedToDir } from '../queue/keys';
-import type { EnterEvent, FailEvent, JourneyEvent, LeaveEvent, ReplayEvent, RouteEvent } from './events';
+import type { EnterEvent, FailEvent, JourneyEvent, LeaveEvent, PurgeEvent, ReplayEvent, RouteEvent } from './events';
 
 const REINJECT_SUFFIX = '_reinject';
 
@@ -54,7 +54,7 @@ function describe(claim: Claim): { outcome: string; to?: string; leftAt: number 
 /** The steps and the final outcome of one file from its events (any order; duplicates tolerated). */
 export function assembleJourney(uid: string, events: readonly JourneyEvent[]): Journey {
   const claims = new Map<string, Claim>();
-  const replays: ReplayEvent[] = [];
+  const replays: Array<ReplayEvent | PurgeEvent> = [];
   const orphans: Array<RouteEvent | FailEvent | LeaveEvent> = [];
   let originalName = '';
   const sorted = [...events].sort((a, b) => a.t - b.t);
@@ -62,7 +62,7 @@ export function assembleJourney(uid: string, events: readonly JourneyEvent[]): J
     if (ev.e === 'in') {
       if (!claims.has(ev.c)) claims.set(ev.c, { enter: ev, routes: [], tags: {} });
       if (ev.n === 0 || originalName === '') originalName = ev.n === 0 ? ev.name : originalName || ev.name;
-    } else if (ev.e === 'replay') replays.push(ev);
+    } else if (ev.e === 'replay' || ev.e === 'purge') replays.push(ev);
     else orphans.push(ev);
   }
   for (const ev of orphans) {
@@ -99,6 +99,11 @@ export function assembleJourney(uid: string, events: readonly JourneyEvent[]): J
     });
   }
   for (const r of replays) {
+    if (r.e === 'purge') {
+      const [plugin, step] = splitStep(r.from);
+      steps.push({ plugin, step, attempt: 0, enteredAt: r.t, leftAt: r.t, outcome: `deleted from the trash of ${r.from}`, tagsSet: {}, kind: 'purge' });
+      continue;
+    }
     const [plugin, step] = splitStep(r.to);
     steps.push({ plugin, step, attempt: 0, enteredAt: r.t, leftAt: r.t, outcome: `replayed from the trash of ${r.from}`, to: r.to, tagsSet: {}, kind: 'replay' });
   }
@@ -117,6 +122,7 @@ function finalOutcome(steps: JourneyStep[], claims: Claim[]): Journey['final'] {
   if (steps.some((s) => s.leftAt === null)) return { outcome: 'in-progress' };
   const last = steps[steps.length - 1];
   if (last.kind === 'replay') return { outcome: 'in-progress', where: last.to };
+  if (last.kind === 'purge') return { outcome: 'deleted', where: `from the trash of ${last.plugin}${last.step ? `/${last.step}` : ''}` };
   const claim = claims.find((c) => c.enter.t === last.enteredAt && c.enter.p === last.plugin && c.enter.s === last.step);
   if (claim?.fail) {
     const to = claim.fail.to;

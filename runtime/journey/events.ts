@@ -65,15 +65,23 @@ export interface ReplayEvent {
   t: number;
 }
 
+/** An operator deleted the file from a trash (`mfdata trash delete`, the extension's Delete): its journey ends there. */
+export interface PurgeEvent {
+  e: 'purge';
+  /** `p/s` of the trash it was in. */
+  from: string;
+  t: number;
+}
+
 /** As stored in a journal (runtime/queue/keys.ts journalKey): with the original uid of the file it is about. */
-export type JourneyEvent = (EnterEvent | RouteEvent | FailEvent | LeaveEvent | ReplayEvent) & { u?: string };
+export type JourneyEvent = (EnterEvent | RouteEvent | FailEvent | LeaveEvent | ReplayEvent | PurgeEvent) & { u?: string };
 
 /** Parses one stored event; undefined for anything unreadable (a journey is a best-effort record). */
 export function parseEvent(raw: string): JourneyEvent | undefined {
   try {
     const v = JSON.parse(raw) as { e?: unknown };
     if (typeof v !== 'object' || v === null) return undefined;
-    return ['in', 'route', 'fail', 'out', 'replay'].includes(String(v.e)) ? (v as JourneyEvent) : undefined;
+    return ['in', 'route', 'fail', 'out', 'replay', 'purge'].includes(String(v.e)) ? (v as JourneyEvent) : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 // The trash of failed files (failure policy keep): list it with the tags of each file, replay a file into a step, delete it.
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Redis from 'ioredis';
@@ -11,7 +12,9 @@ import { appendJourneyEvent } from '../journey/append';
 import { ORIGINAL_BASENAME, ORIGINAL_UID, parseTagsFile } from '../tags/tag-names';
 import { TagStore } from '../tags/tag-store';
 import { isWholeWriteTemporary } from '../util/write-whole';
-import { journeySettingsFromEnv } from '../journey/settings';
+import { journeySettingsFromEnv, type JourneySettings } from '../journey/settings';
+import type { SupervisorConfig } from '../supervisor/watcher-spec';
+import { moveIntoInbox } from '../tags/inbox-name';
 
 export const TAGS_SUFFIX = '.tags';
 
@@ -81,9 +84,12 @@ export interface TrashOptions {
 }
 
 /**
- * Moves a trashed file into a step's inbox with its tags put back into Redis: renamed to `<name>.t` in the inbox
- * first (the observer ignores it), tags set for the final path, then renamed to its name, so the step sees it
- * complete and tagged. Its journey records the replay. Returns the inbox path.
+ * Moves a trashed file into a step's inbox with its tags put back into Redis: its name in the inbox reserved first
+ * (never replacing a file waiting there: the first free name, else `<name>.<8 hex>`, runtime/tags/inbox-name.ts),
+ * renamed to a temporary `.<12 hex>.t` there (the observer ignores it), tags set for the reserved path, its trash `.tags` removed,
+ * then renamed onto the reserved name, so the step sees it complete and tagged. The `.tags` goes before the file
+ * shows in the inbox: a file failing again at once is trashed with a new `.tags`, which a late removal would take.
+ * Its journey records the replay. Returns the inbox path.
  */
 export async function replayFromTrash(home: RuntimeHome, entry: Pick<TrashEntry, 'plugin' | 'step' | 'name'>, target: StepRef, opts: TrashOptions = {}): Promise<string> {
   const plugins = opts.plugins ?? readGeneratedPlugins(home);
@@ -91,38 +97,75 @@ export async function replayFromTrash(home: RuntimeHome, entry: Pick<TrashEntry,
     throw new TrashError(`no step '${target.plugin}/${target.step}' in the runtime's configuration (steps: ${plugins.flatMap((p) => p.steps.map((s) => `${p.name}/${s.name}`)).join(', ') || 'none'})`);
   }
   const file = trashPath(home, entry);
-  const tags = readTags(file);
+  const tagsFile = `${file}${TAGS_SUFFIX}`;
+  const tagsText = fs.existsSync(tagsFile) ? fs.readFileSync(tagsFile, 'utf8') : undefined;
+  const tags = tagsText === undefined ? {} : parseTagsFile(tagsText);
   const inbox = stepInbox(home, target.plugin, target.step);
   await fs.promises.mkdir(inbox, { recursive: true });
-  let dest = path.join(inbox, entry.name);
-  if (fs.existsSync(dest)) dest = `${dest}.${Date.now().toString(36)}`;
-  const tmp = `${dest}.t`;
   const redis = opts.redis ?? openRuntimeRedis(home, 'trash');
   try {
-    await fs.promises.rename(file, tmp);
-    try {
-      if (Object.keys(tags).length > 0) await new TagStore(redis).set(dest, tags);
-      const uid = tags[ORIGINAL_UID];
-      const journey = journeySettingsFromEnv(process.env);
-      if (uid && journey.enabled) {
-        const from = entry.step === '' ? entry.plugin : `${entry.plugin}/${entry.step}`;
-        await appendJourneyEvent(redis, journey.keepSeconds, uid, { e: 'replay', from, to: `${target.plugin}/${target.step}`, t: Date.now() }, tags[ORIGINAL_BASENAME] ?? '');
+    return await moveIntoInbox(path.join(inbox, entry.name), async (dest) => {
+      // A name of its own (never `<name>.t`, which may be a producer's file being written), ignored by the observer.
+      const tmp = path.join(inbox, `.${randomBytes(6).toString('hex')}.t`); // isWholeWriteTemporary
+      await fs.promises.rename(file, tmp);
+      try {
+        if (Object.keys(tags).length > 0) await new TagStore(redis).set(dest, tags);
+        const uid = tags[ORIGINAL_UID];
+        const journey = runtimeJourneySettings(home, target);
+        if (uid && journey.enabled) {
+          await appendJourneyEvent(redis, journey.keepSeconds, uid, { e: 'replay', from: trashOf(entry), to: `${target.plugin}/${target.step}`, t: Date.now() }, tags[ORIGINAL_BASENAME] ?? '');
+        }
+        await fs.promises.rm(tagsFile, { force: true });
+        await fs.promises.rename(tmp, dest);
+      } catch (err) {
+        // Back into the trash as it was: the file, then its .tags if it was removed already.
+        await fs.promises.rename(tmp, file).catch(() => undefined);
+        if (tagsText !== undefined && !fs.existsSync(tagsFile)) await fs.promises.writeFile(tagsFile, tagsText).catch(() => undefined);
+        throw err;
       }
-      await fs.promises.rename(tmp, dest);
-    } catch (err) {
-      await fs.promises.rename(tmp, file).catch(() => undefined);
-      throw err;
-    }
-    await fs.promises.rm(`${file}${TAGS_SUFFIX}`, { force: true });
+    });
   } finally {
     if (!opts.redis) redis.disconnect();
   }
-  return dest;
 }
 
-/** Deletes a trashed file and its `.tags`. */
-export async function deleteFromTrash(home: RuntimeHome, entry: Pick<TrashEntry, 'plugin' | 'step' | 'name'>): Promise<void> {
+/** `p/s` of the trash an entry is in (`p` for a trash of no step, e.g. a switch's nomatch). */
+function trashOf(entry: Pick<TrashEntry, 'plugin' | 'step'>): string {
+  return entry.step === '' ? entry.plugin : `${entry.plugin}/${entry.step}`;
+}
+
+/**
+ * The [journeys] settings the runtime runs with: those of the step's watcher in the generated watchers.json (the
+ * step env of mfdata.ini's [journeys]), not the CLI's own environment; the defaults before the first generation.
+ */
+function runtimeJourneySettings(home: RuntimeHome, step: StepRef): JourneySettings {
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(home.configAutoDir, 'watchers.json'), 'utf8')) as SupervisorConfig;
+    const watcher = config.watchers.find((w) => w.kind === 'step' && w.plugin === step.plugin && w.step === step.step) ?? config.watchers.find((w) => w.kind === 'step');
+    if (watcher) return journeySettingsFromEnv(watcher.env);
+  } catch {
+    // Not generated yet, or being rewritten: the defaults.
+  }
+  return journeySettingsFromEnv({});
+}
+
+/** Deletes a trashed file and its `.tags`; its journey (when it has one) ends with the deletion. */
+export async function deleteFromTrash(home: RuntimeHome, entry: Pick<TrashEntry, 'plugin' | 'step' | 'name'>, opts: Pick<TrashOptions, 'redis'> = {}): Promise<void> {
   const file = trashPath(home, entry);
+  const tags = readTags(file);
   await fs.promises.rm(file);
   await fs.promises.rm(`${file}${TAGS_SUFFIX}`, { force: true });
+  const uid = tags[ORIGINAL_UID];
+  const journey = runtimeJourneySettings(home, entry);
+  if (!uid || !journey.enabled) return;
+  const redis = opts.redis ?? openRuntimeRedis(home, 'trash');
+  // Refused when the runtime is stopped: reported by the call below, not as an unhandled event.
+  redis.on('error', () => undefined);
+  try {
+    await appendJourneyEvent(redis, journey.keepSeconds, uid, { e: 'purge', from: trashOf(entry), t: Date.now() }, tags[ORIGINAL_BASENAME] ?? '');
+  } catch {
+    // The file is deleted, as asked; its journey (a best-effort record) just does not say so (runtime stopped).
+  } finally {
+    if (!opts.redis) redis.disconnect();
+  }
 }

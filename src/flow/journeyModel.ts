@@ -57,7 +57,8 @@ export function journeyView(journey: Journey, now: number = Date.now()): Journey
       plugin: s.plugin,
       step: s.step,
       attempt: s.attempt + 1,
-      replay: s.kind === 'replay',
+      // An operator's action on the trash (put back, deleted): drawn apart, never as a failure.
+      replay: s.kind === 'replay' || s.kind === 'purge',
       entered: new Date(s.enteredAt).toISOString(),
       left: s.leftAt === null ? undefined : new Date(s.leftAt).toISOString(),
       duration: s.leftAt === null ? `${formatElapsed(end - s.enteredAt)}, still there` : formatElapsed(end - s.enteredAt),
@@ -66,7 +67,7 @@ export function journeyView(journey: Journey, now: number = Date.now()): Journey
       tags: Object.entries(s.tagsSet).sort(([a], [b]) => a.localeCompare(b)),
       start: (s.enteredAt - first) / span,
       length: Math.max(0.005, (end - s.enteredAt) / span),
-      failed: s.kind !== 'replay' && FAILED.test(s.outcome),
+      failed: s.kind !== 'replay' && s.kind !== 'purge' && FAILED.test(s.outcome),
     };
   });
   const total = formatElapsed(last - first);
