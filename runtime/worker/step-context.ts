@@ -13,6 +13,7 @@ import { copyTagged, hardlinkTagged, moveTagged } from '../tags/tagged-file';
 import { withUncompressed } from '../steps/uncompress';
 import { copyTaggedIntoInbox, moveTaggedIntoInbox } from '../tags/inbox-name';
 import type { ClaimOwners } from './claim-owners';
+import { RouteTargets } from './route-targets';
 
 export class CustomKeyError extends Error {
   constructor(plugin: string, step: string, key: string) {
@@ -39,6 +40,7 @@ export class WorkerStepContext implements StepContext {
     private readonly state: StepState,
     private readonly owners: ClaimOwners,
     readonly metrics: StepMetrics = DISABLED_METRICS,
+    private readonly targets: RouteTargets = new RouteTargets(home),
   ) {
     this.plugin = pluginConfig.name;
     this.step = stepConfig.name;
@@ -100,6 +102,12 @@ export class WorkerStepContext implements StepContext {
 
   private async route(kind: Route, file: StepFile | string, plugin: string, step: string, options: RouteOptions = {}): Promise<boolean> {
     const src = pathOf(file);
+    const unknown = this.targets.problem(plugin, step);
+    if (unknown !== undefined) {
+      // Not a watched inbox (or not even a name: '..', '/'): the file stays where it is, the step decides.
+      this.log.error(`cannot ${kind} the file to ${plugin}/${step}: ${unknown}; the file was not moved`, { file: src, target: `${plugin}/${step}` });
+      return false;
+    }
     try {
       const inbox = stepInbox(this.home, plugin, step);
       await fs.promises.mkdir(inbox, { recursive: true });

@@ -72,3 +72,55 @@ test('a file pushed on the queue is claimed, processed and deleted; a routed fil
   assert.deepEqual(listFiles(path.join(home.home.inDir, 'tmp', 'p.first')), []);
   assert.equal(await client.exists(tagsKey(path.join(inbox1, 'plain.txt'))), 0);
 });
+
+const ROUTE_ANYWHERE_STEP = `
+import { defineStep } from 'mfdata';
+const TO: Record<string, [string, string]> = {
+  'a.txt': ['p', 'nosuch'], 'b.txt': ['nosuch', 'main'], 'c.txt': ['..', '..'], 'd.txt': ['../../../../tmp', 'escape'], 'late.txt': ['late', 'main'],
+};
+export const step = defineStep({
+  async process(file, ctx) {
+    const [plugin, step] = TO[file.originalBasename];
+    return ctx.moveToPluginStep(file, plugin, step, { keepOriginalBasename: true });
+  },
+});
+`;
+
+test('routing to a step the runtime does not have (or to a path) moves nothing: the step gets false, the file its failure policy', async (t) => {
+  const redis = await startTestRedis();
+  const home = makeHome();
+  const client = new Redis({ path: redis.socket });
+  const plugin = writePlugin(home, 'p', [{ name: 'first', source: ROUTE_ANYWHERE_STEP }, { name: 'second', source: SECOND_STEP }]);
+  const w = startWorker(home, 'p', 'first', { MFDATA_REDIS_UNIX_SOCKET: redis.socket });
+  t.after(async () => {
+    await w.stop();
+    client.disconnect();
+    await redis.stop();
+    home.cleanup();
+    fs.rmSync('/tmp.escape', { recursive: true, force: true });
+  });
+  const inbox = plugin.steps[0].watchedDirectories[0];
+  const names = ['a.txt', 'b.txt', 'c.txt', 'd.txt'];
+  for (const name of names) {
+    dropFile(inbox, name, name);
+    await client.lpush('step.p.first', encodeMessage(messageFor(inbox, name, 'created')));
+  }
+  // A plugin added while the worker runs (its generated config appears): a route to it works.
+  writePlugin(home, 'late', [{ name: 'main', source: SECOND_STEP }]);
+  dropFile(inbox, 'late.txt', 'late');
+  await client.lpush('step.p.first', encodeMessage(messageFor(inbox, 'late.txt', 'created')));
+  const trash = path.join(home.home.inDir, 'trash', 'p.first');
+  const trashed = (): string[] => listFiles(trash).filter((n) => !n.endsWith('.tags')).sort();
+  await waitFor('the refused files in the trash', () => trashed().length === names.length);
+  assert.deepEqual(trashed(), names);
+  await waitFor('the routed file in late/main', () => listFiles(path.join(home.home.inDir, 'step.late.main')).length === 1);
+  assert.deepEqual(listFiles(path.join(home.home.inDir, 'step.late.main')), ['late.txt']);
+  // No inbox was made for a step that does not exist, nothing was written outside IN.
+  assert.deepEqual(fs.readdirSync(home.home.inDir).filter((d) => d.startsWith('step.')).sort(), ['step.late.main', 'step.p.first', 'step.p.second']);
+  assert.equal(fs.existsSync('/tmp.escape'), false);
+  assert.equal(fs.existsSync(path.join(home.home.inDir, '..', 'tmp.escape')), false);
+  const errors = w.records.filter((r) => r.level === 'error').map((r) => String(r.event));
+  assert.ok(errors.some((e) => e.includes("cannot move the file to p/nosuch: plugin 'p' has no step 'nosuch' (its steps: first, second)")), errors.join('\n'));
+  assert.ok(errors.some((e) => e.includes("cannot move the file to nosuch/main: no plugin 'nosuch' in the runtime's configuration")), errors.join('\n'));
+  assert.ok(errors.some((e) => e.includes("cannot move the file to ../../../../tmp/escape: no plugin '../../../../tmp'")), errors.join('\n'));
+});
