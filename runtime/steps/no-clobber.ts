@@ -31,16 +31,17 @@ export class DestinationExistsError extends Error {
 /**
  * Moves `src` to `dest` (its directory exists) and returns where it ended. `rename`: `dest`, else `dest.1`, `dest.2`…
  * (link(2) refuses a taken name, so concurrent workers never replace each other's files; the name is cut so that
- * `reserveBytes` more, a tags file suffix, still fit in NAME_MAX). `replace`: rename(2) over it. `fail`: link(2)
- * once, DestinationExistsError when taken. On another file system the copy is made under a `.t` name in the
+ * `companion`, a tags file suffix written next to it afterwards, still fits in NAME_MAX, and a name whose companion
+ * exists counts as taken: the tags file never replaces a file). `replace`: rename(2) over it. `fail`: link(2)
+ * once, DestinationExistsError when the name (or its companion) is taken. On another file system the copy is made under a `.t` name in the
  * destination directory first, so nobody sees a partial file under the final name.
  */
-export async function placeClaimedFile(src: string, dest: string, ifExists: IfExists, reserveBytes = 0): Promise<string> {
+export async function placeClaimedFile(src: string, dest: string, ifExists: IfExists, companion = ''): Promise<string> {
   const dir = path.dirname(dest);
   const sameFs = (await fs.promises.stat(src)).dev === (await fs.promises.stat(dir)).dev;
   if (sameFs) {
     try {
-      return await placeOnSameFs(src, dest, ifExists, reserveBytes);
+      return await placeOnSameFs(src, dest, ifExists, companion);
     } catch (err) {
       // One file system seen through two mounts (a bind mount): link(2) and rename(2) refuse it as well.
       if (errorCode(err) !== 'EXDEV') throw err;
@@ -49,7 +50,7 @@ export async function placeClaimedFile(src: string, dest: string, ifExists: IfEx
   const tmp = path.join(dir, `${fitName(path.basename(dest), 11)}.${randomBytes(4).toString('hex')}.t`);
   try {
     await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_EXCL);
-    const placed = await placeOnSameFs(tmp, dest, ifExists, reserveBytes);
+    const placed = await placeOnSameFs(tmp, dest, ifExists, companion);
     await fs.promises.unlink(src);
     return placed;
   } finally {
@@ -57,12 +58,13 @@ export async function placeClaimedFile(src: string, dest: string, ifExists: IfEx
   }
 }
 
-async function placeOnSameFs(src: string, dest: string, ifExists: IfExists, reserveBytes: number): Promise<string> {
-  if (ifExists === 'rename') return placeWithoutClobber(src, path.dirname(dest), path.basename(dest), reserveBytes);
+async function placeOnSameFs(src: string, dest: string, ifExists: IfExists, companion: string): Promise<string> {
+  if (ifExists === 'rename') return placeWithoutClobber(src, path.dirname(dest), path.basename(dest), Buffer.byteLength(companion), companion);
   if (ifExists === 'replace') {
     await fs.promises.rename(src, dest);
     return dest;
   }
+  if (companion !== '' && fs.lstatSync(`${dest}${companion}`, { throwIfNoEntry: false })) throw new DestinationExistsError(`${dest}${companion}`);
   try {
     await fs.promises.link(src, dest);
   } catch (err) {

@@ -49,10 +49,10 @@ export function copyStep(deps: BuiltinDeps): StepDefinition {
 }
 
 /** Places the claimed file in an absolute directory under the `if_exists` rule; returns where it ended. */
-async function placeFile(file: StepFile, dest: string, mode: number | undefined, ifExists: IfExists, reserveBytes = 0): Promise<string> {
+async function placeFile(file: StepFile, dest: string, mode: number | undefined, ifExists: IfExists, companion = ''): Promise<string> {
   await ensureDir(path.dirname(dest));
   if (mode !== undefined) await fs.promises.chmod(file.path, mode);
-  return placeClaimedFile(file.path, dest, ifExists, reserveBytes);
+  return placeClaimedFile(file.path, dest, ifExists, companion);
 }
 
 /** `builtin:move`: `dest_dir` (plugin/step or absolute), `dest_basename`, `force_chmod`, `drop_tags`, `if_exists`. */
@@ -106,7 +106,8 @@ export function archiveStep(deps: BuiltinDeps): StepDefinition {
     async process(file) {
       const target = inside(dest.dir, expandDestBasename(template, basenameValues(file), true));
       // The tags file is named after where the file ended (`name.1.tags` next to `name.1`), so it is written after.
-      const placed = await placeFile(file, target, mode, ifExists, keepTags ? Buffer.byteLength(suffix) : 0);
+      // It never lands where its tags file would replace a file (an archived `a.tags`, then `a`).
+      const placed = await placeFile(file, target, mode, ifExists, keepTags ? suffix : '');
       if (keepTags) await tags.get().dump(file.path, `${placed}${suffix}`);
       await tags.get().drop(file.path);
       return true;

@@ -115,8 +115,9 @@ export function switchStep(deps: BuiltinDeps): StepDefinition {
       await ensureDir(path.dirname(dest));
       const store = tags.get();
       await state.trace(TRACE_NOMATCH_KEEP, new Date(), traced, 'pseudo');
-      // Never over a kept file of the same original name (name.1, name.2…), and cut to leave room for `.tags`.
-      const kept = await placeWithoutClobber(file.path, path.dirname(dest), path.basename(dest), '.tags'.length);
+      // Never over a kept file of the same original name (name.1, name.2…), nor where its `.tags` would replace a file
+      // (a kept `x.tags`, then `x`); cut to leave room for `.tags`.
+      const kept = await placeWithoutClobber(file.path, path.dirname(dest), path.basename(dest), '.tags'.length, '.tags');
       // The tags are still under the claim path: dumped next to the file, then dropped.
       await store.dump(file.path, `${kept}.tags`);
       await store.drop(file.path);

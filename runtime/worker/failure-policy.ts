@@ -1,4 +1,5 @@
 // The failure policy of a step: keep (trash + .tags), delete, or move (to plugin/step, or to a directory + .tags).
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FailurePolicy } from '../config/model';
@@ -68,7 +69,7 @@ export async function applyFailurePolicy(target: FailurePolicyTarget, claimPath:
   }
   const dir = target.policy === 'keep' ? stepTrashDir(target.home, state.plugin, state.step) : target.moveDestDir;
   await fs.promises.mkdir(dir, { recursive: true });
-  const finalPath = await placeWithoutClobber(claimPath, dir, name, TAGS_SUFFIX.length);
+  const finalPath = await placeWithoutClobber(claimPath, dir, name, TAGS_SUFFIX.length, TAGS_SUFFIX);
   const tagsFile = `${finalPath}${TAGS_SUFFIX}`;
   // The tags still live under the claim path: dump them next to the file, then drop them.
   await tags.dump(claimPath, tagsFile, {}, { onFull: (err) => target.onDiskFull?.(tagsFile, err) });
@@ -88,38 +89,50 @@ function safeBasename(name: string): string {
 /**
  * Moves `src` into `dir` as `name`, or `name.1`, `name.2`… when taken: link(2) fails with EEXIST instead of
  * replacing, so two workers trashing files of the same name never overwrite each other. The name is cut so
- * that it, its `.N` and `reserveBytes` more (a `.tags` file next to it) fit within NAME_MAX.
+ * that it, its `.N` and `reserveBytes` more (a `.tags` file next to it) fit within NAME_MAX. With `companion`
+ * (`.tags`), a name whose companion exists is taken too: the companion written next is never written over a file
+ * of that name (a trashed `x.tags`, then `x`). From another file system the file is copied under a temporary
+ * `.<12 hex>.t` name in `dir` first, then linked to its name: no one sees a partial file under the final name.
  */
-export async function placeWithoutClobber(src: string, dir: string, name: string, reserveBytes = 0): Promise<string> {
-  for (let i = 0; ; i++) {
-    const suffix = i === 0 ? '' : `.${i}`;
-    const candidate = path.join(dir, fitName(name, reserveBytes + suffix.length) + suffix);
-    try {
-      await fs.promises.link(src, candidate);
+export async function placeWithoutClobber(src: string, dir: string, name: string, reserveBytes = 0, companion = ''): Promise<string> {
+  let staged: string | undefined;
+  try {
+    for (let i = 0; ; i++) {
+      const suffix = i === 0 ? '' : `.${i}`;
+      const candidate = path.join(dir, fitName(name, reserveBytes + suffix.length) + suffix);
+      if (companion !== '' && fs.lstatSync(`${candidate}${companion}`, { throwIfNoEntry: false })) continue;
+      try {
+        await fs.promises.link(staged ?? src, candidate);
+      } catch (err) {
+        const code = errorCode(err);
+        if (code === 'EEXIST') continue;
+        if (code === 'EPERM' && staged === undefined) {
+          // link(2) refused (fs.protected_hardlinks: a file this user neither owns nor may read and write, such as
+          // one dropped unreadable by another user): rename, once the name is seen free (same file system).
+          if (fs.lstatSync(candidate, { throwIfNoEntry: false })) continue;
+          await fs.promises.rename(src, candidate);
+          return candidate;
+        }
+        if (code !== 'EXDEV' || staged !== undefined) throw err;
+        staged = await stageCopy(src, dir);
+        i -= 1; // the same name again, now from the copy
+        continue;
+      }
+      if (staged !== undefined) await fs.promises.unlink(staged);
+      staged = undefined;
       await fs.promises.unlink(src);
       return candidate;
-    } catch (err) {
-      const code = errorCode(err);
-      if (code === 'EEXIST') continue;
-      if (code === 'EPERM') {
-        // link(2) refused (fs.protected_hardlinks: a file this user neither owns nor may read and write, such as
-        // one dropped unreadable by another user): rename, once the name is seen free (same file system).
-        if (fs.lstatSync(candidate, { throwIfNoEntry: false })) continue;
-        await fs.promises.rename(src, candidate);
-        return candidate;
-      }
-      if (code !== 'EXDEV') throw err;
-      try {
-        // A symbolic link is re-created, never copied: copying would read its target.
-        const st = await fs.promises.lstat(src);
-        if (st.isSymbolicLink()) await fs.promises.symlink(await fs.promises.readlink(src), candidate);
-        else await fs.promises.copyFile(src, candidate, fs.constants.COPYFILE_EXCL);
-        await fs.promises.unlink(src);
-        return candidate;
-      } catch (copyErr) {
-        if (errorCode(copyErr) === 'EEXIST') continue;
-        throw copyErr;
-      }
     }
+  } finally {
+    if (staged !== undefined) await fs.promises.rm(staged, { force: true });
   }
+}
+
+/** A copy of `src` in `dir` under a temporary name (a symbolic link is re-created, never copied: that would read its target). */
+async function stageCopy(src: string, dir: string): Promise<string> {
+  const tmp = path.join(dir, `.${randomBytes(6).toString('hex')}.t`); // isWholeWriteTemporary: skipped by trash listings
+  const st = await fs.promises.lstat(src);
+  if (st.isSymbolicLink()) await fs.promises.symlink(await fs.promises.readlink(src), tmp);
+  else await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_EXCL);
+  return tmp;
 }

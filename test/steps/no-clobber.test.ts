@@ -63,6 +63,43 @@ test('archive with a dest_basename that collides: both files kept, each with the
   assert.ok(uids[0] && uids[1] && uids[0] !== uids[1], `each tags file describes its own file (uids ${uids.join(', ')})`);
 });
 
+test('archive: a file never lands where its tags file would replace an archived file (a.tags, then a)', async (t) => {
+  const out = outDir(t);
+  const w = await startOneWorker(t, 'at', [builtin('builtin:archive', { dest_dir: out, dest_basename: '{ORIGINAL_BASENAME}' })]);
+  await w.give('a.tags', 'PRECIOUS DATA');
+  await waitFor('a.tags archived', () => listFiles(out).length === 2);
+  await w.give('a', 'the second file');
+  await waitFor('a archived', () => listFiles(out).length === 4);
+  assert.deepEqual(listFiles(out).sort(), ['a.1', 'a.1.tags', 'a.tags', 'a.tags.tags']);
+  assert.equal(read(out, 'a.tags'), 'PRECIOUS DATA', 'the archived file is intact');
+  assert.equal(read(out, 'a.1'), 'the second file');
+});
+
+const FAIL_STEP = 'export function process(): boolean { return false; }\n';
+
+test('failure policy keep: a failed file never lands where its .tags would replace a trashed file (x.tags, then x)', async (t) => {
+  const w = await startOneWorker(t, 'fk', [{ name: 'main', source: FAIL_STEP }]);
+  await w.give('x.tags', 'PRECIOUS DATA');
+  await waitFor('x.tags trashed', () => listFiles(w.trash).length === 2);
+  await w.give('x', 'failed too');
+  await waitFor('x trashed', () => listFiles(w.trash).length === 4);
+  assert.deepEqual(listFiles(w.trash).sort(), ['x.1', 'x.1.tags', 'x.tags', 'x.tags.tags']);
+  assert.equal(read(w.trash, 'x.tags'), 'PRECIOUS DATA', 'the trashed file is intact');
+  assert.match(read(w.trash, 'x.1.tags'), /original_basename = x$/m);
+});
+
+test('failure policy move to a directory on another file system: copied through a temporary name, none left', { skip: !otherFs && 'no second file system' }, async (t) => {
+  const out = outDir(t, '/dev/shm');
+  const w = await startOneWorker(t, 'fm', [{ name: 'main', source: FAIL_STEP, config: { failurePolicy: 'move', failurePolicyMoveDestDir: out } }]);
+  fs.writeFileSync(path.join(out, 'big.bin'), 'already there');
+  await w.give('big.bin', 'x'.repeat(1_000_000));
+  await waitFor('moved with its tags', () => listFiles(out).length === 3);
+  assert.deepEqual(fs.readdirSync(out).sort(), ['big.bin', 'big.bin.1', 'big.bin.1.tags'], 'no temporary left');
+  assert.equal(read(out, 'big.bin'), 'already there');
+  assert.equal(fs.statSync(path.join(out, 'big.bin.1')).size, 1_000_000);
+  assert.deepEqual(listFiles(w.tmp), []);
+});
+
 test('if_exists = replace (MFDATA, opted in): the second file of a name replaces the first', async (t) => {
   const out = outDir(t);
   const w = await startOneWorker(t, 'rp', [builtin('builtin:move', { dest_dir: out, if_exists: 'replace' })]);
