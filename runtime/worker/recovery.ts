@@ -7,7 +7,8 @@ import { crashCountTag, INBOX_BASENAME, ORIGINAL_UID } from '../tags/tag-names';
 import { appendJourneyEvent } from '../journey/append';
 import { traceEnd } from '../queue/keys';
 import type { TagStore } from '../tags/tag-store';
-import { errorCode, moveTagged } from '../tags/tagged-file';
+import { errorCode } from '../tags/tagged-file';
+import { moveTaggedIntoInbox } from '../tags/inbox-name';
 import type { Logger } from '../log/mflog';
 import type { RescanTarget } from '../observer/rescan';
 import { rescanDirectory } from '../observer/rescan';
@@ -115,10 +116,9 @@ async function recoverClaim(env: RecoveryEnv, orphan: string, countCrash: boolea
   }
   const inboxName = ((await env.tags.get(mine, INBOX_BASENAME)) ?? (inboxPath && path.basename(inboxPath)))?.replace(/\//g, '_') || path.basename(mine);
   await fs.promises.mkdir(env.inbox, { recursive: true });
-  let dst = path.join(env.inbox, inboxName);
-  if (fs.existsSync(dst)) dst = path.join(env.inbox, path.basename(mine));
   await recordPutBack(env, mine, path.basename(orphan), crashes);
-  await moveTagged(env.tags, mine, dst);
+  // Never over a file waiting under that name, even one a mover is placing right now (tags/inbox-name.ts).
+  const dst = await moveTaggedIntoInbox(env.tags, mine, path.join(env.inbox, inboxName));
   // Announce it ourselves too: the inbox may not be watched, and a duplicate is absorbed by the claim.
   await env.redis.lpush(env.queue, encodeMessage(messageFor(env.inbox, path.basename(dst), 'exists')));
   env.log.warning('orphaned claim of a dead worker put back into the inbox', { file: dst, crashes });
