@@ -114,27 +114,43 @@ async function recoverClaim(env: RecoveryEnv, orphan: string, countCrash: boolea
     env.log.error('file abandoned after repeated worker deaths', { file: mine, crashes, final_path: outcome.finalPath });
     return false;
   }
-  const inboxName = ((await env.tags.get(mine, INBOX_BASENAME)) ?? (inboxPath && path.basename(inboxPath)))?.replace(/\//g, '_') || path.basename(mine);
-  await fs.promises.mkdir(env.inbox, { recursive: true });
-  await recordPutBack(env, mine, path.basename(orphan), crashes);
-  // Never over a file waiting under that name, even one a mover is placing right now (tags/inbox-name.ts).
-  const dst = await moveTaggedIntoInbox(env.tags, mine, path.join(env.inbox, inboxName));
-  // Announce it ourselves too: the inbox may not be watched, and a duplicate is absorbed by the claim.
-  await env.redis.lpush(env.queue, encodeMessage(messageFor(env.inbox, path.basename(dst), 'exists')));
+  const reason = crashes > 0 ? `the worker died while processing this file (${crashes} of ${MAX_CRASHES}); put back into the inbox` : 'the worker died with this file claimed ahead; put back into the inbox';
+  const dst = await putBackClaim(env, mine, path.basename(orphan), reason, 'last', inboxPath && path.basename(inboxPath));
   env.log.warning('orphaned claim of a dead worker put back into the inbox', { file: dst, crashes });
   return true;
+}
+
+/**
+ * Puts a claimed file back into its step's inbox, under the name it had there (never over a file waiting under that
+ * name, tags/inbox-name.ts), and queues it: `last`, behind the waiting messages (recovery), or `next`, to be popped
+ * first (a stopping worker's files claimed ahead, in their order). The claim ends in the file's journey as a failure
+ * back into the inbox, with `reason`. Returns the inbox path.
+ */
+export async function putBackClaim(
+  env: Pick<RecoveryEnv, 'inbox' | 'tags' | 'redis' | 'queue' | 'failure' | 'plugin' | 'step' | 'log'>,
+  claimPath: string, claimUid: string, reason: string, order: 'last' | 'next', inboxName?: string,
+): Promise<string> {
+  const name = ((await env.tags.get(claimPath, INBOX_BASENAME)) ?? inboxName)?.replace(/\//g, '_') || path.basename(claimPath);
+  await fs.promises.mkdir(env.inbox, { recursive: true });
+  await recordPutBack(env, claimPath, claimUid, reason);
+  // Never over a file waiting under that name, even one a mover is placing right now (tags/inbox-name.ts).
+  const dst = await moveTaggedIntoInbox(env.tags, claimPath, path.join(env.inbox, name));
+  // Announce it ourselves too: the inbox may not be watched, and a duplicate is absorbed by the claim.
+  const message = encodeMessage(messageFor(env.inbox, path.basename(dst), 'exists'));
+  if (order === 'last') await env.redis.lpush(env.queue, message);
+  else await env.redis.rpush(env.queue, message);
+  return dst;
 }
 
 /**
  * The dead worker's claim ends in the file's journey as a failure back into its step's inbox (no trace is counted: no
  * file took a route). Best effort: a journey never holds recovery up.
  */
-async function recordPutBack(env: RecoveryEnv, claimPath: string, claimUid: string, crashes: number): Promise<void> {
+async function recordPutBack(env: Pick<RecoveryEnv, 'tags' | 'redis' | 'failure' | 'plugin' | 'step' | 'log'>, claimPath: string, claimUid: string, reason: string): Promise<void> {
   const keep = env.failure.state.journey.keep;
   if (keep <= 0) return;
   try {
     const uid = (await env.tags.get(claimPath, ORIGINAL_UID)) ?? '';
-    const reason = crashes > 0 ? `the worker died while processing this file (${crashes} of ${MAX_CRASHES}); put back into the inbox` : 'the worker died with this file claimed ahead; put back into the inbox';
     await appendJourneyEvent(env.redis, keep, uid, { e: 'fail', c: claimUid, p: env.plugin, s: env.step, to: traceEnd(env.plugin, env.step), reason, t: Date.now() });
   } catch (err) {
     env.log.exception('cannot record a recovered claim in its journey', err, { file: claimPath }, 'warning');

@@ -25,7 +25,7 @@ import { ClaimOwners } from './claim-owners';
 import { BadInput, claimedEntry, MessageGuard } from './message-guard';
 import { applyFailurePolicy, type FailurePolicyTarget } from './failure-policy';
 import { whileRefused } from './redis-refusal';
-import { recoverOrphans } from './recovery';
+import { putBackClaim, recoverOrphans } from './recovery';
 import { WorkerStepContext } from './step-context';
 import { Watchdog } from './watchdog';
 import { IdleGc } from './idle-gc';
@@ -90,7 +90,8 @@ export class StepWorker {
   private ready: Claimed[] = [];
   /** Files finished since the last claim: their tag keys go with the next claim's round trip. */
   private pendingDrops: string[] = [];
-  private lastFileMs = 0;
+  /** Time the last file took; unknown (infinite) until the first one: a new worker claims one file at a time. */
+  private lastFileMs = Number.POSITIVE_INFINITY;
   /** Claim uid of the file in process() (undefined between files and in batches): named at a crash exit. */
   private current: string | undefined;
   private watchdog: Watchdog | undefined;
@@ -189,6 +190,7 @@ export class StepWorker {
 
   async close(): Promise<void> {
     this.idleGc.close();
+    await this.putBackClaimedAhead();
     try {
       await this.options.definition.destroy?.(this.ctx);
     } catch (err) {
@@ -206,10 +208,12 @@ export class StepWorker {
   /**
    * The next claimed file: from the files claimed ahead, else from a new pop. A worker whose files are quick
    * takes (and claims, in one Redis round trip) up to CLAIM_AHEAD messages under a backlog; one with slow
-   * files takes one at a time, so the other workers of the step are not starved. Once stopping, only the
-   * files already claimed are returned.
+   * files takes one at a time, so the other workers of the step are not starved; so does a new worker until its
+   * first file is done (a slow step's worker started under a backlog took 16 files, and its stop then ran out of
+   * graceful time on them). Once stopping, nothing is returned: files claimed ahead are put back (close()).
    */
   private async nextClaimed(timeoutSeconds: number): Promise<Claimed | undefined> {
+    if (this.stopping) return undefined;
     while (this.ready.length === 0) {
       if (this.stopping) return undefined;
       let raws: string[] = [];
@@ -230,6 +234,28 @@ export class StepWorker {
       this.ready = await this.claimAll(raws);
     }
     return this.ready.shift();
+  }
+
+  /**
+   * A stopping worker's files claimed ahead and not started go back to the front of the queue, in their order, for
+   * the step's other workers or its next start: stopping waits for the file in process() only.
+   */
+  private async putBackClaimedAhead(): Promise<void> {
+    const ahead = this.ready.splice(0);
+    const { plugin, step, home, log } = this.options;
+    const env = {
+      inbox: step.watchedDirectories[0] ?? stepInbox(home, plugin.name, step.name), tags: this.tags, redis: this.redis, queue: this.queue,
+      failure: this.failure, plugin: plugin.name, step: step.name, log,
+    };
+    for (const c of ahead.reverse()) {
+      try {
+        await putBackClaim(env, c.file.path, c.file.uid, 'the worker stopped before processing this file (claimed ahead); put back into the inbox', 'next');
+      } catch (err) {
+        // Left claimed: the next worker of the step recovers it as a dead worker's claim.
+        log.exception('cannot put a file claimed ahead back into the inbox; the next worker start recovers it', err, { file: c.file.path }, 'warning');
+      }
+    }
+    if (ahead.length > 0) log.info('files claimed ahead put back into the inbox', { files: ahead.length });
   }
 
   private async flushDrops(): Promise<void> {

@@ -137,7 +137,7 @@ test('a worker killed between its claim rename and the claim\'s Redis bookkeepin
   });
   const first = startWorker(s.home, 'r', 'main', s.env);
   started.push(first);
-  await waitFor('the worker waiting in its pop', async () => /cmd=blmpop/.test(String(await s.client.call('CLIENT', 'LIST'))));
+  await waitFor('the worker waiting in its pop', async () => /cmd=(blmpop|brpop)/.test(String(await s.client.call('CLIENT', 'LIST'))));
   const inboxPath = dropFile(s.inbox, 'tagged-file', 'content');
   // The tags an upstream step set, still under the inbox path (the claim script moves them to the claim path).
   await s.client.hset(tagsKey(inboxPath), 'latest.up.main.color', 'blue');
@@ -154,4 +154,68 @@ test('a worker killed between its claim rename and the claim\'s Redis bookkeepin
   assert.equal(fs.readFileSync(path.join(s.out, 'tagged-file'), 'utf8'), 'content|crashes=1|color=blue');
   assert.deepEqual(listFiles(s.out), ['tagged-file'], 'nothing else came out');
   await waitFor('tmp empty', () => listFiles(s.tmp).length === 0);
+});
+
+test('a new worker claims one file at a time until its first file is done (a slow step never hoards a backlog)', async (t) => {
+  const s = await setup(0);
+  const started: Array<ReturnType<typeof startWorker>> = [];
+  t.after(async () => {
+    await Promise.all(started.map((w) => w.stop()));
+    await s.cleanup();
+  });
+  for (let i = 1; i <= 6; i++) await s.push(`held-${i}`, String(i));
+  const w = startWorker(s.home, 'r', 'main', s.env);
+  started.push(w);
+  await waitFor('the first file claimed', () => listFiles(s.tmp).length >= 1);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(listFiles(s.tmp).length, 1, 'one claim while the first file is in process, not the whole backlog');
+  assert.equal(await s.client.llen('step.r.main'), 5);
+  // Stopped while that file is in process: it finishes it, and nothing else was taken.
+  w.child.kill('SIGTERM');
+  await waitFor('the stop seen by the worker', () => w.records.some((r) => String(r.event).startsWith('stop requested')));
+  fs.writeFileSync(s.release, '');
+  assert.equal(await w.exited, 0);
+  assert.deepEqual(listFiles(s.out), ['held-1']);
+  assert.deepEqual(listFiles(s.tmp), []);
+  assert.equal(await s.client.llen('step.r.main'), 5);
+  assert.equal(listFiles(s.inbox).length, 5);
+});
+
+test('a stopping worker puts the files it claimed ahead back at the front of its queue, in order, instead of running them', async (t) => {
+  const s = await setup(0);
+  const started: Array<ReturnType<typeof startWorker>> = [];
+  t.after(async () => {
+    await Promise.all(started.map((w) => w.stop()));
+    await s.cleanup();
+  });
+  const w = startWorker(s.home, 'r', 'main', s.env);
+  started.push(w);
+  // Quick files first: the worker counts itself quick and claims ahead under a backlog.
+  for (let i = 0; i < 40; i++) await s.push(`quick-${i}`, 'q');
+  await waitFor('the quick files done', () => listFiles(s.out).length === 40);
+  const names = ['held-1', ...Array.from({ length: 7 }, (_, i) => `later-${i + 2}`)];
+  for (const n of names) dropFile(s.inbox, n, n);
+  await s.client.lpush('step.r.main', ...names.map((n) => encodeMessage(messageFor(s.inbox, n, 'created'))));
+  await waitFor('held-1 in process', () => listFiles(s.tmp).length >= 1 && listFiles(s.inbox).length <= 7);
+  await new Promise((r) => setTimeout(r, 200));
+  const claimed = listFiles(s.tmp).length;
+  if (claimed === 1) {
+    t.skip('the quick files took over 2 ms each on this machine: nothing was claimed ahead');
+    fs.writeFileSync(s.release, '');
+    return;
+  }
+  assert.equal(claimed, 8, 'held-1 and the 7 files behind it claimed in one round');
+  w.child.kill('SIGTERM');
+  await waitFor('the stop seen by the worker', () => w.records.some((r) => String(r.event).startsWith('stop requested')));
+  fs.writeFileSync(s.release, '');
+  assert.equal(await w.exited, 0);
+  assert.deepEqual(listFiles(s.out).filter((n) => !n.startsWith('quick')), ['held-1'], 'only the file in process was run');
+  assert.deepEqual(listFiles(s.tmp), [], 'no claim left behind');
+  assert.deepEqual(listFiles(s.inbox).sort(), names.slice(1).sort(), 'back under their own names');
+  // At the front of the queue (popped from the right), in the order they came.
+  const queue = (await s.client.lrange('step.r.main', 0, -1)).map((m) => (JSON.parse(m) as { filename: string }).filename);
+  assert.deepEqual(queue.reverse(), names.slice(1));
+  // A new worker runs them all.
+  started.push(startWorker(s.home, 'r', 'main', s.env));
+  await waitFor('the put-back files done', () => names.every((n) => listFiles(s.out).includes(n)));
 });
