@@ -177,20 +177,30 @@ function checkSection(kind: FileKind, section: IniSection, ctx: CheckContext, pr
   return resolved;
 }
 
-/** Targets (`plugin/step`) naming no known step: a warning, as the other plugin may simply not be loaded. */
+/**
+ * Targets (`plugin/step`) naming no known step: a warning, as the other plugin may simply not be loaded.
+ * The suggestion is written as the item should be: a bare step name in a list of bare names (MFDATA reads a
+ * list without any `/` as steps of this plugin, so one qualified item would change the meaning of the others).
+ */
 function checkTargets(spec: KeySpec, entry: IniEntry, value: string, section: string, ctx: CheckContext, problems: ConfigProblem[]): void {
   if (!ctx.knownSteps || !ctx.plugin) return;
   let targets: { name: string; offset: number; length: number }[] = [];
+  const bare = spec.type === 'target-list' && !value.includes('/');
   if (spec.type === 'target-list') {
     targets = parseTargetList(value, ctx.plugin.name).targets.map((t) => ({ name: `${t.plugin}/${t.step}`, offset: t.offset, length: t.length }));
   } else if (spec.type === 'target-or-dir' && TARGET_PATTERN.test(value)) {
     targets = [{ name: value, offset: 0, length: value.length }];
   }
+  const own = `${ctx.plugin.name}/`;
   for (const t of targets) {
     if (ctx.knownSteps.includes(t.name)) continue;
     const close = suggest(t.name, ctx.knownSteps);
+    let hint = close ? `did you mean '${close}'?` : `known steps: ${ctx.knownSteps.join(', ') || 'none'}`;
+    if (close && bare) {
+      hint = close.startsWith(own) ? `did you mean '${close.slice(own.length)}'?` : `did you mean '${close}'? (then write every item of the list as plugin/step)`;
+    }
     problems.push({
-      ...issueAt(entry, { code: 'unknown-target', message: `'${t.name}' names no known plugin step`, hint: close ? `did you mean '${close}'?` : `known steps: ${ctx.knownSteps.join(', ') || 'none'}`, offset: t.offset, length: t.length }, section),
+      ...issueAt(entry, { code: 'unknown-target', message: `'${t.name}' names no known plugin step`, hint, offset: t.offset, length: t.length }, section),
       severity: 'warning',
     });
   }

@@ -1,6 +1,8 @@
 // Hover (schema docs, step references with live figures), quick fixes (their exact edits), outline and
 // go-to-definition of the language service.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Range, StepFigures } from '../../src/language/service/types';
 import { cursor, doc, GENERAL, languageFixture, r, type LanguageFixture } from './helpers';
@@ -100,6 +102,37 @@ describe('code actions', () => {
     const observer = `[common]\nredis_unix_socket = /x\n[a]\ndirectory = ${f.dataDir}\nqueue = step.beta.mian\n`;
     const [q] = f.service.codeActions(doc(f.paths.observer, observer), EVERYWHERE);
     assert.equal(apply(observer, q.edits!), observer.replace('step.beta.mian', 'step.beta.main'));
+  });
+
+  test('a misspelt bare step name in a list of bare names stays bare, and keeps its hardlink *', () => {
+    const text = `${GENERAL}\n[step_main]\n[step_other]\n_step_module = builtin:copy\ndest_dirs = main, mian\n[switch_rules:fnmatch:x]\n*.txt = main, mian*\n`;
+    const actions = f.service.codeActions(doc(f.paths.alpha, text), EVERYWHERE);
+    assert.deepEqual(actions.map((a) => a.title), ["Change 'mian' to 'main'", "Change 'mian*' to 'main*'"]);
+    const fixed = apply(text, actions.flatMap((a) => a.edits!));
+    assert.equal(fixed, text.replace('main, mian\n', 'main, main\n').replace('main, mian*', 'main, main*'));
+    assert.deepEqual(f.service.diagnostics(doc(f.paths.alpha, fixed)), []);
+  });
+
+  test('a bare name whose closest step is in another plugin: every item of the list is qualified', () => {
+    const g = languageFixture();
+    try {
+      fs.mkdirSync(path.join(g.workspace, 'plugins', 'alpha2'));
+      fs.writeFileSync(path.join(g.workspace, 'plugins', 'alpha2', 'config.ini'), `${GENERAL}\n[step_extract]\n_step_module = builtin:delete\n`);
+      const text = `${GENERAL}\n[step_main]\n[switch_rules:fnmatch:x]\n*.txt =  main ,extract* \n`;
+      const [action] = g.service.codeActions(doc(g.paths.alpha, text), EVERYWHERE);
+      assert.equal(action.title, "Change 'extract*' to 'alpha2/extract*' (and write the other items as alpha/<step>)");
+      const fixed = apply(text, action.edits!);
+      assert.equal(fixed, `${GENERAL}\n[step_main]\n[switch_rules:fnmatch:x]\n*.txt =  alpha/main ,alpha2/extract* \n`);
+      assert.deepEqual(g.service.diagnostics(doc(g.paths.alpha, fixed)), []);
+    } finally {
+      g.cleanup();
+    }
+  });
+
+  test('a qualified target keeps its hardlink *', () => {
+    const text = `${GENERAL}\n[step_main]\n[switch_rules:fnmatch:x]\n*.txt = alpha/main, beta/mian*\n`;
+    const [action] = f.service.codeActions(doc(f.paths.alpha, text), EVERYWHERE);
+    assert.equal(apply(text, action.edits!), text.replace('beta/mian*', 'beta/main*'));
   });
 
   test('a missing mandatory key is added at the end of its section, with the document\'s line ends', () => {

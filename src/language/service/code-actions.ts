@@ -3,7 +3,7 @@
 import { findSectionSpec, keysOfSection } from '../../../runtime/config/schema';
 import { suggest } from '../../../runtime/config/suggest';
 import { getSection } from '../../../runtime/config/ini-parser';
-import { stepModuleOf, type Analysis } from './analysis';
+import { entryAt, spanRange, stepModuleOf, type Analysis } from './analysis';
 import type { CodeAction, LanguageDiagnostic, Range } from './types';
 
 /** `did you mean 'x'?` in a hint: the suggestion the checker already computed. */
@@ -37,6 +37,37 @@ function replaceWith(d: LanguageDiagnostic, title: string, newText: string): Cod
   return { title, diagnostic: d, isPreferred: true, edits: [{ range: d.range, newText }] };
 }
 
+/**
+ * The fix of an unknown target: the item keeps its form and its hardlink `*`. When a list of bare step names
+ * (this plugin's steps, MFDATA rule) needs a step of another plugin, every item is qualified in the same edit:
+ * one item with a `/` would make MFDATA read the bare ones as plugin names.
+ */
+function fixTarget(a: Analysis, d: LanguageDiagnostic, close: string): CodeAction | undefined {
+  const written = textOf(a, d.range);
+  const star = written.endsWith('*') ? '*' : '';
+  const replacement = close + star;
+  if (close.includes('/') === written.includes('/')) return replaceWith(d, `Change '${written}' to '${replacement}'`, replacement);
+  const entry = entryAt(d.section ? getSection(a.checked.doc, d.section) : undefined, d.range.start.line);
+  const plugin = a.info.plugin?.name;
+  // Only a list written without {{VAR}}: the item offsets are then offsets in the written text.
+  if (!entry || !plugin || entry.value.includes('{{') || written.includes('/')) return undefined;
+  const start = d.range.start.character - (entry.valueSpan.column - 1);
+  let offset = 0;
+  const items = entry.value.split(',').map((raw) => {
+    const at = offset;
+    offset += raw.length + 1;
+    const item = raw.trim();
+    if (at + raw.indexOf(item) === start) return raw.replace(item, replacement);
+    return item === '' ? raw : raw.replace(item, `${plugin}/${item}`);
+  });
+  return {
+    title: `Change '${written}' to '${replacement}' (and write the other items as ${plugin}/<step>)`,
+    diagnostic: d,
+    isPreferred: true,
+    edits: [{ range: spanRange(entry.valueSpan), newText: items.join(',') }],
+  };
+}
+
 /** The fixes for the given diagnostics (those of this document that touch the requested range). */
 export function codeActions(a: Analysis, diagnostics: readonly LanguageDiagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
@@ -57,8 +88,13 @@ export function codeActions(a: Analysis, diagnostics: readonly LanguageDiagnosti
         if (close) actions.push(replaceWith(d, `Change '${written}' to '${close}'`, close));
         break;
       }
+      case 'unknown-target': {
+        const close = suggestion(d.message);
+        const action = close ? fixTarget(a, d, close) : undefined;
+        if (action) actions.push(action);
+        break;
+      }
       case 'bad-enum':
-      case 'unknown-target':
       case 'unknown-queue':
       case 'unknown-builtin': {
         const close = suggestion(d.message);
