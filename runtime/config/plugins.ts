@@ -8,7 +8,7 @@ import type { ExtraDaemonConfig, FailurePolicy, PluginConfig, StepConfig, Switch
 import { SectionReader } from './read';
 import { builtinName, BUILTIN_STEP_OPTIONS } from './schema';
 import { parseSwitchSectionName, unescapePattern } from './switch-rules';
-import { at, checkDocument, stepCrossProblems, type CheckContext, type ResolvedSection } from './validate';
+import { at, checkDocument, stepCrossProblems, stepModulesOf, type CheckContext, type ResolvedSection } from './validate';
 import { parseTargetList } from './values';
 
 export interface DiscoveredPlugin {
@@ -197,7 +197,7 @@ export function loadPlugin(found: DiscoveredPlugin, ctx: Omit<CheckContext, 'plu
   const sections = checked.sections;
   const oFile = overrideFile(ctx.home, found.name);
   if (fs.existsSync(oFile)) {
-    const override = checkDocument('override', fs.readFileSync(oFile), oFile, pctx);
+    const override = checkDocument('override', fs.readFileSync(oFile), oFile, { ...pctx, pluginStepModules: stepModulesOf(sections) });
     problems.push(...override.problems);
     mergeOverride(sections, override.sections, problems);
     // Rules between keys are checked again on the merged result; only what the override broke is new.

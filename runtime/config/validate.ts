@@ -35,6 +35,11 @@ export interface CheckContext {
   plugin?: { name: string; dir: string };
   /** Every `plugin/step` of the runtime; when given, targets naming another step get a warning. */
   knownSteps?: readonly string[];
+  /**
+   * For an operator override: the `_step_module` of each `[step_<name>]` of the plugin's config.ini, by section
+   * name. An override may not set `_step_module`, so the plugin's value decides which built-in options a step takes.
+   */
+  pluginStepModules?: Readonly<Record<string, string>>;
 }
 
 export interface CheckedDocument {
@@ -86,6 +91,16 @@ export function validateDocument(kind: FileKind, doc: IniDocument, ctx: CheckCon
   return { doc, problems: sortProblems(problems), sections };
 }
 
+/** The `_step_module` (expanded) of each step section that sets one, by section name (see CheckContext.pluginStepModules). */
+export function stepModulesOf(sections: readonly ResolvedSection[]): Record<string, string> {
+  const modules: Record<string, string> = {};
+  for (const s of sections) {
+    const v = s.values.get('_step_module');
+    if (s.name.startsWith('step_') && v) modules[s.name] = v.value;
+  }
+  return modules;
+}
+
 function sectionHint(kind: FileKind, name: string): string {
   const titles = schema[kind].sections.map((s) => s.title);
   const close = suggest(name, [...titles, ...titles.filter((t) => t.endsWith('<name>')).map((t) => t.replace('<name>', name.replace(/^.*?_/, '')))]);
@@ -117,7 +132,9 @@ function checkSection(kind: FileKind, section: IniSection, ctx: CheckContext, pr
   }
   const vars = expansionVariables({ env: ctx.env, home: ctx.home, plugin: ctx.plugin, step });
   const stepModuleEntry = getEntry(section, '_step_module');
-  const stepModule = stepModuleEntry ? expandValue(stepModuleEntry.value, vars).value : undefined;
+  const stepModule = kind === 'override'
+    ? ctx.pluginStepModules?.[name]
+    : stepModuleEntry ? expandValue(stepModuleEntry.value, vars).value : undefined;
   const allowed = keysOfSection(kind, name, stepModule);
   const seenKeys = new Set<string>();
 

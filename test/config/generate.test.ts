@@ -8,7 +8,7 @@ import { generateConfigAuto, type ConfigAuto } from '../../runtime/config/genera
 import { writeConfigAuto } from '../../runtime/config/generate/write';
 import { checkDocument } from '../../runtime/config/validate';
 import type { SupervisorConfig } from '../../runtime/supervisor/watcher-spec';
-import { tempTree, writeFiles, type TempTree } from './helpers';
+import { GENERAL, tempTree, writeFiles, type TempTree } from './helpers';
 
 const repo = path.resolve(__dirname, '../../..');
 const goldenDir = path.join(repo, 'test/config/golden');
@@ -193,6 +193,33 @@ test('an operator override changes the plugin JSON and the environment, not the 
     const plugin = JSON.parse(generated.files.find((f) => f.path === 'plugins/normalize.json')!.content);
     assert.equal(plugin.custom.output_dir, '/data/normalized');
     assert.equal(generated.supervisor.watchers.find((w) => w.name === 'step.normalize.main')!.numprocesses, 3);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('an operator override sets an option of a built-in step, which the plugin\'s _step_module decides', () => {
+  const t = tempTree({
+    'ws/plugins/p1/config.ini': `${GENERAL}[step_main]\n_step_module = builtin:move\ndest_dir = p1/out\n[step_out]\n_step_module = builtin:delete\n`,
+    'home/config/plugins/p1.ini': '[step_main]\ndest_dir = /data/out\n',
+  });
+  try {
+    const { config, problems } = loadRuntimeConfig({ workspace: t.workspace, home: t.home, env: {} });
+    assert.deepEqual(problems, []);
+    assert.equal(config.plugins.find((p) => p.name === 'p1')!.steps.find((s) => s.name === 'main')!.options.dest_dir, '/data/out');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('an operator override may not set an option the plugin\'s step module does not take', () => {
+  const t = tempTree({
+    'ws/plugins/p1/config.ini': `${GENERAL}[step_main]\n_step_module = builtin:delete\n`,
+    'home/config/plugins/p1.ini': '[step_main]\ndest_dir = /data/out\n',
+  });
+  try {
+    const { problems } = loadRuntimeConfig({ workspace: t.workspace, home: t.home, env: {} });
+    assert.deepEqual(problems.map((p) => `${p.code} ${p.key}`), ['unknown-key dest_dir']);
   } finally {
     t.cleanup();
   }

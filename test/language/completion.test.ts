@@ -66,6 +66,11 @@ describe('completion', () => {
     assert.ok(!got.some((k) => k.startsWith('_')));
   });
 
+  test('an operator override of a built-in step is offered the options of the plugin\'s _step_module', () => {
+    assert.ok(labels(f.paths.override, '[step_archive]\n|\n').includes('lifetime'));
+    assert.ok(!labels(f.paths.override, '[step_main]\n|\n').includes('lifetime'));
+  });
+
   test('enum values', () => {
     const items = complete(f.paths.alpha, `${GENERAL}\n[step_main]\nfailure_policy = |\n`);
     assert.deepEqual(items.map((i) => i.label), ['keep', 'delete', 'move']);

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { formatProblem } from '../../runtime/config/errors';
+import { STEP_KEYS } from '../../runtime/config/schema';
 import { checkDocument } from '../../runtime/config/validate';
 import { doc, GENERAL, languageFixture, shown, type LanguageFixture } from './helpers';
 
@@ -139,6 +140,9 @@ const cases: Case[] = [
   ['override: an operator override may not set private keys', (x) => x.paths.override,
     () => '[step_main]\n_step_module = other.ts\nnumprocesses = 4\n',
     ["error 1:0-1:12 override-private-key: operator overrides may not set '_step_module' (keys starting with _ belong to the plugin) (change it in the plugin config.ini instead)"]],
+  ['override: options of a built-in step are those of the plugin\'s _step_module (archive here, not main.ts)', (x) => x.paths.override,
+    (x) => `[step_archive]\ndest_dir = ${x.dataDir}\nlifetime = 3\n[step_main]\nlifetime = 3\n`,
+    [`error 4:0-4:8 unknown-key: unknown key 'lifetime' in [step_main] (keys of [step_<name>]: ${STEP_KEYS.map((k) => k.key).join(', ')})`]],
 ];
 
 describe('diagnostics', () => {

@@ -48,6 +48,7 @@ export function analyze(doc: TextDocumentLike, env: LanguageEnvironment): Analys
   const lines = text.split(/\r\n|\n|\r/);
   const ownSteps = [...text.matchAll(/^[ \t]*\[[ \t]*step_([A-Za-z0-9_]+)[ \t]*\]/gm)].map((m) => m[1]);
   const ctx: CheckContext = { env: env.env, home: env.home, plugin: info.plugin, knownSteps: knownStepsFor(info, ownSteps, env) };
+  if (info.kind === 'override' && info.plugin) ctx.pluginStepModules = env.pluginStepModules(info.plugin);
   const checked = checkDocument(info.kind, text, doc.path, ctx);
   return { path: doc.path, info, lines, eol: text.includes('\r\n') ? '\r\n' : '\n', ctx, checked };
 }
@@ -62,8 +63,9 @@ export function sectionAt(a: Analysis, line: number): IniSection | undefined {
   return found;
 }
 
-/** `_step_module` of a step section as written (selects the built-in options). */
-export function stepModuleOf(section: IniSection | undefined): string | undefined {
+/** `_step_module` of a step section as written (selects the built-in options); an override's comes from its plugin. */
+export function stepModuleOf(a: Analysis, section: IniSection | undefined): string | undefined {
+  if (a.info.kind === 'override') return section ? a.ctx.pluginStepModules?.[section.name] : undefined;
   return getEntry(section, '_step_module')?.value;
 }
 

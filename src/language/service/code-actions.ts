@@ -20,7 +20,7 @@ function addKey(a: Analysis, d: LanguageDiagnostic): CodeAction | undefined {
   if (!section || !d.key) return undefined;
   // "neither redis_unix_socket nor redis_server": the socket is what the runtime's own Redis listens on.
   const key = a.info.kind === 'observer' && d.key === 'redis_server' ? 'redis_unix_socket' : d.key;
-  const spec = keysOfSection(a.info.kind, section.name, stepModuleOf(section)).find((k) => k.key === key);
+  const spec = keysOfSection(a.info.kind, section.name, stepModuleOf(a, section)).find((k) => k.key === key);
   const value = key === 'redis_unix_socket' ? `${a.ctx.home.replace(/\/$/, '')}/var/redis.sock` : spec?.default ?? '';
   const last = section.entries.length > 0 ? section.entries[section.entries.length - 1].valueSpan : section.headerSpan;
   const lineText = a.lines[last.line - 1] ?? '';
@@ -82,7 +82,7 @@ export function codeActions(a: Analysis, diagnostics: readonly LanguageDiagnosti
         const section = d.section ? getSection(a.checked.doc, d.section) : undefined;
         const written = textOf(a, d.range);
         const spec = section ? findSectionSpec(a.info.kind, section.name) : undefined;
-        const candidates = spec ? keysOfSection(a.info.kind, section!.name, stepModuleOf(section)).map((k) => k.key) : [];
+        const candidates = spec ? keysOfSection(a.info.kind, section!.name, stepModuleOf(a, section)).map((k) => k.key) : [];
         const present = new Set(section?.entries.map((e) => e.key));
         const close = suggestion(d.message) ?? suggest(written, candidates.filter((k) => !present.has(k)));
         if (close) actions.push(replaceWith(d, `Change '${written}' to '${close}'`, close));

@@ -129,7 +129,7 @@ export function complete(a: Analysis, env: LanguageEnvironment, p: Position): Co
   if (trimmed.startsWith('[')) return sectionItems(a, line, p);
   const section = sectionAt(a, p.line);
   if (!section || section.headerSpan.line - 1 === p.line) return [];
-  const stepModule = stepModuleOf(section);
+  const stepModule = stepModuleOf(a, section);
   const eq = before.indexOf('=');
   if (eq === -1) {
     const present = new Set(section.entries.filter((e) => e.keySpan.line - 1 !== p.line).map((e) => e.key));

@@ -63,7 +63,7 @@ function editorProblems(a: Analysis, env: LanguageEnvironment): ConfigProblem[] 
   const queues = (a.ctx.knownSteps ?? []).map((s) => `step.${s.replace('/', '.')}`);
   for (const s of a.checked.sections) {
     if (!s.spec || s.spec.freeKeys) continue;
-    const stepModule = stepModuleOf(s.section);
+    const stepModule = stepModuleOf(a, s.section);
     for (const [key, v] of s.values) {
       if (!v.valid) continue;
       const spec = findKeySpec(kind, s.name, key, stepModule);

@@ -7,6 +7,7 @@ import { parseIni } from '../../../runtime/config/ini-parser';
 import { listKnownSteps } from '../../../runtime/config/load';
 import { loadModuleConfig, MODULE_CONFIG_FILE } from '../../../runtime/config/module-config';
 import { discoverPlugins } from '../../../runtime/config/plugins';
+import { checkDocument, stepModulesOf } from '../../../runtime/config/validate';
 import { internalPlugins } from '../../../runtime/steps/internal-plugins';
 import type { DocumentInfo, LanguageEnvironment, Location } from './types';
 
@@ -78,6 +79,15 @@ export class DiskEnvironment implements LanguageEnvironment {
     const internal = internalPlugins(module, this.opts.home, taken).flatMap((p) => p.steps.map((s) => `${p.name}/${s.name}`));
     this.steps = [...new Set([...declared, ...internal])].sort();
     return this.steps;
+  }
+
+  pluginStepModules(plugin: { name: string; dir: string }): Readonly<Record<string, string>> {
+    const file = path.join(plugin.dir, 'config.ini');
+    try {
+      return stepModulesOf(checkDocument('plugin', fs.readFileSync(file), file, { env: this.opts.env, home: this.opts.home, plugin }).sections);
+    } catch {
+      return {};
+    }
   }
 
   stepLocation(plugin: string, step: string): Location | undefined {

@@ -47,6 +47,6 @@ export async function hover(a: Analysis, p: Position, live?: LiveFigures): Promi
   const onKey = contains(keyRange, p);
   if (!onKey && !contains(spanRange(entry.valueSpan), p)) return undefined;
   if (spec.freeKeys) return { contents: `**[${spec.title}]**\n\n${spec.doc}`, range: keyRange };
-  const k = findKeySpec(a.info.kind, section.name, entry.key, stepModuleOf(section));
+  const k = findKeySpec(a.info.kind, section.name, entry.key, stepModuleOf(a, section));
   return k ? { contents: keyDocumentation(k, spec.title), range: onKey ? keyRange : spanRange(entry.valueSpan) } : undefined;
 }

@@ -27,7 +27,7 @@ export function referenceAt(a: Analysis, p: Position): StepReference | undefined
     return m ? { plugin: m[1], step: m[2], range: at(0, entry.value.length) } : undefined;
   }
   const isSwitchRule = section.name.startsWith('switch_rules');
-  const type = isSwitchRule ? 'target-list' : findKeySpec(a.info.kind, section.name, entry.key, stepModuleOf(section))?.type;
+  const type = isSwitchRule ? 'target-list' : findKeySpec(a.info.kind, section.name, entry.key, stepModuleOf(a, section))?.type;
   if (type === 'target-or-dir') {
     const m = TARGET_PATTERN.exec(entry.value);
     return m ? { plugin: m[1], step: m[2], range: at(0, entry.value.length) } : undefined;

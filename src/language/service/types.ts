@@ -124,6 +124,8 @@ export interface LanguageEnvironment {
   classify(filePath: string): DocumentInfo | undefined;
   /** Every `plugin/step` declared on disk (workspace, installed and internal plugins), sorted. */
   knownSteps(): readonly string[];
+  /** The `_step_module` of each `[step_<name>]` of a plugin's config.ini on disk, by section name (for its override). */
+  pluginStepModules(plugin: { name: string; dir: string }): Readonly<Record<string, string>>;
   /** Where `[step_<step>]` is declared in the plugin's config.ini. */
   stepLocation(plugin: string, step: string): Location | undefined;
   isDirectory(absolutePath: string): boolean;
