@@ -10,7 +10,7 @@ import { builtinName, findSectionSpec, keysOfSection, RETIRED_KEYS, schema, type
 import { suggest } from './suggest';
 import { parseSwitchSectionName, unescapePattern } from './switch-rules';
 import { checkValue, parseTargetList, pluginNameIssue, stepNameIssue, TARGET_PATTERN, type ValueIssue } from './values';
-import { compilePythonRegex, PatternError } from '../switch/patterns';
+import { compilePythonRegex, FNMATCH_HINT, fnmatchToRegExp, PatternError } from '../switch/patterns';
 import { checkObserverSections } from './validate-observer';
 
 /** A value after `{{VAR}}` expansion; `valid` = expansion and type check passed. */
@@ -223,25 +223,26 @@ function checkTargets(spec: KeySpec, entry: IniEntry, value: string, section: st
   }
 }
 
-function switchRegexError(pattern: string): string | undefined {
+/** Compiles a rule's pattern exactly as the running switch does (runtime/switch/rules.ts); the error when it cannot. */
+function switchPatternError(pattern: string, type: string | undefined): PatternError | undefined {
   try {
-    compilePythonRegex(pattern);
+    if (type === 'regex' || type === 'notregex') compilePythonRegex(pattern);
+    if (type === 'fnmatch' || type === 'notfnmatch') fnmatchToRegExp(pattern);
     return undefined;
   } catch (err) {
-    return err instanceof PatternError ? err.reason : String(err);
+    if (err instanceof PatternError) return err;
+    throw err;
   }
 }
 
 function checkSwitchRule(entry: IniEntry, value: string, type: string | undefined, section: string, ctx: CheckContext, problems: ConfigProblem[]): void {
   const pattern = unescapePattern(entry.key);
-  if (type === 'regex' || type === 'notregex') {
-    // Compiled exactly as the running switch compiles it; a rule that cannot compile is skipped there and the rest
-    // of the switch keeps routing, so it is a warning here (not an error that would reject the whole plugin).
-    const error = switchRegexError(pattern);
-    if (error) {
-      problems.push({ ...at(entry.file, entry.keySpan, 'bad-regex', `rule ignored: invalid regular expression '${pattern}': ${error}, fix the pattern`,
-        'write = as @@@@@@ and # as ~~~~~~ in a pattern', { key: entry.key, section }), severity: 'warning' });
-    }
+  // A rule that cannot compile is skipped by the running switch and the rest of the switch keeps routing, so it is
+  // a warning here (not an error that would reject the whole plugin), with the message the switch logs.
+  const error = switchPatternError(pattern, type);
+  if (error) {
+    const hint = error.syntax === 'regex' ? 'write = as @@@@@@ and # as ~~~~~~ in a pattern' : FNMATCH_HINT;
+    problems.push({ ...at(entry.file, entry.keySpan, error.code, `rule ignored: ${error.message}, fix the pattern`, hint, { key: entry.key, section }), severity: 'warning' });
   }
   const spec: KeySpec = { key: entry.key, type: 'target-list', default: '', doc: 'switch rule targets' };
   if (value === '') {

@@ -2,10 +2,24 @@
 
 /** A regex or wildcard pattern that could not be compiled; `reason` is the engine's message. */
 export class PatternError extends Error {
-  constructor(readonly pattern: string, readonly reason: string) {
-    super(`invalid regular expression '${pattern}': ${reason}`);
+  constructor(readonly pattern: string, readonly reason: string, readonly syntax: 'regex' | 'fnmatch' = 'regex') {
+    super(`invalid ${syntax === 'regex' ? 'regular expression' : 'wildcard pattern'} '${pattern}': ${reason}`);
     this.name = 'PatternError';
   }
+
+  /** The problem code of a switch rule left out for this error (`mfdata config check` and the running switch). */
+  get code(): string {
+    return this.syntax === 'regex' ? 'bad-regex' : 'bad-fnmatch';
+  }
+}
+
+/** What to write instead of a wildcard pattern that does not compile. */
+export const FNMATCH_HINT = 'wildcards are * ? [seq] [!seq]; a range in [] goes from low to high, e.g. [a-z]';
+
+/** V8 says `Invalid regular expression: /<source>/<flags>: <reason>`; the reason alone (the pattern is named already). */
+function engineReason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.slice(text.lastIndexOf(': ') + 2);
 }
 
 function escapeRegex(text: string): string {
@@ -15,7 +29,8 @@ function escapeRegex(text: string): string {
 /**
  * Translates a shell wildcard (Python `fnmatch`, case-sensitive as on POSIX) to a whole-string RegExp.
  * `*` matches anything including `/` and newlines, `?` one character, `[seq]` / `[!seq]` a set;
- * an unclosed `[` is a literal bracket, as in Python.
+ * an unclosed `[` is a literal bracket, as in Python. A set JavaScript cannot compile (a range from high to
+ * low, `[z-a]`) throws PatternError.
  */
 export function fnmatchToRegExp(pattern: string): RegExp {
   let out = '';
@@ -48,7 +63,11 @@ export function fnmatchToRegExp(pattern: string): RegExp {
       out += escapeRegex(c);
     }
   }
-  return new RegExp(`^(?:${out})$`);
+  try {
+    return new RegExp(`^(?:${out})$`);
+  } catch (err) {
+    throw new PatternError(pattern, engineReason(err), 'fnmatch');
+  }
 }
 
 export function fnmatch(value: string, pattern: string): boolean {
@@ -69,9 +88,7 @@ export function compilePythonRegex(pattern: string): RegExp {
     // Sticky: the match must start at index 0, like Python's re.match, without rewriting the pattern.
     return new RegExp(translated, 'y');
   } catch (err) {
-    // V8 says `Invalid regular expression: /<source>/y: <reason>`; keep the reason, the pattern is already named.
-    const text = err instanceof Error ? err.message : String(err);
-    throw new PatternError(pattern, text.slice(text.lastIndexOf(': ') + 2));
+    throw new PatternError(pattern, engineReason(err));
   }
 }
 

@@ -1,7 +1,7 @@
 // Switch rule evaluation: compile a switch's rules once (reporting bad ones), then test a file against all of them.
 import type { SwitchRule, SwitchRuleTarget } from '../config/model';
 import type { ConfigProblem } from '../config/errors';
-import { compilePythonRegex, fnmatchToRegExp, PatternError, regexMatches } from './patterns';
+import { compilePythonRegex, FNMATCH_HINT, fnmatchToRegExp, PatternError, regexMatches } from './patterns';
 
 /** What a rule sees of a file: its current path and its tags (names like `latest.guess_file_type.main.system_magic`). */
 export interface SwitchFile {
@@ -89,8 +89,8 @@ export function compileSwitch(switchName: string, rules: readonly SwitchRule[], 
       test = predicateFor(rule, options.loadFunction);
     } catch (err) {
       if (err instanceof PatternError) {
-        problems.push(ruleProblem(rule, 'bad-regex', `rule ignored: [${sectionName(rule)}] ${err.message}, fix the pattern`,
-          'JavaScript regular expression syntax; `(?P<name>…)` is accepted'));
+        problems.push(ruleProblem(rule, err.code, `rule ignored: [${sectionName(rule)}] ${err.message}, fix the pattern`,
+          err.syntax === 'regex' ? 'JavaScript regular expression syntax; `(?P<name>…)` is accepted' : FNMATCH_HINT));
       } else {
         problems.push(ruleProblem(rule, 'bad-function-rule', `rule ignored: [${sectionName(rule)}] cannot load function rule '${rule.pattern}': ${err instanceof Error ? err.message : String(err)}, fix the rule`,
           "write '<module>:<exported function>', e.g. 'rules.ts:isBig = plugin/step'"));

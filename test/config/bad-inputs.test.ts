@@ -88,6 +88,8 @@ const cases: [string, () => string[], string[]][] = [
     [`${P}:9:2: error: switch rule type 'fnmatch' needs a tag name (write [switch_rules:fnmatch:latest.guess_file_type.main.system_magic] for example)`]],
   ['bad regex in a switch rule (warning: the rule is ignored, the plugin loads)', () => pluginProblems('[step_main]\n[switch_rules:regex:latest.x]\n^(abc = main\n'),
     [`${P}:10:1: warning: rule ignored: invalid regular expression '^(abc': Unterminated group, fix the pattern (write = as @@@@@@ and # as ~~~~~~ in a pattern)`]],
+  ['bad wildcard in a fnmatch switch rule (warning, the message the running switch logs)', () => pluginProblems('[step_main]\n[switch_rules:fnmatch:t]\n*.[z-a] = main\n'),
+    [`${P}:10:1: warning: rule ignored: invalid wildcard pattern '*.[z-a]': Range out of order in character class, fix the pattern (wildcards are * ? [seq] [!seq]; a range in [] goes from low to high, e.g. [a-z])`]],
   ['Python named groups in a switch regex are accepted, as the switch compiles them', () => pluginProblems('[step_main]\n[switch_rules:regex:latest.x]\n^(?P<kind>abc) = main\n'), []],
   ['switch target naming a missing step (warning)', () => pluginProblems('[step_main]\n[switch_rules:alwaystrue]\n* = p/mian, other/x\n'),
     [`${P}:10:5: warning: 'p/mian' names no known plugin step (did you mean 'p/main'?)`,

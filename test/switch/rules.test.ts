@@ -100,6 +100,13 @@ test('an invalid regex is reported with file:line and the other rules keep worki
   assert.deepEqual(d.targets.map((t) => t.plugin), ['b']);
 });
 
+test('a wildcard that cannot compile is reported as such with file:line, not as a function rule', () => {
+  const sw = compileSwitch('switch', [rule('fnmatch', '*.[z-a]', 'a/main', { line: 12 }), rule('notfnmatch', '*.gz', 'b/main')], { knownSteps: known });
+  assert.deepEqual(sw.problems.map((p) => `${p.line} ${p.code} ${p.message}`),
+    ["12 bad-fnmatch rule ignored: [switch_rules:fnmatch:latest.guess_file_type.main.system_magic] invalid wildcard pattern '*.[z-a]': Range out of order in character class, fix the pattern"]);
+  assert.equal(sw.rules.length, 1);
+});
+
 test('an unknown target step is reported with file:line and dropped; the rule keeps its other targets', async () => {
   const sw = compileSwitch('switch', [rule('alwaystrue', '', 'a/main, nosuch/step', { line: 7 })], { knownSteps: known });
   assert.equal(sw.problems.length, 1);
