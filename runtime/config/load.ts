@@ -4,6 +4,7 @@ import { sortProblems, type ConfigProblem } from './errors';
 import type { RuntimeConfig } from './model';
 import { loadModuleConfig } from './module-config';
 import { declaredSteps, discoverPlugins, loadPlugin } from './plugins';
+import { switchWiringProblems, type SwitchWiring } from './switch-wiring';
 import { internalPlugins } from '../steps/internal-plugins';
 import { withRetrySteps } from '../steps/retry';
 import { receiverProblems } from '../receiver/config-check';
@@ -41,9 +42,11 @@ export function loadRuntimeConfig(options: LoadOptions): LoadResult {
   const knownSteps = [...discovered.plugins.flatMap(declaredSteps), ...internal.flatMap((p) => p.steps.map((s) => `${p.name}/${s.name}`))].sort();
   const config: RuntimeConfig = { workspace, home, module, plugins: [] };
   const rejectedPlugins: string[] = [];
+  const wirings: SwitchWiring[] = [];
   for (const found of discovered.plugins) {
     const loaded = loadPlugin(found, { ...ctx, knownSteps });
     problems.push(...loaded.problems);
+    if (loaded.wiring) wirings.push(loaded.wiring);
     // retry_total > 0: the hidden `<step>_reinject` sibling step (runtime/steps/retry.ts), as MFDATA generates it.
     if (loaded.plugin) config.plugins.push(withRetrySteps(loaded.plugin, home));
     else rejectedPlugins.push(found.name);
@@ -52,6 +55,8 @@ export function loadRuntimeConfig(options: LoadOptions): LoadResult {
     config.plugins.push(...internal);
     config.plugins.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
+  const internalSwitches = internal.flatMap((p) => p.steps.filter((s) => s.stepModule === 'builtin:switch').map((s) => s.options.switch_name));
+  problems.push(...switchWiringProblems(wirings, internalSwitches));
   problems.push(...receiverProblems(config));
   return { config, problems: sortProblems(problems), rejectedPlugins };
 }

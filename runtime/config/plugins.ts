@@ -8,6 +8,7 @@ import type { ExtraDaemonConfig, FailurePolicy, PluginConfig, StepConfig, Switch
 import { SectionReader } from './read';
 import { builtinName, BUILTIN_STEP_OPTIONS } from './schema';
 import { parseSwitchSectionName, unescapePattern } from './switch-rules';
+import { switchWiringOf, type SwitchWiring } from './switch-wiring';
 import { at, checkDocument, stepCrossProblems, stepModulesOf, type CheckContext, type ResolvedSection } from './validate';
 import { parseTargetList } from './values';
 
@@ -184,7 +185,7 @@ export function declaredSteps(plugin: DiscoveredPlugin): string[] {
  * Loads one plugin: its config.ini checked, the operator override merged, the PluginConfig built.
  * `plugin` is undefined when an error makes the plugin unusable; the problems say why.
  */
-export function loadPlugin(found: DiscoveredPlugin, ctx: Omit<CheckContext, 'plugin'>): { plugin?: PluginConfig; problems: ConfigProblem[] } {
+export function loadPlugin(found: DiscoveredPlugin, ctx: Omit<CheckContext, 'plugin'>): { plugin?: PluginConfig; wiring?: SwitchWiring; problems: ConfigProblem[] } {
   const pctx: CheckContext = { ...ctx, plugin: { name: found.name, dir: found.dir } };
   let bytes: Buffer;
   try {
@@ -222,6 +223,7 @@ export function loadPlugin(found: DiscoveredPlugin, ctx: Omit<CheckContext, 'plu
   for (const [key, v] of [...(section('custom')?.values ?? new Map())].sort(([a], [b]) => (a < b ? -1 : 1))) custom[key] = v.value;
   return {
     problems,
+    wiring: switchWiringOf(found.name, sections),
     plugin: {
       name: found.name,
       dir: found.dir,

@@ -20,6 +20,9 @@ function pluginProblems(body: string | Uint8Array, extra: Record<string, string 
   }
 }
 
+/** mfdata.ini running the internal switch, which evaluates [switch_rules:…] sections without @. */
+const SWITCH_ON = { 'ws/mfdata.ini': '[internal_plugins]\ninstall_switch = 1\n' };
+
 const OBSERVER_COMMON = '[common]\nredis_unix_socket = /run/r.sock\n';
 function observerProblems(text: string): string[] {
   return formatted(checkDocument('observer', text, '/o/directory_observer.ini', { env: {}, home: '/h' }).problems, '/o');
@@ -86,14 +89,24 @@ const cases: [string, () => string[], string[]][] = [
     [`${P}:9:2: error: unknown switch rule type 'regexp' (did you mean 'regex'?)`]],
   ['switch rule type needing a tag', () => pluginProblems('[step_main]\n[switch_rules:fnmatch]\n* = main\n'),
     [`${P}:9:2: error: switch rule type 'fnmatch' needs a tag name (write [switch_rules:fnmatch:latest.guess_file_type.main.system_magic] for example)`]],
-  ['bad regex in a switch rule (warning: the rule is ignored, the plugin loads)', () => pluginProblems('[step_main]\n[switch_rules:regex:latest.x]\n^(abc = main\n'),
+  ['bad regex in a switch rule (warning: the rule is ignored, the plugin loads)', () => pluginProblems('[step_main]\n[switch_rules:regex:latest.x]\n^(abc = main\n', SWITCH_ON),
     [`${P}:10:1: warning: rule ignored: invalid regular expression '^(abc': Unterminated group, fix the pattern (write = as @@@@@@ and # as ~~~~~~ in a pattern)`]],
-  ['bad wildcard in a fnmatch switch rule (warning, the message the running switch logs)', () => pluginProblems('[step_main]\n[switch_rules:fnmatch:t]\n*.[z-a] = main\n'),
+  ['bad wildcard in a fnmatch switch rule (warning, the message the running switch logs)', () => pluginProblems('[step_main]\n[switch_rules:fnmatch:t]\n*.[z-a] = main\n', SWITCH_ON),
     [`${P}:10:1: warning: rule ignored: invalid wildcard pattern '*.[z-a]': Range out of order in character class, fix the pattern (wildcards are * ? [seq] [!seq]; a range in [] goes from low to high, e.g. [a-z])`]],
-  ['Python named groups in a switch regex are accepted, as the switch compiles them', () => pluginProblems('[step_main]\n[switch_rules:regex:latest.x]\n^(?P<kind>abc) = main\n'), []],
-  ['switch target naming a missing step (warning)', () => pluginProblems('[step_main]\n[switch_rules:alwaystrue]\n* = p/mian, other/x\n'),
+  ['Python named groups in a switch regex are accepted, as the switch compiles them', () => pluginProblems('[step_main]\n[switch_rules:regex:latest.x]\n^(?P<kind>abc) = main\n', SWITCH_ON), []],
+  ['switch target naming a missing step (warning)', () => pluginProblems('[step_main]\n[switch_rules:alwaystrue]\n* = p/mian, other/x\n', SWITCH_ON),
     [`${P}:10:5: warning: 'p/mian' names no known plugin step (did you mean 'p/main'?)`,
-      `${P}:10:13: warning: 'other/x' names no known plugin step (known steps: p/main)`]],
+      `${P}:10:13: warning: 'other/x' names no known plugin step (known steps: p/main, switch/main)`]],
+  ['switch rules no switch step evaluates: warned on their section header (the step would delete every file)',
+    () => pluginProblems('[step_main]\n_step_module = builtin:switch\n[step_out]\n_step_module = builtin:delete\n[switch_rules:fnmatch:t]\n*.txt = out\n[switch_rules@nosuch:alwaystrue]\n* = out\n'),
+    [`${P}:9:16: warning: switch step p/main evaluates switch 'p', which no plugin gives rules: every file goes to its no-match policy (delete) (write [switch_rules@p:<type>:<tag>] sections, or set switch_name to the instance the rules are written for)`,
+      `${P}:12:2: warning: no switch step evaluates the rules of [switch_rules:fnmatch:t] (switch 'switch'; switches: p) (rules without @ feed the switch named 'switch': turn on [internal_plugins] install_switch in mfdata.ini, or write [switch_rules@<switch>:…] for a switch step)`,
+      `${P}:14:2: warning: no switch step evaluates the rules of [switch_rules@nosuch:alwaystrue] (switch 'nosuch'; switches: p) (add a step with _step_module = builtin:switch and switch_name = nosuch (a switch step's switch_name defaults to its plugin name), or fix the name after @)`]],
+  ['switch rules of one plugin feed the switch step of another (rules are gathered across plugins per switch name)',
+    () => pluginProblems('[step_main]\n[switch_rules@router:alwaystrue]\n* = p/main\n', {
+      'ws/plugins/router/config.ini': `${GENERAL}[step_main]\n_step_module = builtin:switch\n`,
+      'ws/plugins/q/config.ini': `${GENERAL}[step_main]\n_step_module = builtin:switch\nswitch_name = switch\n[switch_rules:alwaystrue]\n* = p/main\n`,
+    }), []],
   ['invalid plugin name', () => pluginProblems(new Uint8Array(), { 'ws/plugins/p/config.ini': '', 'ws/plugins/my.plugin/config.ini': GENERAL }).filter((l) => l.includes('my.plugin')),
     ["ws/plugins/my.plugin/config.ini:1:1: error: invalid plugin name 'my.plugin' (use only letters, digits, _ and -)"]],
   ['reserved plugin names', () => pluginProblems(raw(GENERAL), { 'ws/plugins/base/config.ini': GENERAL, 'ws/plugins/plugin_x/config.ini': GENERAL }),

@@ -59,7 +59,8 @@ test('switch rules: section name, escaped pattern, bare steps of the same plugin
   });
   try {
     const { config, problems } = loadRuntimeConfig({ workspace: t.workspace, home: t.home, env: {} });
-    assert.deepEqual(problems, []);
+    // The rules feed the instances 'switch' and 'other'; the step evaluates 'router' (its plugin name).
+    assert.deepEqual(problems.map((p) => `${p.line} ${p.code}`), ['9 switch-without-rules', '12 unused-switch-rules', '14 unused-switch-rules']);
     const rules = config.plugins[0].switchRules.map((r) => ({ ...r, file: '' }));
     assert.deepEqual(rules, [
       { switchName: 'switch', type: 'fnmatch', tag: 'latest.guess_file_type.main.system_magic', pattern: 'gzip compressed data*',
