@@ -1,6 +1,6 @@
 // Reads directory_observer.ini (MFDATA format: [common] inherited by every section) into the watched directories.
 import * as fs from 'node:fs';
-import { parseIni } from '../config/ini-parser';
+import { getSection, parseIni } from '../config/ini-parser';
 import type { RedisAddress } from '../queue/connection';
 import { compileNameFilter, type NameFilter } from './name-filter';
 
@@ -39,9 +39,13 @@ export function parseObserverConfig(text: string, file: string): ObserverConfig 
   const doc = parseIni(text, file);
   const hardProblem = doc.problems.find((p) => p.severity === 'error' && p.code !== 'duplicate-key');
   if (hardProblem) throw new ObserverConfigError(file, hardProblem.line, hardProblem.message);
+  // As `mfdata config check` reads it (runtime/config/validate.ts): a duplicate key keeps its first value, and a
+  // `key[VARIANT]` line is ignored.
   const valuesOf = (name: string): Map<string, { value: string; line: number }> => {
     const map = new Map<string, { value: string; line: number }>();
-    for (const s of doc.sections.filter((x) => x.name === name)) for (const e of s.entries) map.set(e.key, { value: e.value, line: e.keySpan.line });
+    for (const e of getSection(doc, name)?.entries ?? []) {
+      if (e.variant === undefined && !map.has(e.key)) map.set(e.key, { value: e.value, line: e.keySpan.line });
+    }
     return map;
   };
   const common = valuesOf('common');

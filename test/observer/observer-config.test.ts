@@ -28,6 +28,14 @@ test('redis_server/redis_port when there is no socket; a bad regex names the fil
     (err: unknown) => err instanceof ObserverConfigError && /^o\.ini:5: \[a\]: invalid ignore regular expression '\(\['/.test(err.message));
 });
 
+test('a duplicate key keeps its first value and a key[VARIANT] line is ignored, as config check reports them', () => {
+  const cfg = parseObserverConfig([
+    '[common]', 'redis_unix_socket = /run/r.sock', 'forced_poll = 5', 'forced_poll = 9', '',
+    '[a]', 'active = 1', 'directory = /in/a', 'directory = /in/other', 'queue = step.p.a', 'queue[DEV] = step.p.dev',
+  ].join('\n'), 'obs.ini');
+  assert.deepEqual(cfg.sections.map((s) => [s.directory, s.queue, s.forcedPoll]), [['/in/a', 'step.p.a', 5]]);
+});
+
 test('the name filter: only, then ignore (matched at the start), .working always ignored', () => {
   const f = compileNameFilter('^.*$', '^.*\\.t$;^.*\\.tmp$');
   assert.deepEqual(['a.txt', 'a.t', 'a.tmp', 'a.working', 'a.t.x', '.hidden'].map(f), [true, false, false, false, true, true]);
