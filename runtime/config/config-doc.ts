@@ -1,5 +1,5 @@
 // Renders docs/CONFIGURATION.md from the schema, so the reference and the validation never drift apart.
-import { BUILTIN_STEP_OPTIONS, BUILTIN_STEPS, schema, type FileKind, type KeySpec } from './schema';
+import { BUILTIN_STEP_OPTIONS, BUILTIN_STEPS, RETIRED_SETTINGS, schema, type FileKind, type KeySpec, type RetiredSetting } from './schema';
 import { MAX_LINE_LENGTH } from './ini-parser';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
@@ -23,6 +23,12 @@ function fileSection(kind: FileKind): string[] {
     out.push(`### [${s.title}]${s.mandatory ? ' (mandatory)' : ''}`, '', `${s.doc[0].toUpperCase()}${s.doc.slice(1)}.`, '', ...keyTable(s.keys));
   }
   return out;
+}
+
+/** One retired MFDATA setting as a list item (`<` escaped: Markdown would read `<home>` as a tag). */
+function retiredItem(r: RetiredSetting): string {
+  const where = [r.kind === 'module' ? 'mfdata.ini' : 'config.ini', r.section && `[${r.section}]`, r.key && `\`${r.key}\``].filter(Boolean).join(' ');
+  return `  - ${where}: ${r.instead.replace(/</g, '\\<')}.`;
 }
 
 const PROSE_SYNTAX = `## Syntax (every file)
@@ -74,6 +80,8 @@ follow MFDATA's parser. The rules, the same as MFDATA's \`OpinionatedConfigParse
 - Switch rule type \`python\` becomes \`function\` (a function of a step module).
 - directory_observer.ini: a relative \`directory\` is an error; Redis settings that differ between
   sections are an error (MFDATA exited at run time); \`redis_server\` is not needed with \`redis_unix_socket\`.
+- MFDATA settings this runtime does not use are errors that say what replaces them:
+${RETIRED_SETTINGS.map(retiredItem).join('\n')}
 
 ## Problems
 

@@ -179,12 +179,42 @@ export const BUILTIN_STEP_OPTIONS: Readonly<Record<BuiltinStep, readonly KeySpec
   ],
 };
 
-/** Keys of MFDATA that this product replaced: named so the error can say what to write instead. */
-export const RETIRED_KEYS: Readonly<Record<string, string>> = {
-  _cmd_and_args: 'steps are modules here: set _step_module (a .ts/.js file or builtin:<name>) instead of a command',
-  arg_: 'MFDATA 0.x arguments are gone: use [custom] keys or built-in step options',
-  switch_logical_condition: 'MFDATA 0.x routing is gone: write [switch_rules:<type>:<tag>] sections',
-};
+/** A setting of MFDATA this product replaced or does without: named so the error can say what to write instead. */
+export interface RetiredSetting {
+  /** `plugin` settings are also refused in operator overrides. */
+  kind: 'module' | 'plugin';
+  /** The section; undefined = in any section. */
+  section?: string;
+  /** The key; `arg_*` = every key with that prefix; undefined = the whole section is retired. */
+  key?: string;
+  /** What replaces it, or why nothing has to. Never a key of another meaning. */
+  instead: string;
+}
+
+export const RETIRED_SETTINGS: readonly RetiredSetting[] = [
+  { kind: 'plugin', key: '_cmd_and_args', instead: 'steps are modules here: set _step_module (a .ts/.js file or builtin:<name>) instead of a command' },
+  { kind: 'plugin', key: 'arg_*', instead: 'MFDATA 0.x arguments are gone: use [custom] keys or built-in step options' },
+  { kind: 'plugin', key: 'switch_logical_condition', instead: 'MFDATA 0.x routing is gone: write [switch_rules:<type>:<tag>] sections' },
+  { kind: 'module', section: 'log', key: 'json_file', instead: 'every log file under <home>/log already holds mflog JSON lines; nothing to set (mfdata logs --json prints them)' },
+  { kind: 'module', section: 'log', key: 'json_minimal_level', instead: 'the log files are the JSON lines: [log] minimal_level sets their lowest level' },
+  { kind: 'module', section: 'log', key: 'mfadmin_flag', instead: 'there is no mfadmin: set [log] elasticsearch_url to ship the logs to Elasticsearch' },
+  { kind: 'module', section: 'log', key: 'mfadmin_minimal_level', instead: 'there is no mfadmin: the log shipper ([log] elasticsearch_url) sends what the log files hold, from [log] minimal_level up' },
+  { kind: 'module', section: 'log', key: 'try_to_split_stdout_stderr', instead: 'set log_split_stdout_stderr = 1 in the [step_<name>] or [extra_daemon_<name>] sections of a plugin config.ini (AUTO = one .log file)' },
+  { kind: 'module', section: 'log', key: 'try_to_split_multiple_workers', instead: 'set log_split_multiple_workers = 1 in the [step_<name>] or [extra_daemon_<name>] sections of a plugin config.ini (AUTO = one file for all workers)' },
+  { kind: 'module', section: 'directory_observer', key: 'monitor_inactivitytimeout', instead: 'not needed: this observer does not exit when idle (MFDATA restarted it to work around lost inotify events); forced_poll rescans the directories' },
+  { kind: 'module', section: 'housekeeping', key: 'tmp_max_lifetime', instead: 'no equivalent: files under IN/tmp are claims of workers, which recover them when they start; housekeeping never deletes them' },
+  { kind: 'module', section: 'nginx', instead: 'uploads are received by the http_receiver watcher: write [http_receiver] with flag = 1 (port 9091 by default; unix_socket, max_body_mb and token_file there)' },
+  { kind: 'module', section: 'telegraf', instead: 'no Telegraf is run: step metrics go as statsd to [metrics] statsd_host and statsd_port (to a Telegraf of yours) or as line protocol to [metrics] influxdb_url' },
+  { kind: 'module', section: 'admin', instead: 'there is no mfadmin host: metrics go to [metrics] statsd_host or influxdb_url, logs to [log] elasticsearch_url' },
+];
+
+/** The retired MFDATA setting a section (key undefined) or a key of a section is, if any. */
+export function retiredSetting(kind: FileKind, section: string, key?: string): RetiredSetting | undefined {
+  const family = kind === 'override' ? 'plugin' : kind;
+  return RETIRED_SETTINGS.find((r) => r.kind === family
+    && (r.section === undefined || r.section === section)
+    && (key === undefined ? r.key === undefined : r.key !== undefined && (r.key.endsWith('*') ? key.startsWith(r.key.slice(0, -1)) : r.key === key)));
+}
 
 const extraDaemonKeys: KeySpec[] = [
   { key: '_cmd_and_args', type: 'command', default: '', mandatory: true, doc: 'the daemon command and its arguments (split on blanks, no shell); {{VARS}} are expanded' },

@@ -6,7 +6,7 @@ import type { ConfigProblem } from './errors';
 import { sortProblems } from './errors';
 import { expandValue, expansionVariables } from './expand';
 import { getEntry, parseIni, type IniDocument, type IniEntry, type IniSection, type Span } from './ini-parser';
-import { builtinName, findSectionSpec, keysOfSection, RETIRED_KEYS, schema, type FileKind, type KeySpec, type SectionSpec } from './schema';
+import { builtinName, findSectionSpec, keysOfSection, retiredSetting, schema, type FileKind, type KeySpec, type SectionSpec } from './schema';
 import { suggest } from './suggest';
 import { parseSwitchSectionName, unescapePattern } from './switch-rules';
 import { checkValue, parseTargetList, pluginNameIssue, stepNameIssue, TARGET_PATTERN, type ValueIssue } from './values';
@@ -113,7 +113,9 @@ function checkSection(kind: FileKind, section: IniSection, ctx: CheckContext, pr
   const spec = findSectionSpec(kind, name);
   const resolved: ResolvedSection = { name, section, spec, values: new Map() };
   if (!spec) {
-    problems.push(at(file, section.nameSpan, 'unknown-section', `unknown section [${name}]`, sectionHint(kind, name), { section: name }));
+    const retired = retiredSetting(kind, name)?.instead;
+    problems.push(at(file, section.nameSpan, retired ? 'retired-section' : 'unknown-section', retired ? `MFDATA section [${name}] is not used here` : `unknown section [${name}]`,
+      retired ?? sectionHint(kind, name), { section: name }));
     return resolved;
   }
   const stepMatch = /^step_(.*)$/.exec(name);
@@ -167,10 +169,11 @@ function checkSection(kind: FileKind, section: IniSection, ctx: CheckContext, pr
     const keySpec = allowed.find((k) => k.key === entry.key);
     if (!keySpec) {
       resolvedValue.valid = false;
-      const retired = RETIRED_KEYS[entry.key] ?? (entry.key.startsWith('arg_') ? RETIRED_KEYS.arg_ : undefined);
+      const retired = retiredSetting(kind, name, entry.key)?.instead;
       const close = suggest(entry.key, allowed.map((k) => k.key));
       const hint = retired ?? (close ? `did you mean '${close}'?` : `keys of [${spec.title}]: ${allowed.map((k) => k.key).join(', ')}`);
-      problems.push(at(entry.file, entry.keySpan, retired ? 'retired-key' : 'unknown-key', `unknown key '${entry.key}' in [${name}]`, hint, { key: entry.key, section: name }));
+      const message = retired ? `MFDATA key '${entry.key}' in [${name}] is not used here` : `unknown key '${entry.key}' in [${name}]`;
+      problems.push(at(entry.file, entry.keySpan, retired ? 'retired-key' : 'unknown-key', message, hint, { key: entry.key, section: name }));
       continue;
     }
     if (!valid) continue;

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { loadRuntimeConfig } from '../../runtime/config/load';
+import { RETIRED_SETTINGS } from '../../runtime/config/schema';
 import { checkDocument } from '../../runtime/config/validate';
 import { formatted, GENERAL, tempTree } from './helpers';
 
@@ -54,7 +55,7 @@ const cases: [string, () => string[], string[]][] = [
   ['invalid step name', () => pluginProblems('[step_main]\n[step_my-step]\n', { 'ws/plugins/p/my-step.ts': '' }),
     [`${P}:9:2: error: invalid step name 'my-step' (use only letters, digits and _)`]],
   ['MFDATA _cmd_and_args is named and replaced', () => pluginProblems('[step_main]\n_cmd_and_args = main.py\n'),
-    [`${P}:9:1: error: unknown key '_cmd_and_args' in [step_main] (steps are modules here: set _step_module (a .ts/.js file or builtin:<name>) instead of a command)`]],
+    [`${P}:9:1: error: MFDATA key '_cmd_and_args' in [step_main] is not used here (steps are modules here: set _step_module (a .ts/.js file or builtin:<name>) instead of a command)`]],
   ['unknown built-in step', () => pluginProblems('[step_main]\n_step_module = builtin:cpy\n'),
     [`${P}:9:16: error: unknown built-in step 'cpy' (did you mean 'builtin:copy'?)`]],
   ['missing step module file', () => pluginProblems('[step_other]\n'),
@@ -180,4 +181,32 @@ test('a workspace plugin hides an installed one of the same name, with a warning
   } finally {
     t.cleanup();
   }
+});
+
+test('an MFDATA mfdata.ini: each setting this runtime does not use says what replaces it, never a key of another meaning', () => {
+  const mfdataIni = [
+    '[log]', 'minimal_level = INFO', 'json_file = null', 'json_minimal_level = WARNING', 'mfadmin_flag = AUTO', 'mfadmin_minimal_level = WARNING',
+    'try_to_split_stdout_stderr = 0', 'try_to_split_multiple_workers = 0',
+    '[directory_observer]', 'monitor_inactivitytimeout = 300',
+    '[housekeeping]', 'tmp_max_lifetime = 60', 'other_max_lifetime = 360',
+    '[nginx]', 'flag = 1', '[telegraf]', 'statsd_port = 18126', '[admin]', 'hostname = null', '',
+  ].join('\n');
+  const { problems } = checkDocument('module', mfdataIni, '/ws/mfdata.ini', { env: {}, home: '/h' });
+  const retired = (section: string, key?: string): string => RETIRED_SETTINGS.find((r) => r.section === section && r.key === key)!.instead;
+  assert.deepEqual(problems.map((p) => `${p.line} ${p.code} ${p.message} (${p.hint})`), [
+    `3 retired-key MFDATA key 'json_file' in [log] is not used here (${retired('log', 'json_file')})`,
+    `4 retired-key MFDATA key 'json_minimal_level' in [log] is not used here (${retired('log', 'json_minimal_level')})`,
+    `5 retired-key MFDATA key 'mfadmin_flag' in [log] is not used here (${retired('log', 'mfadmin_flag')})`,
+    `6 retired-key MFDATA key 'mfadmin_minimal_level' in [log] is not used here (${retired('log', 'mfadmin_minimal_level')})`,
+    `7 retired-key MFDATA key 'try_to_split_stdout_stderr' in [log] is not used here (${retired('log', 'try_to_split_stdout_stderr')})`,
+    `8 retired-key MFDATA key 'try_to_split_multiple_workers' in [log] is not used here (${retired('log', 'try_to_split_multiple_workers')})`,
+    `10 retired-key MFDATA key 'monitor_inactivitytimeout' in [directory_observer] is not used here (${retired('directory_observer', 'monitor_inactivitytimeout')})`,
+    `12 retired-key MFDATA key 'tmp_max_lifetime' in [housekeeping] is not used here (${retired('housekeeping', 'tmp_max_lifetime')})`,
+    `14 retired-section MFDATA section [nginx] is not used here (${retired('nginx')})`,
+    `16 retired-section MFDATA section [telegraf] is not used here (${retired('telegraf')})`,
+    `18 retired-section MFDATA section [admin] is not used here (${retired('admin')})`,
+  ]);
+  assert.doesNotMatch(retired('housekeeping', 'tmp_max_lifetime'), /other_max_lifetime/);
+  assert.match(retired('nginx'), /\[http_receiver\] with flag = 1/);
+  assert.match(retired('telegraf'), /\[metrics\] statsd_host and statsd_port/);
 });

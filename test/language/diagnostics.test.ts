@@ -107,7 +107,7 @@ const cases: Case[] = [
   ['plugin: an unknown key in a step with did-you-mean, and a retired MFDATA key', (x) => x.paths.alpha,
     () => `${GENERAL}\n[step_main]\nnumprocesess = 2\n_cmd_and_args = main.py\n`,
     ["error 8:0-8:12 unknown-key: unknown key 'numprocesess' in [step_main] (did you mean 'numprocesses'?)",
-      "error 9:0-9:13 retired-key: unknown key '_cmd_and_args' in [step_main] (steps are modules here: set _step_module (a .ts/.js file or builtin:<name>) instead of a command)"]],
+      "error 9:0-9:13 retired-key: MFDATA key '_cmd_and_args' in [step_main] is not used here (steps are modules here: set _step_module (a .ts/.js file or builtin:<name>) instead of a command)"]],
   ['plugin: a built-in option valid only with its built-in', (x) => x.paths.alpha,
     () => `${GENERAL}\n[step_main]\n_step_module = builtin:move\ndest_dir = beta/main\ndest_dirs = beta/main\n`,
     ["error 10:0-10:9 unknown-key: unknown key 'dest_dirs' in [step_main] (did you mean 'dest_dir'?)"]],
