@@ -72,6 +72,22 @@ export function regexError(pattern: string): string | undefined {
   }
 }
 
+/** `5 # five` → `# five`: what looks like an inline comment (MFDATA has none: it is part of the value). */
+function trailingComment(value: string): string | undefined {
+  return /\s([#;].*)$/.exec(value)?.[1];
+}
+
+/** An int/float/bool/enum value refused: says when an inline comment is what makes it wrong. */
+function typeIssue(code: string, spec: KeySpec, value: string, expected: string, hint: string): ValueIssue {
+  const comment = trailingComment(value);
+  if (comment === undefined) return { code, message: `'${spec.key}' must be ${expected}, not '${value}'`, hint };
+  return {
+    code,
+    message: `'${spec.key}' must be ${expected}, not '${value}': text after a value, ${comment[0]} included, is part of the value (comments start a line)`,
+    hint: `move '${comment}' to a line of its own above the key`,
+  };
+}
+
 /** Checks one value against its spec; undefined when the value is fine. */
 export function checkValue(spec: KeySpec, value: string): ValueIssue | undefined {
   const k = spec.key;
@@ -82,21 +98,19 @@ export function checkValue(spec: KeySpec, value: string): ValueIssue | undefined
   switch (spec.type) {
     case 'int': {
       const n = number(value);
-      if (n === undefined || !Number.isInteger(n)) return { code: 'bad-int', message: `'${k}' must be an integer, not '${value}'`, hint: `for example ${k} = ${spec.default || 1}` };
+      if (n === undefined || !Number.isInteger(n)) return typeIssue('bad-int', spec, value, 'an integer', `for example ${k} = ${spec.default || 1}`);
       if (spec.min !== undefined && n < spec.min) return { code: 'too-small', message: `'${k}' must be at least ${spec.min}, not ${value}`, hint: spec.doc };
       if (spec.max !== undefined && n > spec.max) return { code: 'too-large', message: `'${k}' must be at most ${spec.max}, not ${value}`, hint: spec.doc };
       return undefined;
     }
     case 'float': {
       const n = number(value);
-      if (n === undefined) return { code: 'bad-number', message: `'${k}' must be a number, not '${value}'`, hint: `for example ${k} = ${spec.default || 1}` };
+      if (n === undefined) return typeIssue('bad-number', spec, value, 'a number', `for example ${k} = ${spec.default || 1}`);
       if (spec.min !== undefined && n < spec.min) return { code: 'too-small', message: `'${k}' must be at least ${spec.min}, not ${value}`, hint: spec.doc };
       return undefined;
     }
     case 'bool':
-      return toBool(value) === undefined
-        ? { code: 'bad-bool', message: `'${k}' must be a boolean, not '${value}'`, hint: 'write 1 or 0 (true/false, yes/no, on/off also work)' }
-        : undefined;
+      return toBool(value) === undefined ? typeIssue('bad-bool', spec, value, 'a boolean', 'write 1 or 0 (true/false, yes/no, on/off also work)') : undefined;
     case 'enum': {
       const values = spec.values ?? [];
       if (values.includes(value)) return undefined;
