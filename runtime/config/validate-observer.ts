@@ -1,7 +1,9 @@
 // directory_observer.ini rules across sections: [common] inheritance, mandatory keys, identical Redis settings.
 import type { ConfigProblem } from './errors';
 import type { Span } from './ini-parser';
+import { findKeySpec } from './schema';
 import type { ResolvedSection, ResolvedValue } from './validate';
+import { toBool } from './values';
 
 /** Keys every watched section must end up with (own or inherited from [common]). */
 const MANDATORY = ['directory', 'queue'] as const;
@@ -20,7 +22,8 @@ export function observerValue(section: ResolvedSection, common: ResolvedSection 
 export function checkObserverSections(file: string, sections: ResolvedSection[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const common = sections.find((s) => s.name === 'common');
-  const watched = sections.filter((s) => s.name !== 'common');
+  // The observer skips a section whose active (own or inherited) is not true: nothing of it is read.
+  const watched = sections.filter((s) => s.name !== 'common' && toBool(observerValue(s, common, 'active')?.value ?? '') === true);
   const firstSeen = new Map<string, { section: string; value: string }>();
   for (const s of watched) {
     for (const key of MANDATORY) {
@@ -35,8 +38,8 @@ export function checkObserverSections(file: string, sections: ResolvedSection[])
         'set redis_unix_socket (or redis_server and redis_port) in [common]', { key: 'redis_server', section: s.name }));
     }
     for (const key of SHARED) {
-      const v = observerValue(s, common, key);
-      const value = v?.value ?? '';
+      // Unset means the default the observer uses (redis_port 6379 = an explicit 6379).
+      const value = observerValue(s, common, key)?.value || (findKeySpec('observer', s.name, key)?.default ?? '');
       const first = firstSeen.get(key);
       if (!first) {
         firstSeen.set(key, { section: s.name, value });

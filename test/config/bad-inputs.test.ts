@@ -136,9 +136,11 @@ const cases: [string, () => string[], string[]][] = [
     ["directory_observer.ini:4:13: error: 'directory' must be an absolute path, not 'in/a' (start it with /)"]],
   ['observer: bad regex in ignore, with its column', () => observerProblems(`${OBSERVER_COMMON}[a]\ndirectory = /in/a\nqueue = q\nignore = ^.*\\.t$;^(.tmp$\n`),
     ["directory_observer.ini:6:18: error: invalid regular expression '^(.tmp$' in 'ignore': Unterminated group (patterns are separated by ;)"]],
-  ['observer: conflicting redis settings', () => observerProblems('[common]\nredis_server = h\n[a]\ndirectory = /a\nqueue = q\nredis_port = 1\n[b]\ndirectory = /b\nqueue = q\nredis_port = 2\n'),
-    ['directory_observer.ini:10:14: error: redis_port differs between sections [a] (1) and [b] (2) (the observer uses one Redis connection: set it once in [common])']],
-  ['observer: missing queue', () => observerProblems(`${OBSERVER_COMMON}[a]\ndirectory = /in/a\n`),
+  ['observer: conflicting redis settings', () => observerProblems('[common]\nredis_server = h\nactive = 1\n[a]\ndirectory = /a\nqueue = q\nredis_port = 1\n[b]\ndirectory = /b\nqueue = q\nredis_port = 2\n'),
+    ['directory_observer.ini:11:14: error: redis_port differs between sections [a] (1) and [b] (2) (the observer uses one Redis connection: set it once in [common])']],
+  ['observer: an inactive section (active = 0, or unset: MFDATA\'s default) is skipped as the observer skips it', () => observerProblems('[common]\nredis_server = h\n[a]\nactive = 1\ndirectory = /a\nqueue = q\n[b]\nactive = 0\nredis_port = 1\n[c]\nredis_server = other\n'), []],
+  ['observer: redis_port = 6379 in one section and unset (6379) in another is no mismatch', () => observerProblems('[common]\nredis_server = h\nactive = 1\n[a]\ndirectory = /a\nqueue = q\nredis_port = 6379\n[b]\ndirectory = /b\nqueue = q\n'), []],
+  ['observer: missing queue', () => observerProblems(`${OBSERVER_COMMON}[a]\nactive = 1\ndirectory = /in/a\n`),
     ["directory_observer.ini:3:2: error: missing mandatory key 'queue' in [a] (add 'queue = …' to [a] or to [common])"]],
 ];
 

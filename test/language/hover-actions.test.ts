@@ -146,9 +146,9 @@ describe('code actions', () => {
   });
 
   test('an observer section without Redis gets the runtime\'s socket', () => {
-    const text = `[a]\ndirectory = ${f.dataDir}\nqueue = step.alpha.main\n`;
+    const text = `[a]\nactive = 1\ndirectory = ${f.dataDir}\nqueue = step.alpha.main\n`;
     const [action] = f.service.codeActions(doc(f.paths.observer, text), EVERYWHERE);
-    assert.equal(apply(text, action.edits!), `[a]\ndirectory = ${f.dataDir}\nqueue = step.alpha.main\nredis_unix_socket = ${f.home}/var/redis.sock\n`);
+    assert.equal(apply(text, action.edits!), `[a]\nactive = 1\ndirectory = ${f.dataDir}\nqueue = step.alpha.main\nredis_unix_socket = ${f.home}/var/redis.sock\n`);
   });
 
   test('a missing directory gets "Create directory" (the host creates it)', () => {
