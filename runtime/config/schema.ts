@@ -43,6 +43,8 @@ export interface KeySpec {
   mandatory?: boolean;
   /** An empty value is accepted and means "use the computed default". */
   allowEmpty?: boolean;
+  /** A valid value to start from, for a mandatory key without a default (the editor's "add missing key" writes it). */
+  example?: string;
   doc: string;
 }
 
@@ -139,16 +141,16 @@ const chmod = str('force_chmod', '', 'octal mode (e.g. 0644) given to the writte
 
 /** Options a `[step_<name>]` section may hold when its `_step_module` is `builtin:<name>`. */
 export const BUILTIN_STEP_OPTIONS: Readonly<Record<BuiltinStep, readonly KeySpec[]>> = {
-  copy: [{ key: 'dest_dirs', type: 'target-list', default: '', mandatory: true, doc: 'comma list of plugin/step targets; a trailing * allows a hardlink' }],
+  copy: [{ key: 'dest_dirs', type: 'target-list', default: '', mandatory: true, example: 'my_plugin/main', doc: 'comma list of plugin/step targets; a trailing * allows a hardlink' }],
   move: [
-    dest('plugin/step or absolute directory the file is moved to', { mandatory: true }),
+    dest('plugin/step or absolute directory the file is moved to', { mandatory: true, example: '/data/out' }),
     str('dest_basename', '{ORIGINAL_BASENAME}', 'name in the destination: {ORIGINAL_BASENAME}, {ORIGINAL_DIRNAME}, {ORIGINAL_UID}, {RANDOM_ID}, {STEP_COUNTER} and strftime %-codes'),
     chmod,
     { key: 'drop_tags', type: 'enum', default: 'AUTO', values: ['AUTO', '0', '1'], doc: 'drop the tags of the moved file (AUTO = only for an absolute destination)' },
     { ...ifExists, doc: `absolute dest_dir only (a step inbox is never overwritten): ${ifExists.doc}` },
   ],
   archive: [
-    dest('absolute archive directory', { type: 'abs-path', mandatory: true }),
+    dest('absolute archive directory', { type: 'abs-path', mandatory: true, example: '/data/archive' }),
     str('dest_basename', '%Y%m%d/{ORIGINAL_UID}', 'path under dest_dir (sub-directories are created); same placeholders as move'),
     bool('keep_tags', '1', 'write the tags next to the archived file'),
     str('keep_tags_suffix', '.tags', 'suffix of the tags file'),
@@ -157,7 +159,7 @@ export const BUILTIN_STEP_OPTIONS: Readonly<Record<BuiltinStep, readonly KeySpec
     { ...ifExists, doc: `${ifExists.doc}; the tags file follows the final name` },
   ],
   fork: [
-    { key: 'command_template', type: 'command', default: '', mandatory: true, doc: 'command run for each file (argument vector, no shell); must contain {PATH}' },
+    { key: 'command_template', type: 'command', default: '', mandatory: true, example: 'my-command {PATH}', doc: 'command run for each file (argument vector, no shell); must contain {PATH}' },
     bool('command_returning_path', '0', 'stdout lines FILEPATH:/abs/path name files to forward to dest_dir'),
     dest('plugin/step receiving the files the command returns'),
   ],
@@ -217,7 +219,7 @@ export function retiredSetting(kind: FileKind, section: string, key?: string): R
 }
 
 const extraDaemonKeys: KeySpec[] = [
-  { key: '_cmd_and_args', type: 'command', default: '', mandatory: true, doc: 'the daemon command and its arguments (split on blanks, no shell); {{VARS}} are expanded' },
+  { key: '_cmd_and_args', type: 'command', default: '', mandatory: true, example: '{{MFDATA_CURRENT_PLUGIN_DIR}}/daemon.sh', doc: 'the daemon command and its arguments (split on blanks, no shell); {{VARS}} are expanded' },
   int('numprocesses', '1', 'number of processes'),
   int('graceful_timeout', '10', 'seconds between SIGTERM and SIGKILL'),
   int('max_age', '0', 'seconds after which a process is recycled (0 = never)'),
@@ -230,13 +232,13 @@ const pluginSections: SectionSpec[] = [
   {
     title: 'general', pattern: /^general$/, mandatory: true, doc: 'plugin metadata',
     keys: [
-      { key: '_version', type: 'version', default: '', mandatory: true, doc: 'plugin version, [a-z0-9-_.]+ ({{MFMODULE_VERSION}} allowed)' },
+      { key: '_version', type: 'version', default: '', mandatory: true, example: '1.0.0', doc: 'plugin version, [a-z0-9-_.]+ ({{MFMODULE_VERSION}} allowed)' },
       str('_release', '1', 'plugin release'),
-      str('_summary', '', 'one-line description', { mandatory: true }),
-      str('_license', '', 'license name', { mandatory: true }),
-      str('_url', '', 'project URL', { mandatory: true }),
-      str('_maintainer', '', 'maintainer (name and e-mail)', { mandatory: true }),
-      str('_vendor', '', 'vendor', { mandatory: true }),
+      str('_summary', '', 'one-line description', { mandatory: true, example: 'what this plugin does' }),
+      str('_license', '', 'license name', { mandatory: true, example: 'Proprietary' }),
+      str('_url', '', 'project URL', { mandatory: true, example: 'https://example.org' }),
+      str('_maintainer', '', 'maintainer (name and e-mail)', { mandatory: true, example: 'Your Name <you@example.org>' }),
+      str('_vendor', '', 'vendor', { mandatory: true, example: 'your organisation' }),
       bool('_add_plugin_dir_to_python_path', '1', 'accepted for MFDATA compatibility; no effect (steps are TypeScript/JavaScript)'),
     ],
   },
@@ -251,8 +253,8 @@ const pluginSections: SectionSpec[] = [
 
 const observerKeys: KeySpec[] = [
   bool('active', '0', 'watch this section\'s directory'),
-  { key: 'directory', type: 'abs-path', default: '', mandatory: true, doc: 'absolute directory to watch (sub-directories are not watched)' },
-  str('queue', '', 'Redis list the events are pushed to (step.<plugin>.<step>)', { mandatory: true }),
+  { key: 'directory', type: 'abs-path', default: '', mandatory: true, example: '/data/in', doc: 'absolute directory to watch (sub-directories are not watched)' },
+  str('queue', '', 'Redis list the events are pushed to (step.<plugin>.<step>)', { mandatory: true, example: 'step.my_plugin.main' }),
   str('redis_server', '', 'Redis host; identical in every section (not needed with redis_unix_socket)'),
   { key: 'redis_port', type: 'int', default: '6379', min: 0, doc: 'Redis port; identical in every section' },
   str('redis_unix_socket', '', 'Redis unix socket; when set (and not `null`) it wins over host and port; identical in every section'),

@@ -1,7 +1,8 @@
 // The schema as data: key lookup per file kind and section, built-in options, expansion and switch rules.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { findKeySpec, findSectionSpec, keysOfSection } from '../../runtime/config/schema';
+import { BUILTIN_STEP_OPTIONS, findKeySpec, findSectionSpec, keysOfSection, schema } from '../../runtime/config/schema';
+import { checkValue } from '../../runtime/config/values';
 import { expandValue } from '../../runtime/config/expand';
 import { suggest } from '../../runtime/config/suggest';
 import { loadRuntimeConfig } from '../../runtime/config/load';
@@ -24,6 +25,14 @@ test('built-in options belong to a step only when its _step_module is that built
   assert.equal(findKeySpec('plugin', 'step_s', 'dest_dirs', 'main.ts'), undefined);
   assert.equal(findKeySpec('plugin', 'step_s', 'dest_dirs')?.type, 'target-list', 'without a module, any built-in option is found (hover)');
   assert.ok(keysOfSection('plugin', 'step_s', 'builtin:archive').some((k) => k.key === 'keep_tags_suffix'));
+});
+
+test('every mandatory key without a default has an example value that passes its own check', () => {
+  const keys = [...Object.values(schema).flatMap((f) => f.sections.flatMap((s) => s.keys)), ...Object.values(BUILTIN_STEP_OPTIONS).flat()];
+  for (const k of keys.filter((x) => x.mandatory && x.default === '')) {
+    assert.ok(k.example, `${k.key} has no example`);
+    assert.equal(checkValue(k, k.example), undefined, `${k.key} = ${k.example}`);
+  }
 });
 
 test('[custom] and switch rule sections take free keys', () => {

@@ -138,11 +138,21 @@ describe('code actions', () => {
   test('a missing mandatory key is added at the end of its section, with the document\'s line ends', () => {
     const text = '[general]\r\n_version = 1.0.0\r\n_summary = s\r\n_license = MIT\r\n_url = u\r\n_vendor = v\r\n\r\n[step_main]\r\n';
     const actions = f.service.codeActions(doc(f.paths.alpha, text), EVERYWHERE);
-    assert.deepEqual(actions.map((a) => a.title), ["Add '_maintainer = ' to [general]"]);
+    assert.deepEqual(actions.map((a) => a.title), ["Add '_maintainer = Your Name <you@example.org>' to [general]"]);
     assert.equal(r(actions[0].edits![0].range), '5:11-5:11');
     assert.equal(apply(text.replace(/\r\n/g, '\n'), actions[0].edits!.map((e) => ({ ...e, newText: e.newText.replace(/\r\n/g, '\n') }))),
-      '[general]\n_version = 1.0.0\n_summary = s\n_license = MIT\n_url = u\n_vendor = v\n_maintainer = \n\n[step_main]\n');
-    assert.equal(actions[0].edits![0].newText, '\r\n_maintainer = ');
+      '[general]\n_version = 1.0.0\n_summary = s\n_license = MIT\n_url = u\n_vendor = v\n_maintainer = Your Name <you@example.org>\n\n[step_main]\n');
+    assert.equal(actions[0].edits![0].newText, '\r\n_maintainer = Your Name <you@example.org>');
+  });
+
+  test('an added key is never empty: a target names a step that exists, a queue a step queue; the result has no error', () => {
+    const text = `${GENERAL}\n[step_main]\n[step_copy]\n_step_module = builtin:copy\n`;
+    const [action] = f.service.codeActions(doc(f.paths.alpha, text), EVERYWHERE);
+    assert.equal(action.title, "Add 'dest_dirs = alpha/main' to [step_copy]");
+    assert.deepEqual(f.service.diagnostics(doc(f.paths.alpha, apply(text, action.edits!))), []);
+    const observer = `[common]\nredis_unix_socket = /x\n[a]\nactive = 1\ndirectory = ${f.dataDir}\n`;
+    const [q] = f.service.codeActions(doc(f.paths.observer, observer), EVERYWHERE);
+    assert.equal(apply(observer, q.edits!), `${observer}queue = step.alpha.archive\n`);
   });
 
   test('an observer section without Redis gets the runtime\'s socket', () => {

@@ -1,6 +1,6 @@
 // Quick fixes for diagnostics: create a missing directory, fix a misspelt key, value, target or queue,
 // add a missing mandatory key to its section.
-import { findSectionSpec, keysOfSection } from '../../../runtime/config/schema';
+import { findSectionSpec, keysOfSection, type KeySpec } from '../../../runtime/config/schema';
 import { suggest } from '../../../runtime/config/suggest';
 import { getSection } from '../../../runtime/config/ini-parser';
 import { entryAt, spanRange, stepModuleOf, type Analysis } from './analysis';
@@ -15,13 +15,26 @@ function textOf(a: Analysis, r: Range): string {
   return (a.lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
 }
 
+/**
+ * What an added key starts with: its default, else a step that exists for a target or a queue (not the section's own
+ * step: a file sent to itself loops), else the schema's example; never empty (an empty mandatory value is an error).
+ */
+function startValue(a: Analysis, spec: KeySpec, section: string): string {
+  if (spec.default !== '') return spec.default;
+  const own = `${a.info.plugin?.name}/${section.replace(/^step_/, '')}`;
+  const step = a.ctx.knownSteps?.find((s) => s !== own);
+  if (step && spec.key === 'queue') return `step.${step.replace('/', '.')}`;
+  if (step && (spec.type === 'target-list' || spec.type === 'target-or-dir')) return step;
+  return spec.example ?? '…';
+}
+
 function addKey(a: Analysis, d: LanguageDiagnostic): CodeAction | undefined {
   const section = d.section ? getSection(a.checked.doc, d.section) : undefined;
   if (!section || !d.key) return undefined;
   // "neither redis_unix_socket nor redis_server": the socket is what the runtime's own Redis listens on.
   const key = a.info.kind === 'observer' && d.key === 'redis_server' ? 'redis_unix_socket' : d.key;
   const spec = keysOfSection(a.info.kind, section.name, stepModuleOf(a, section)).find((k) => k.key === key);
-  const value = key === 'redis_unix_socket' ? `${a.ctx.home.replace(/\/$/, '')}/var/redis.sock` : spec?.default ?? '';
+  const value = key === 'redis_unix_socket' ? `${a.ctx.home.replace(/\/$/, '')}/var/redis.sock` : spec ? startValue(a, spec, section.name) : '';
   const last = section.entries.length > 0 ? section.entries[section.entries.length - 1].valueSpan : section.headerSpan;
   const lineText = a.lines[last.line - 1] ?? '';
   const at = { line: last.line - 1, character: lineText.length };
