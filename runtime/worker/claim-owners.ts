@@ -147,18 +147,29 @@ export class ClaimOwners {
     this.intentFd = undefined;
   }
 
-  /** Synchronous: called from a process 'exit' handler. */
-  recordCulprit(uid: string): void {
+  /**
+   * Names the files a death now would be blamed on: the one in process() (synchronous, from the 'exit' handler), or
+   * every file of a batch, written before batchProcess() runs (a SIGKILL then blames the batch, not the files
+   * claimed ahead of it). One uid per line.
+   */
+  recordCulprit(uids: string | readonly string[]): void {
     try {
-      fs.writeFileSync(this.culpritFile(this.prefix), uid);
+      fs.writeFileSync(this.culpritFile(this.prefix), typeof uids === 'string' ? uids : uids.join('\n'));
     } catch {
       // Without it every claim of this worker counts the death: the conservative old rule.
     }
   }
 
-  culpritOf(prefix: string): string | undefined {
+  /** The batch is over: no file is blamed for a death any more. */
+  clearCulprit(): void {
+    fs.rmSync(this.culpritFile(this.prefix), { force: true });
+  }
+
+  /** The claims a dead worker named (undefined: none named, every claim of it counts the death). */
+  culpritsOf(prefix: string): ReadonlySet<string> | undefined {
     try {
-      return fs.readFileSync(this.culpritFile(prefix), 'utf8').trim() || undefined;
+      const uids = fs.readFileSync(this.culpritFile(prefix), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+      return uids.length > 0 ? new Set(uids) : undefined;
     } catch {
       return undefined;
     }

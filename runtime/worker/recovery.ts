@@ -66,12 +66,13 @@ export async function recoverOrphans(env: RecoveryEnv): Promise<RecoveryReport> 
       report.scratchRemoved++;
       continue;
     }
-    // A worker that died in its exit handler or watchdog named the file it was processing: only that file
-    // counts the death; the files it had claimed ahead go back untouched. Without a name (SIGKILL), all do.
+    // A worker that died in its exit handler or watchdog named the file it was processing (a batch worker: the
+    // files of its batch, named before the batch ran): only those count the death; the files it had claimed ahead
+    // go back untouched. Without a name (SIGKILL between files), all do.
     const prefix = name.slice(0, PREFIX_LENGTH);
-    const culprit = env.owners.culpritOf(prefix);
+    const culprits = env.owners.culpritsOf(prefix);
     const inboxPath = env.owners.intentOf(prefix).get(name);
-    if (await recoverClaim(env, orphan, culprit === undefined || culprit === name, inboxPath)) report.requeued++;
+    if (await recoverClaim(env, orphan, culprits === undefined || culprits.has(name), inboxPath)) report.requeued++;
     else report.failed++;
   }
   // Registrations of dead owners go once their claims are handled; a dead owner may also have popped a

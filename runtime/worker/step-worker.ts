@@ -16,7 +16,7 @@ import { stepQueueKey } from '../queue/keys';
 import { decodeMessage, InvalidMessageError, type QueueMessage } from '../queue/message';
 import { DEFAULT_MAX_MEMORY_PERCENT } from '../journey/settings';
 import { StepState, type ClaimInput } from '../queue/step-state';
-import { ORIGINAL_BASENAME, ORIGINAL_DIRNAME, ORIGINAL_UID } from '../tags/tag-names';
+import { crashCountTag, ORIGINAL_BASENAME, ORIGINAL_DIRNAME, ORIGINAL_UID } from '../tags/tag-names';
 import { TagStore } from '../tags/tag-store';
 import { errorCode } from '../tags/tagged-file';
 import type { RescanTarget } from '../observer/rescan';
@@ -437,13 +437,24 @@ export class StepWorker {
       }
       const wait = batch.length === 0 ? 0 : Math.max(0.001, (firstAt + maxWaitMs - Date.now()) / 1000);
       const claimed = await this.nextClaimed(wait);
-      if (claimed) {
+      if (claimed && (await this.diedWith(claimed))) {
+        // It was in a batch when a worker died: it runs alone, so only a file that kills the worker dies again
+        // (three times, then its failure policy) and the others of that batch go through.
+        if (batch.length > 0) await this.processBatch(batch.splice(0));
+        await this.processBatch([claimed]);
+      } else if (claimed) {
         if (batch.length === 0) firstAt = Date.now();
         batch.push(claimed);
       } else if (this.stopping && batch.length === 0) {
         return;
       }
     }
+  }
+
+  /** Whether a worker died while this file was in process (its crash count, set by recovery). */
+  private async diedWith(c: Claimed): Promise<boolean> {
+    const { plugin, step } = this.options;
+    return Number((await this.tags.get(c.file.path, crashCountTag(plugin.name, step.name))) ?? 0) > 0;
   }
 
   private async processBatch(claimed: Claimed[]): Promise<void> {
@@ -455,12 +466,16 @@ export class StepWorker {
     await Promise.all(files.map((f) => this.ctx.setTag(f, 'batch_id', batchId)));
     let results: boolean[] = files.map(() => false);
     let reason = 'batchProcess() returned false';
+    // A death during the batch (exit, kill, watchdog) is blamed on its files only, not on files claimed ahead.
+    this.owners.recordCulprit(files.map((f) => f.uid));
     try {
       const r = await this.withTimeout(() => (definition.batchProcess as NonNullable<StepDefinition['batchProcess']>)(files, this.ctx));
       results = Array.isArray(r) ? files.map((_, i) => r[i] === true) : files.map(() => r === true);
     } catch (err) {
       reason = err instanceof ProcessTimeoutError ? err.message : `exception: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
       log.exception('batchProcess() raised an exception', err, { batch_id: batchId, files: files.length });
+    } finally {
+      this.owners.clearCulprit();
     }
     for (let i = 0; i < files.length; i++) await this.finish(files[i], results[i], reason);
     if (this.metrics.enabled) {

@@ -89,3 +89,50 @@ test('a batch step gets batches of batch_max_size, then the rest after batch_max
   assert.match(fs.readFileSync(path.join(trash, 'bad3.tags'), 'utf8'), /^latest\.b\.main\.batch_id = [0-9a-f]{32}$/m);
   assert.deepEqual(listFiles(inbox), []);
 });
+
+const POISON_BATCH = `
+import * as fs from 'node:fs';
+export const step = {
+  async batchProcess(files, ctx) {
+    fs.appendFileSync(ctx.getCustom('log'), files.map((f) => f.originalBasename).join(',') + '\\n');
+    if (files.some((f) => f.originalBasename.startsWith('poison'))) process.exit(7);
+    return true;
+  },
+};
+`;
+
+test('a batch step that dies on one file: the files of that batch then run alone, so only the poison file reaches its failure policy', async (t) => {
+  const redis = await startTestRedis();
+  const home = makeHome();
+  const client = new Redis({ path: redis.socket });
+  const log = path.join(home.dir, 'batches.log');
+  const plugin = writePlugin(home, 'pb', [{ name: 'main', source: POISON_BATCH, config: { batchMaxSize: 10, batchMaxWait: 0.5 } }], { log });
+  const procs: Proc[] = [];
+  t.after(async () => {
+    await Promise.all(procs.map((p) => p.stop()));
+    client.disconnect();
+    await redis.stop();
+    home.cleanup();
+  });
+  const inbox = plugin.steps[0].watchedDirectories[0];
+  const names = [...Array.from({ length: 9 }, (_, i) => `good-${i}`), 'poison'];
+  for (const n of names) dropFile(inbox, n, n);
+  await client.lpush('step.pb.main', ...names.map((n) => encodeMessage(messageFor(inbox, n, 'created'))));
+  const trash = path.join(home.home.inDir, 'trash', 'pb.main');
+  // Restarted after each death, as the supervisor does, until the poison file is in the trash.
+  for (let start = 1; start <= 6 && !listFiles(trash).includes('poison'); start++) {
+    const w = startWorker(home, 'pb', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket });
+    procs.push(w);
+    await Promise.race([w.exited, waitFor('the poison file trashed', () => listFiles(trash).includes('poison'), 20_000)]);
+  }
+  await waitFor('the poison file and its .tags in the trash', () => listFiles(trash).length === 2);
+  assert.deepEqual(listFiles(trash).sort(), ['poison', 'poison.tags']);
+  assert.match(parseTagsFile(fs.readFileSync(path.join(trash, 'poison.tags'), 'utf8'))['latest.core.failure_reason'], /died 3 times/);
+  await waitFor('the good files processed', () => listFiles(inbox).length === 0 && listFiles(path.join(home.home.inDir, 'tmp', 'pb.main')).length === 0);
+  // The first batch held all ten; after that death every one of them ran alone; the poison file died twice more.
+  const batches = fs.readFileSync(log, 'utf8').trim().split('\n');
+  assert.equal(batches[0].split(',').length, 10);
+  assert.ok(batches.slice(1).every((b) => !b.includes(',')), batches.join(' | '));
+  assert.deepEqual(batches.filter((b) => b === 'poison').length, 2);
+  assert.deepEqual([...new Set(batches.slice(1))].sort(), [...names].sort());
+});
