@@ -50,3 +50,25 @@ test('inject copies by default, moves with --move, renames with --random-basenam
   assert.match(ctx.err(), /unknown plugin 'ghost'/);
   assert.deepEqual(listFiles(inbox).filter((n) => n.endsWith('.t')), []);
 });
+
+test('inject never replaces a file of the same name waiting in the inbox: the second gets name.<8 hex>, printed', async (t) => {
+  const h = makeHome();
+  t.after(() => h.cleanup());
+  writePlugin(h, 'p', [{ name: 'main', source: '' }]);
+  const inbox = path.join(h.home.inDir, 'step.p.main');
+  const src = path.join(h.dir, 'dup.txt');
+  const ctx = context(h.home.root, h.dir);
+  fs.writeFileSync(src, 'one');
+  assert.equal(await injectCommand.run({ positionals: [src], options: { plugin: 'p' } }, ctx), 0);
+  fs.writeFileSync(src, 'two');
+  assert.equal(await injectCommand.run({ positionals: [src], options: { plugin: 'p' } }, ctx), 0);
+  fs.writeFileSync(src, 'three');
+  assert.equal(await injectCommand.run({ positionals: [src], options: { plugin: 'p', move: true } }, ctx), 0);
+  assert.ok(!fs.existsSync(src), 'moved');
+
+  const printed = ctx.out().trim().split('\n');
+  assert.equal(printed[0], path.join(inbox, 'dup.txt'));
+  for (const p of printed.slice(1)) assert.match(path.relative(inbox, p), /^dup\.txt\.[0-9a-f]{8}$/);
+  assert.deepEqual(printed.map((p) => fs.readFileSync(p, 'utf8')), ['one', 'two', 'three']);
+  assert.equal(listFiles(inbox).length, 3, 'nothing else left in the inbox (no .t, no placeholder)');
+});

@@ -1,4 +1,4 @@
-// `mfdata inject FILE --plugin P [--step S] [--move] [--random-basename]`: hands a file to a step's inbox (via a `.t` name).
+// `mfdata inject FILE --plugin P [--step S] [--move] [--random-basename]`: hands a file to a step's inbox, never replacing one.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,7 +7,9 @@ import type { CliContext, Command } from '../command';
 import type { PluginConfig } from '../../config/model';
 import { declaredSteps, discoverPlugins } from '../../config/plugins';
 import { runtimeHome, stepInbox } from '../../home';
-import { temporaryName } from '../../util/name-max';
+import { moveIntoInbox } from '../../tags/inbox-name';
+import { renameOrCopy } from '../../tags/tagged-file';
+import { fitName } from '../../util/name-max';
 
 /** The plugin's steps, from the generated config of a running runtime, else from its config.ini. */
 function stepsOf(pluginName: string, ctx: CliContext): string[] | undefined {
@@ -27,34 +29,28 @@ export function defaultStep(steps: string[]): string | undefined {
   return steps.includes('main') ? 'main' : steps[0];
 }
 
-/** Writes (or renames) `source` into `dir` as `name`, through a temporary name the observer ignores. */
-export function injectInto(source: string, dir: string, name: string, move: boolean): string {
+/**
+ * Hands `source` to the inbox `dir` as `name`, or as a free variant of it (`name.<8 hex>`) when a file of that name is
+ * waiting: never replaces one (tags/inbox-name.ts, as every move into an inbox). A copy is written under a `.t` name
+ * the observer ignores first, so the inbox only ever shows a complete file. Returns the path the file got.
+ */
+export async function injectInto(source: string, dir: string, name: string, move: boolean): Promise<string> {
   fs.mkdirSync(dir, { recursive: true });
-  const final = path.join(dir, name);
-  const tmp = path.join(dir, temporaryName(name));
+  const dest = path.join(dir, name);
+  if (move) return moveIntoInbox(dest, (dst) => renameOrCopy(source, dst));
+  // The random part keeps two injections of one name apart while they copy.
+  const tmp = path.join(dir, `${fitName(name, 11)}.${randomBytes(4).toString('hex')}.t`);
   try {
-    if (move) {
-      try {
-        fs.renameSync(source, tmp);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-        fs.copyFileSync(source, tmp);
-        fs.unlinkSync(source);
-      }
-    } else {
-      fs.copyFileSync(source, tmp);
-    }
-    fs.renameSync(tmp, final);
-  } catch (err) {
+    fs.copyFileSync(source, tmp, fs.constants.COPYFILE_EXCL);
+    return await moveIntoInbox(dest, (dst) => fs.promises.rename(tmp, dst));
+  } finally {
     fs.rmSync(tmp, { force: true });
-    throw err;
   }
-  return final;
 }
 
 export const injectCommand: Command = {
   path: ['inject'],
-  summary: "hand a file to a plugin step's inbox (copied, or moved with --move)",
+  summary: "hand a file to a plugin step's inbox (copied, or moved with --move); a waiting file of that name is kept",
   usage: 'inject FILE --plugin P [--step S] [--move] [--random-basename]',
   options: [
     { name: 'plugin', value: true, description: 'target plugin' },
@@ -83,7 +79,7 @@ export const injectCommand: Command = {
       return 1;
     }
     const name = args.options['random-basename'] === true ? randomBytes(16).toString('hex') : path.basename(source);
-    const final = injectInto(source, stepInbox(runtimeHome(ctx.home), plugin, step), name, args.options.move === true);
+    const final = await injectInto(source, stepInbox(runtimeHome(ctx.home), plugin, step), name, args.options.move === true);
     ctx.stdout.write(`${final}\n`);
     return 0;
   },
