@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { getSection, parseIni } from '../config/ini-parser';
 import type { RedisAddress } from '../queue/connection';
-import { compileNameFilter, type NameFilter } from './name-filter';
+import { compileNameRefusal, type NameFilter, type NameRefusal } from './name-filter';
 
 /** One active section: a directory whose new files are pushed onto a queue. */
 export interface WatchSection {
@@ -14,6 +14,8 @@ export interface WatchSection {
   /** A rescan stops pushing once the queue holds this many messages (≤ 0 = unlimited). */
   pollQueueLimit: number;
   filter: NameFilter;
+  /** The rule of `filter` that ignores a name, for messages (`mfdata inject` refusing it). */
+  whyIgnored: NameRefusal;
 }
 
 export interface ObserverConfig {
@@ -68,9 +70,9 @@ export function parseObserverConfig(text: string, file: string): ObserverConfig 
       ? { socket }
       : get('redis_server') ? { host: get('redis_server') as string, port: Number(get('redis_port') ?? 6379) } : undefined;
     redis ??= sectionRedis;
-    let filter: NameFilter;
+    let whyIgnored: NameRefusal;
     try {
-      filter = compileNameFilter(get('only') ?? '^.*$', get('ignore') ?? DEFAULT_IGNORE);
+      whyIgnored = compileNameRefusal(get('only') ?? '^.*$', get('ignore') ?? DEFAULT_IGNORE);
     } catch (err) {
       throw new ObserverConfigError(file, lineOf('ignore'), `[${section.name}]: ${(err as Error).message}`);
     }
@@ -80,7 +82,8 @@ export function parseObserverConfig(text: string, file: string): ObserverConfig 
       queue,
       forcedPoll: Number(get('forced_poll') ?? 0) || 0,
       pollQueueLimit: Number(get('poll_queue_limit') ?? 10000) || 0,
-      filter,
+      filter: (basename) => whyIgnored(basename) === undefined,
+      whyIgnored,
     });
   }
   return { file, redis, sections };

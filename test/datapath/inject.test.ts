@@ -72,3 +72,36 @@ test('inject never replaces a file of the same name waiting in the inbox: the se
   assert.deepEqual(printed.map((p) => fs.readFileSync(p, 'utf8')), ['one', 'two', 'three']);
   assert.equal(listFiles(inbox).length, 3, 'nothing else left in the inbox (no .t, no placeholder)');
 });
+
+test('inject refuses a name the directory observer ignores, naming the filter; nothing is written', async (t) => {
+  const h = makeHome();
+  t.after(() => h.cleanup());
+  writePlugin(h, 'p', [{ name: 'main', source: '' }]);
+  const inbox = path.join(h.home.inDir, 'step.p.main');
+  const ctx = context(h.home.root, h.dir);
+  const tmpName = path.join(h.dir, 'half.t');
+  fs.writeFileSync(tmpName, 'x');
+  // Not generated yet: the filter of mfdata.ini (none here: the defaults).
+  assert.equal(await injectCommand.run({ positionals: [tmpName], options: { plugin: 'p', move: true } }, ctx), 1);
+  assert.match(ctx.err(), /the directory observer ignores the name 'half\.t' \(ignore pattern '\^\.\*\\\.t\$', \[directory_observer\] of .*mfdata\.ini\): it would never be processed\. Nothing was written: rename the file to a name the filter takes or pass --random-basename/);
+  assert.ok(fs.existsSync(tmpName), 'not moved');
+  assert.equal(await injectCommand.run({ positionals: [tmpName], options: { plugin: 'p', 'random-basename': true } }, ctx), 0);
+
+  // The generated directory_observer.ini, as the running observer has it.
+  fs.writeFileSync(path.join(h.home.configAutoDir, 'directory_observer.ini'), [
+    '[common]', 'ignore = ^.*\\.t$', 'only = ^.*\\.csv$',
+    '[step_p_main_1]', 'active = true', `directory = ${inbox}`, 'queue = step.p.main', '',
+  ].join('\n'));
+  const txt = path.join(h.dir, 'data.txt');
+  fs.writeFileSync(txt, 'x');
+  for (const options of [{ plugin: 'p' }, { plugin: 'p', 'random-basename': true }] as Record<string, string | boolean>[]) {
+    assert.equal(await injectCommand.run({ positionals: [txt], options }, ctx), 1);
+  }
+  assert.match(ctx.err(), /ignores the name 'data\.txt' \(only filter '\^\.\*\\\.csv\$' \(matches none of it\), \[step_p_main_1\] of .*directory_observer\.ini, from \[directory_observer\] of mfdata\.ini\): .* rename the file to a name the filter takes\n/);
+  assert.match(ctx.err(), /ignores the name '[0-9a-f]{32}'/);
+  assert.equal(listFiles(inbox).length, 1, 'only the --random-basename file of the first part');
+  const csv = path.join(h.dir, 'data.csv');
+  fs.writeFileSync(csv, 'x');
+  assert.equal(await injectCommand.run({ positionals: [csv], options: { plugin: 'p' } }, ctx), 0);
+  assert.deepEqual(listFiles(inbox).filter((n) => n.endsWith('.t')), []);
+});

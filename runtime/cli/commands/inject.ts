@@ -6,7 +6,11 @@ import { UsageError, type ParsedArgs } from '../args';
 import type { CliContext, Command } from '../command';
 import type { PluginConfig } from '../../config/model';
 import { declaredSteps, discoverPlugins } from '../../config/plugins';
+import { loadRuntimeConfig } from '../../config/load';
+import { MODULE_CONFIG_FILE } from '../../config/module-config';
 import { runtimeHome, stepInbox } from '../../home';
+import { compileNameRefusal, type NameRefusal } from '../../observer/name-filter';
+import { readObserverConfig } from '../../observer/observer-config';
 import { moveIntoInbox } from '../../tags/inbox-name';
 import { renameOrCopy } from '../../tags/tagged-file';
 import { fitName } from '../../util/name-max';
@@ -22,6 +26,21 @@ function stepsOf(pluginName: string, ctx: CliContext): string[] | undefined {
     const found = discoverPlugins(ctx.workspace, home.root).plugins.find((p) => p.name === pluginName);
     return found ? declaredSteps(found).map((ps) => ps.slice(pluginName.length + 1)) : undefined;
   }
+}
+
+/**
+ * The directory observer's name filter for `inbox`, and where it is set: the generated directory_observer.ini the
+ * observer runs with, else (not generated yet, or the step not in it) the [directory_observer] of mfdata.ini.
+ */
+function observerFilter(ctx: CliContext, inbox: string): { whyIgnored: NameRefusal; source: string } {
+  const home = runtimeHome(ctx.home);
+  const generated = path.join(home.configAutoDir, 'directory_observer.ini');
+  if (fs.existsSync(generated)) {
+    const section = readObserverConfig(generated).sections.find((s) => path.resolve(s.directory) === path.resolve(inbox));
+    if (section) return { whyIgnored: section.whyIgnored, source: `[${section.name}] of ${generated}, from [directory_observer] of ${MODULE_CONFIG_FILE}` };
+  }
+  const { only, ignore } = loadRuntimeConfig({ workspace: ctx.workspace, home: home.root, env: process.env }).config.module.directoryObserver;
+  return { whyIgnored: compileNameRefusal(only, ignore), source: `[directory_observer] of ${path.join(ctx.workspace, MODULE_CONFIG_FILE)}` };
 }
 
 /** `main`, or the plugin's first step when it has no `main` (MFDATA's inject_file rule). */
@@ -78,8 +97,18 @@ export const injectCommand: Command = {
       ctx.stderr.write(`mfdata inject: plugin '${plugin}' has no step '${step ?? ''}' (steps: ${steps.join(', ') || 'none'})\n`);
       return 1;
     }
-    const name = args.options['random-basename'] === true ? randomBytes(16).toString('hex') : path.basename(source);
-    const final = await injectInto(source, stepInbox(runtimeHome(ctx.home), plugin, step), name, args.options.move === true);
+    const randomName = randomBytes(16).toString('hex');
+    const name = args.options['random-basename'] === true ? randomName : path.basename(source);
+    const inbox = stepInbox(runtimeHome(ctx.home), plugin, step);
+    // A name the observer ignores is never announced: the file would wait unprocessed until housekeeping removes it.
+    const filter = observerFilter(ctx, inbox);
+    const refusal = filter.whyIgnored(name);
+    if (refusal !== undefined) {
+      const random = name !== randomName && filter.whyIgnored(randomName) === undefined ? ' or pass --random-basename' : '';
+      ctx.stderr.write(`mfdata inject: the directory observer ignores the name '${name}' (${refusal}, ${filter.source}): it would never be processed. Nothing was written: rename the file to a name the filter takes${random}\n`);
+      return 1;
+    }
+    const final = await injectInto(source, inbox, name, args.options.move === true);
     ctx.stdout.write(`${final}\n`);
     return 0;
   },
