@@ -101,3 +101,32 @@ test('start exits non-zero naming a crashing watcher and its last stderr line; t
     home.cleanup();
   }
 });
+
+test('restart with a configuration start would refuse lists the errors, exits 4 and leaves the runtime running', async () => {
+  const home = makeTempHome();
+  writeWatchers(home, [nodeWatcher(home, 'step.p.a', 'sleeper.js')]);
+  try {
+    const start = await mfdata(home, 'start', '--no-generate');
+    assert.equal(start.code, 0, start.err);
+    const before = JSON.parse((await mfdata(home, 'status', '--json')).out) as RuntimeStatus;
+    fs.writeFileSync(path.join(home.root, 'mfdata.ini'), '[redis]\nmax_memory = lots\n');
+
+    const restart = await mfdata(home, 'restart');
+    assert.equal(restart.code, 4);
+    assert.match(restart.err, /mfdata\.ini:2:\d+: error: .*max_memory/);
+    assert.match(restart.err, new RegExp(`refusing to restart: 1 configuration error; the runtime keeps running as it was \\(pid ${before.pid}\\)`));
+    assert.equal(restart.out, '', 'not stopped');
+    const after = JSON.parse((await mfdata(home, 'status', '--json')).out) as RuntimeStatus;
+    assert.equal(after.pid, before.pid);
+    assert.deepEqual(after.watchers.flatMap((w) => w.processes.map((p) => p.pid)), before.watchers.flatMap((w) => w.processes.map((p) => p.pid)));
+
+    // --no-generate uses tmp/config_auto as it is: nothing to check, the restart goes through.
+    const forced = await mfdata(home, 'restart', '--no-generate');
+    assert.equal(forced.code, 0, forced.err);
+    assert.match(forced.out, /^mfdata stopped\nmfdata started/);
+    assert.notEqual((JSON.parse((await mfdata(home, 'status', '--json')).out) as RuntimeStatus).pid, before.pid);
+  } finally {
+    await mfdata(home, 'stop');
+    home.cleanup();
+  }
+});
