@@ -1,21 +1,10 @@
 // `mfdata flow [--json] [--since D]` (edges of the flow graph with counts) and `mfdata journey <uid|name> [--json]` (a file's timeline).
 import { UsageError, type ParsedArgs } from '../args';
 import type { CliContext, Command } from '../command';
-import { runtimeHome } from '../../home';
+import { withRuntimeRedis } from '../runtime-redis';
 import { readFlow, readJourney } from '../../flow/read';
-import { openRuntimeRedis } from '../../flow/redis-address';
 import { parseSince, renderFlow, renderJourney } from '../../flow/render';
 import { describeJourneyGaps, readJourneyGaps } from '../../journey/memory-guard';
-
-async function withRedis<T>(ctx: CliContext, purpose: string, work: (redis: ReturnType<typeof openRuntimeRedis>) => Promise<T>): Promise<T> {
-  const redis = openRuntimeRedis(runtimeHome(ctx.home), purpose);
-  redis.on('error', () => undefined); // reported by the failing command below
-  try {
-    return await work(redis);
-  } finally {
-    redis.disconnect();
-  }
-}
 
 export const flowCommand: Command = {
   path: ['flow'],
@@ -32,9 +21,11 @@ export const flowCommand: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const graph = await withRedis(ctx, 'flow', (redis) => readFlow(redis, { since }));
-    ctx.stdout.write(args.options.json === true ? `${JSON.stringify(graph, null, 2)}\n` : renderFlow(graph));
-    return 0;
+    return withRuntimeRedis(ctx, 'flow', async (redis) => {
+      const graph = await readFlow(redis, { since });
+      ctx.stdout.write(args.options.json === true ? `${JSON.stringify(graph, null, 2)}\n` : renderFlow(graph));
+      return 0;
+    });
   },
 };
 
@@ -46,15 +37,17 @@ export const journeyCommand: Command = {
   async run(args: ParsedArgs, ctx: CliContext): Promise<number> {
     const [key, ...extra] = args.positionals;
     if (!key || extra.length > 0) throw new UsageError('journey needs exactly one original uid or original file name');
-    const journeys = await withRedis(ctx, 'journey', (redis) => readJourney(redis, key));
-    if (args.options.json === true) ctx.stdout.write(`${JSON.stringify(journeys, null, 2)}\n`);
-    else if (journeys.length === 0) {
-      ctx.stderr.write(`mfdata journey: no journey for '${key}' (unknown, expired after [journeys] keep_hours, or journeys off)\n`);
-      // Or not recorded, or dropped, while Redis was short of memory: say when.
-      const gaps = describeJourneyGaps(await withRedis(ctx, 'journey', (redis) => readJourneyGaps(redis)));
-      if (gaps.length > 0) ctx.stderr.write(`journeys were not recorded or not kept at these times ([journeys] max_memory_percent):\n${gaps.map((g) => `  ${g}\n`).join('')}`);
-    }
-    else ctx.stdout.write(journeys.map(renderJourney).join('\n'));
-    return journeys.length === 0 ? 1 : 0;
+    return withRuntimeRedis(ctx, 'journey', async (redis) => {
+      const journeys = await readJourney(redis, key);
+      if (args.options.json === true) ctx.stdout.write(`${JSON.stringify(journeys, null, 2)}\n`);
+      else if (journeys.length === 0) {
+        ctx.stderr.write(`mfdata journey: no journey for '${key}' (unknown, expired after [journeys] keep_hours, or journeys off)\n`);
+        // Or not recorded, or dropped, while Redis was short of memory: say when.
+        const gaps = describeJourneyGaps(await readJourneyGaps(redis));
+        if (gaps.length > 0) ctx.stderr.write(`journeys were not recorded or not kept at these times ([journeys] max_memory_percent):\n${gaps.map((g) => `  ${g}\n`).join('')}`);
+      }
+      else ctx.stdout.write(journeys.map(renderJourney).join('\n'));
+      return journeys.length === 0 ? 1 : 0;
+    });
   },
 };

@@ -1,6 +1,7 @@
 // `mfdata trash list|replay|delete`: the files failure policies kept, with their tags; put one back into a step, or delete it.
 import { UsageError, type ParsedArgs } from '../args';
 import type { CliContext, Command } from '../command';
+import { withRuntimeRedis } from '../runtime-redis';
 import { runtimeHome } from '../../home';
 import { deleteFromTrash, listTrash, replayFromTrash, TrashError } from '../../trash/trash';
 
@@ -50,10 +51,11 @@ export const trashReplayCommand: Command = {
     const entry = parseEntry(args.positionals[0]);
     const to = typeof args.options.to === 'string' ? args.options.to.split('/') : [];
     if (to.length !== 2 || to.some((p) => p === '')) throw new UsageError('trash replay needs --to plugin/step');
-    return guarded(ctx, 'replay', async () => {
-      const dest = await replayFromTrash(runtimeHome(ctx.home), entry, { plugin: to[0], step: to[1] });
+    // The tags go back into the runtime's Redis: a runtime that is not running is said so, the file left in the trash.
+    return withRuntimeRedis(ctx, 'trash replay', (redis) => guarded(ctx, 'replay', async () => {
+      const dest = await replayFromTrash(runtimeHome(ctx.home), entry, { plugin: to[0], step: to[1] }, { redis });
       ctx.stdout.write(`${dest}\n`);
-    });
+    }));
   },
 };
 
