@@ -1,10 +1,13 @@
-// A line of a log file as shown to people: an mflog record, or a raw line (a crashing process's stderr) placed
-// after the record before it in the same file, so it sorts and filters with the process that wrote it.
+// A line of a log file as shown to people: an mflog record, a Redis line (its own time and level), or a raw line (a
+// crashing process's stderr) placed after the record before it in the same file, so it sorts and filters with it.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseRecord, recordOrigin, type LogLevel, type LogRecord } from './record';
+import type { LogLine } from './follow';
+import { formatTimestamp, parseRecord, recordOrigin, type LogLevel, type LogRecord } from './record';
+import { parseRedisLine } from './redis-line';
 
 export interface LogEntry {
-  /** Sort key: the record's timestamp, or the one of the record before a raw line ('' when none yet). */
+  /** Sort key: the record's timestamp, or the one of the record before a raw line (see decodeLines when none). */
   timestamp: string;
   level: LogLevel;
   plugin?: string;
@@ -26,6 +29,7 @@ export class EntryDecoder {
     this.file = path.basename(file);
   }
 
+  /** One line; a raw line with no record before it in the file gets the timestamp '' (decodeLines places it). */
   decode(text: string): LogEntry | undefined {
     if (text.trim() === '') return undefined;
     const record = parseRecord(text);
@@ -34,8 +38,58 @@ export class EntryDecoder {
       this.last = { timestamp: record.timestamp, plugin, step };
       return { timestamp: record.timestamp, level: record.level, plugin, step, file: this.file, record, raw: text };
     }
+    // redis.log: Redis stamps its lines itself, with a level.
+    const redis = parseRedisLine(text);
+    if (redis) {
+      this.last = { timestamp: redis.timestamp };
+      return { timestamp: redis.timestamp, level: redis.level, file: this.file, raw: text };
+    }
     // Raw output (a traceback printed by a dying process, a library writing to stderr) counts as an error.
     return { timestamp: this.last.timestamp, level: 'error', plugin: this.last.plugin, step: this.last.step, file: this.file, raw: text };
+  }
+
+  /**
+   * Lines read from the file in one go. Raw lines with no record before them in the file (a start-up banner) take the
+   * time of the next record among these lines, else `fileTime()`, the file's modification time: they were written
+   * before both, and so a `--since` hides them once they are old.
+   */
+  decodeLines(texts: readonly string[], fileTime: () => string): LogEntry[] {
+    const out: LogEntry[] = [];
+    let unplaced: LogEntry[] = [];
+    for (const text of texts) {
+      const entry = this.decode(text);
+      if (!entry) continue;
+      out.push(entry);
+      if (entry.timestamp === '') unplaced.push(entry);
+      else if (unplaced.length > 0) {
+        for (const e of unplaced) e.timestamp = entry.timestamp;
+        unplaced = [];
+      }
+    }
+    if (unplaced.length > 0) {
+      const time = fileTime();
+      for (const e of unplaced) e.timestamp = time;
+    }
+    return out;
+  }
+}
+
+/** The entries of one LogDirFollower read (one batch per file); `decoders` (one per live file) is kept across reads. */
+export function decodeBatches(decoders: Map<string, EntryDecoder>, batches: readonly LogLine[][]): LogEntry[][] {
+  return batches.map((lines) => {
+    if (lines.length === 0) return [];
+    const file = lines[0].file;
+    let decoder = decoders.get(file);
+    if (!decoder) decoders.set(file, (decoder = new EntryDecoder(file)));
+    return decoder.decodeLines(lines.map((l) => l.text), () => modificationTime(lines[lines.length - 1].source));
+  });
+}
+
+function modificationTime(file: string): string {
+  try {
+    return formatTimestamp(fs.statSync(file).mtime);
+  } catch {
+    return formatTimestamp(new Date()); // gone meanwhile (rotated away): it was written until now at the latest
   }
 }
 

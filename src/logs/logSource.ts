@@ -1,9 +1,8 @@
 // Feeds the log panel and the output channel: follows every file of <home>/log (through runtime/log's follow
 // reader, read-only, in the extension host) and hands over new entries, merged by timestamp per read.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { LogDirFollower } from '../../runtime/log/dir-follower';
-import { EntryDecoder, mergeByTimestamp, type LogEntry } from '../../runtime/log/entry';
+import { decodeBatches, mergeByTimestamp, type EntryDecoder, type LogEntry } from '../../runtime/log/entry';
 
 export interface LogSourceOptions {
   logDir: string;
@@ -41,15 +40,7 @@ export class LogSource {
     this.watch();
     const max = this.options.maxLinesPerRead ?? 50_000;
     const batches = this.follower.read(max);
-    const lists = batches.map((lines) =>
-      lines.flatMap((line) => {
-        let decoder = this.decoders.get(line.file);
-        if (!decoder) this.decoders.set(line.file, (decoder = new EntryDecoder(path.basename(line.file))));
-        const entry = decoder.decode(line.text);
-        return entry ? [entry] : [];
-      }),
-    );
-    const entries = mergeByTimestamp(lists);
+    const entries = mergeByTimestamp(decodeBatches(this.decoders, batches));
     const more = batches.some((b) => b.length >= max);
     if (entries.length > 0 || this.initial) this.options.onEntries(entries, this.initial);
     this.initial = false;

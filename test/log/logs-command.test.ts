@@ -120,3 +120,40 @@ test('-f keeps printing lines appended later, across a rotation, until it is sto
   assert.equal(out.split('\n').filter((l) => l.includes('live one')).length, 1, out);
   assert.ok(!out.includes('not ingest'));
 });
+
+/** A Redis log line as redis-server writes it (local time). */
+function redisLine(date: Date, levelChar: string, message: string): string {
+  const month = date.toLocaleString('en-US', { month: 'short' });
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `4242:M ${p(date.getDate())} ${month} ${date.getFullYear()} ${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}.${p(date.getMilliseconds(), 3)} ${levelChar} ${message}`;
+}
+
+test("redis.log lines sort and filter at Redis's own time and level; raw lines before any record take the next record's time, else the file's mtime", async (t) => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-logs-'));
+  t.after(() => fs.rmSync(home, { recursive: true, force: true }));
+  const log = path.join(home, 'log');
+  fs.mkdirSync(log);
+  const minutesAgo = new Date(Date.now() - 5 * 60_000);
+  fs.writeFileSync(path.join(log, 'redis.log'), [
+    redisLine(minutesAgo, '#', 'oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo'),
+    redisLine(new Date(minutesAgo.getTime() + 5), '*', 'The server is now ready to accept connections'),
+  ].join('\n') + '\n');
+  // A process's stderr banner written before its first record, in a file not touched for minutes.
+  const banner = path.join(log, 'step_p_s.log');
+  fs.writeFileSync(banner, 'Debugger listening on ws://127.0.0.1:9229\n');
+  const bannerTime = new Date(minutesAgo.getTime() + 1000);
+  fs.utimesSync(banner, bannerTime, bannerTime);
+  const recent = path.join(log, 'step_p_t.log');
+  const soon = new Date(Date.now() + 60_000).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  fs.writeFileSync(recent, `warming up\n${JSON.stringify({ timestamp: soon, level: 'info', name: 'mfdata.p.t', pid: 1, event: 'up', plugin: 'p', step: 't' })}\n`);
+
+  assert.equal((await run(['--home', home, 'logs', '--level', 'error', '--since', '5s'])).out, 'step_p_t.log: warming up\n', 'old lines hidden; a raw line counts as error');
+  assert.equal((await run(['--home', home, 'logs', '--level', 'warning', '--since', '1h'])).out, [
+    'redis.log: ' + redisLine(minutesAgo, '#', 'oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo'),
+    'step_p_s.log: Debugger listening on ws://127.0.0.1:9229',
+    'step_p_t.log: warming up',
+    '',
+  ].join('\n'), 'a Redis # line is a warning, its * line info');
+  const all = (await run(['--home', home, 'logs', '--json'])).out.trim().split('\n').map((l) => JSON.parse(l) as { raw?: string; event?: string });
+  assert.deepEqual(all.map((e) => e.event ?? e.raw?.slice(0, 12)), [redisLine(minutesAgo, '#', '').slice(0, 12), redisLine(minutesAgo, '*', '').slice(0, 12), 'Debugger lis', 'warming up', 'up']);
+});

@@ -1,10 +1,9 @@
 // `mfdata logs`: every log file of the home merged by timestamp, filtered, rendered like mflog; `-f` follows.
-import * as path from 'node:path';
 import { UsageError, type ParsedArgs } from '../args';
 import type { CliContext, Command } from '../command';
 import { runtimeHome } from '../../home';
 import { LogDirFollower } from '../../log/dir-follower';
-import { EntryDecoder, mergeByTimestamp, type LogEntry } from '../../log/entry';
+import { decodeBatches, mergeByTimestamp, type EntryDecoder, type LogEntry } from '../../log/entry';
 import { compileFilter, LogFilterError, parseSince, type LogFilter } from '../../log/filter';
 import { levelRank, LOG_LEVELS, renderRecord, type LogLevel } from '../../log/record';
 
@@ -59,16 +58,7 @@ export const logsCommand: Command = {
     const follower = new LogDirFollower(logDir, { start: filter.since !== undefined ? { historySince: Date.parse(filter.since) } : 'history' });
     const decoders = new Map<string, EntryDecoder>();
     const print = (batches: ReturnType<LogDirFollower['read']>) => {
-      const lists = batches.map((lines) => {
-        const out: LogEntry[] = [];
-        for (const line of lines) {
-          let decoder = decoders.get(line.file);
-          if (!decoder) decoders.set(line.file, (decoder = new EntryDecoder(path.basename(line.file))));
-          const entry = decoder.decode(line.text);
-          if (entry && keep(entry)) out.push(entry);
-        }
-        return out;
-      });
+      const lists = decodeBatches(decoders, batches).map((entries) => entries.filter(keep));
       const text = mergeByTimestamp(lists).map((e) => formatEntry(e, json)).join('\n');
       if (text !== '') ctx.stdout.write(`${text}\n`);
     };
