@@ -1,5 +1,5 @@
 // Renders docs/CONFIGURATION.md from the schema, so the reference and the validation never drift apart.
-import { BUILTIN_STEP_OPTIONS, BUILTIN_STEPS, RETIRED_SETTINGS, schema, type FileKind, type KeySpec, type RetiredSetting } from './schema';
+import { BUILTIN_STEP_OPTIONS, BUILTIN_STEPS, PLUGIN_NAME_MAX_LENGTH, RETIRED_SETTINGS, schema, type FileKind, type KeySpec, type RetiredSetting } from './schema';
 import { MAX_LINE_LENGTH } from './ini-parser';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
@@ -68,8 +68,8 @@ follow MFDATA's parser. The rules, the same as MFDATA's \`OpinionatedConfigParse
 
 - Plugins are found in \`<workspace>/plugins/<name>/config.ini\` (devlinked, origin \`workspace\`) and
   \`<home>/var/plugins/<name>/config.ini\` (installed). The directory name is the plugin name (MFDATA read
-  it from \`.layerapi2_label\`); rules: \`^[A-Za-z0-9_-]+$\`, not starting with \`plugin_\` or \`__\`, not
-  \`base\` or \`config\`. A workspace plugin hides an installed one of the same name, with a warning.
+  it from \`.layerapi2_label\`); rules: \`^[A-Za-z0-9_-]+$\`, at most ${PLUGIN_NAME_MAX_LENGTH} characters, not starting
+  with \`plugin_\` or \`__\`, not \`base\` or \`config\`. A workspace plugin hides an installed one of the same name, with a warning.
 - Operator overrides: \`<home>/config/plugins/<name>.ini\` sets keys over the plugin's file; keys starting
   with \`_\` are refused, and only sections the plugin defines (plus \`[custom]\`) may appear.
 - A plugin with an error is left out and the others still load; \`mfdata config check\` exits 1.

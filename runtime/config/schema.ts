@@ -87,6 +87,8 @@ export const BUILTIN_STEPS = ['copy', 'move', 'archive', 'fork', 'delete', 'ungz
 export type BuiltinStep = (typeof BUILTIN_STEPS)[number];
 
 export const PLUGIN_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+/** Longest plugin name: it is part of directory, log-file and archive names (`step_<plugin>_<step>.log.<stamp>`) under NAME_MAX. */
+export const PLUGIN_NAME_MAX_LENGTH = 64;
 export const STEP_NAME_PATTERN = /^[A-Za-z0-9_]+$/;
 export const RESERVED_PLUGIN_NAMES = ['base', 'config'] as const;
 export const DEFAULT_IGNORE = '^.*\\.t$;^.*\\.tmp$';

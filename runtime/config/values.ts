@@ -1,6 +1,6 @@
 // Value types of the schema: the check of one (already expanded) value, and the typed readers the loaders use.
 import * as path from 'node:path';
-import { BOOL_FALSE, BOOL_TRUE, BUILTIN_STEPS, PLUGIN_NAME_PATTERN, STEP_NAME_PATTERN, type KeySpec } from './schema';
+import { BOOL_FALSE, BOOL_TRUE, BUILTIN_STEPS, PLUGIN_NAME_MAX_LENGTH, PLUGIN_NAME_PATTERN, STEP_NAME_PATTERN, type KeySpec } from './schema';
 import { suggest } from './suggest';
 
 /** What is wrong with a value; `offset`/`length` narrow the range inside the value (else the whole value). */
@@ -167,6 +167,7 @@ export function checkValue(spec: KeySpec, value: string): ValueIssue | undefined
 
 /** MFDATA's plugin name rules; undefined when the name is valid. */
 export function pluginNameIssue(name: string): ValueIssue | undefined {
+  if (name.length > PLUGIN_NAME_MAX_LENGTH) return { code: 'long-plugin-name', message: `plugin name too long (${name.length} characters)`, hint: `use at most ${PLUGIN_NAME_MAX_LENGTH}: rename the plugin directory` };
   if (!PLUGIN_NAME_PATTERN.test(name)) return { code: 'bad-plugin-name', message: `invalid plugin name '${name}'`, hint: 'use only letters, digits, _ and -' };
   if (name.startsWith('plugin_') || name.startsWith('__')) return { code: 'reserved-plugin-name', message: `plugin name '${name}' must not start with 'plugin_' or '__'`, hint: 'rename the plugin directory' };
   if (name === 'base' || name === 'config') return { code: 'reserved-plugin-name', message: `plugin name '${name}' is reserved`, hint: 'rename the plugin directory' };

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pluginNameProblem } from './names';
+import { pluginNameProblem, shownPluginName } from './names';
 import { PluginToolError } from './errors';
 
 export interface TemplateInfo {
@@ -88,7 +88,7 @@ function copyTree(from: string, to: string, values: Record<string, string>, writ
 /** Creates `<parentDir>/<name>` from a template; refuses an existing directory. Returns the files written. */
 export function createPlugin(name: string, options: CreateOptions): { dir: string; template: string; files: string[] } {
   const bad = pluginNameProblem(name);
-  if (bad) throw new PluginToolError(name, bad);
+  if (bad) throw new PluginToolError(shownPluginName(name), bad);
   const templatesDir = options.templatesDir ?? findTemplatesDir();
   const templates = listTemplates(templatesDir);
   const template = templates.find((t) => t.name === (options.template ?? DEFAULT_TEMPLATE));

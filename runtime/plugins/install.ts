@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { runtimeHome } from '../home';
 import { readPluginArchive, type PluginArchive } from './archive';
 import type { PluginMetadata } from './metadata';
-import { pluginNameProblem } from './names';
+import { pluginNameProblem, shownPluginName } from './names';
 import { PluginToolError } from './errors';
 
 export interface InstallOptions {
@@ -98,7 +98,7 @@ export interface UninstallResult {
 /** Removes `<home>/var/plugins/<name>` (renamed away first, so it disappears at once); `clean` also drops its override. */
 export function uninstallPlugin(homeRoot: string, name: string, options: { clean?: boolean } = {}): UninstallResult {
   const bad = pluginNameProblem(name);
-  if (bad) throw new PluginToolError(name, bad);
+  if (bad) throw new PluginToolError(shownPluginName(name), bad);
   const home = runtimeHome(homeRoot);
   const dir = path.join(home.installedPluginsDir, name);
   if (!fs.existsSync(dir)) {

