@@ -5,20 +5,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../runtime/cli/main';
 import { loadRuntimeConfig } from '../../runtime/config/load';
 import { formatProblem } from '../../runtime/config/errors';
+import { runCli, type CliRun } from '../helpers/cli';
 
-async function mfdata(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  const code = await main(argv, { stdout, stderr });
-  return { code, out, err };
+function mfdata(...argv: string[]): Promise<CliRun> {
+  return runCli(argv);
 }
 
 function workspace(t: { after(fn: () => void): void }): string {

@@ -3,26 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../runtime/cli/main';
 import type { RuntimeStatus } from '../../runtime/supervisor/protocol';
 import { alive, makeTempHome, nodeWatcher, writeWatchers, type TempHome } from './helpers';
+import { runCli, type CliRun } from '../helpers/cli';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function mfdata(home: TempHome, ...argv: string[]): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  const code = await main(['--home', home.root, '--workspace', home.root, ...argv], { stdout, stderr });
-  return { code, out, err };
+function mfdata(home: TempHome, ...argv: string[]): Promise<CliRun> {
+  return runCli(['--home', home.root, '--workspace', home.root, ...argv]);
 }
 
 test('start returns once everything runs; status lists it; a second start says already running; stop leaves nothing', async () => {

@@ -5,12 +5,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../runtime/cli/main';
 import { controlRequest } from '../../runtime/supervisor/control-client';
 import type { RuntimeStatus } from '../../runtime/supervisor/protocol';
 import { requireRedisServer } from '../helpers/redis-server';
 import { alive, waitFor } from './helpers';
+import { runCli, type CliRun } from '../helpers/cli';
 
 function pluginIni(numprocesses: number): string {
   return ['[general]', '_version = 1.0.0', '_release = 1', '_summary = conf_monitor test plugin', '_license = MIT',
@@ -19,15 +18,8 @@ function pluginIni(numprocesses: number): string {
 
 const STEP_CODE = 'export function process(): boolean {\n  return true;\n}\n';
 
-async function mfdata(ws: string, home: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  const code = await main(['--home', home, '--workspace', ws, ...argv], { stdout, stderr });
-  return { code, out, err };
+function mfdata(ws: string, home: string, ...argv: string[]): Promise<CliRun> {
+  return runCli(['--home', home, '--workspace', ws, ...argv]);
 }
 
 test('conf_monitor: numprocesses 1 -> 3 changes only that watcher; a syntax error keeps everything running and is reported with file:line; step code restarts its step', async () => {
