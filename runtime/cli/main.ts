@@ -28,6 +28,15 @@ function helpText(): string {
   return lines.join('\n') + '\n';
 }
 
+/** The commands of a group (`plugins`, `config`, `trash`): what `mfdata <group>` alone shows. */
+function groupHelp(group: string, members: readonly Command[]): string {
+  const width = Math.max(...members.map((c) => c.path.join(' ').length));
+  const lines = [`Usage: mfdata ${group} <command> [options]`, '', 'Commands:'];
+  for (const c of members) lines.push(`  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
+  lines.push('', `Run 'mfdata ${group} <command> --help' for a command's options.`);
+  return lines.join('\n') + '\n';
+}
+
 function commandHelp(c: Command): string {
   const lines = [`Usage: mfdata ${c.usage}`, '', c.summary];
   if (c.options.length > 0) {
@@ -74,6 +83,16 @@ export async function main(argv: string[], io: Pick<CliContext, 'stdout' | 'stde
     }
     const { command, rest: commandArgs } = selectCommand(rest);
     if (!command) {
+      const group = rest.length > 0 ? commands.filter((c) => c.path.length > 1 && c.path[0] === rest[0]) : [];
+      if (group.length > 0) {
+        // `mfdata plugins` (or `mfdata plugins --help`) asks which plugins commands there are.
+        if (rest.length === 1 || g.options.help || rest[1] === '--help' || rest[1] === '-h') {
+          io.stdout.write(groupHelp(rest[0], group));
+          return 0;
+        }
+        io.stderr.write(`mfdata: unknown command '${rest.join(' ')}'\n\n${groupHelp(rest[0], group)}`);
+        return 2;
+      }
       if (rest.length === 0 || g.options.help) {
         io.stdout.write(helpText());
         return 0;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { commands } from '../../runtime/cli/commands';
 import { loadRuntimeConfig } from '../../runtime/config/load';
 import { formatProblem } from '../../runtime/config/errors';
 import { runCli, type CliRun } from '../helpers/cli';
@@ -31,4 +32,18 @@ test('a plugin name has at most 64 characters: plugins create refuses a longer o
   fs.renameSync(path.join(ws, 'plugins', 'b'.repeat(64)), path.join(ws, 'plugins', 'c'.repeat(65)));
   const problems = loadRuntimeConfig({ workspace: ws, home: path.join(ws, '.mfdata'), env: {} }).problems.map(formatProblem);
   assert.ok(problems.includes(`${path.join(ws, 'plugins', 'c'.repeat(65), 'config.ini')}:1:1: error: plugin name too long (65 characters) (use at most 64: rename the plugin directory)`), problems.join('\n'));
+});
+
+test('a command group alone (plugins, config, trash) lists its commands; an unknown one of the group says so', async () => {
+  for (const group of ['plugins', 'config', 'trash']) {
+    const r = await mfdata(group);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, new RegExp(`^Usage: mfdata ${group} <command> \\[options\\]\n`));
+    for (const c of commands.filter((x) => x.path[0] === group)) assert.match(r.out, new RegExp(`^  ${c.path.join(' ')}\\s+\\S`, 'm'));
+    assert.ok(!r.out.includes('start the runtime'), 'only the group, not every command');
+  }
+  assert.equal((await mfdata('plugins', '--help')).code, 0);
+  const bogus = await mfdata('trash', 'bogus');
+  assert.equal(bogus.code, 2);
+  assert.match(bogus.err, /^mfdata: unknown command 'trash bogus'\n\nUsage: mfdata trash <command>/);
 });
