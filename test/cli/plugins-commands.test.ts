@@ -47,3 +47,14 @@ test('a command group alone (plugins, config, trash) lists its commands; an unkn
   assert.equal(bogus.code, 2);
   assert.match(bogus.err, /^mfdata: unknown command 'trash bogus'\n\nUsage: mfdata trash <command>/);
 });
+
+test('plugins build NAME takes the workspace plugin first, then a directory; neither names both places tried', async (t) => {
+  const ws = workspace(t);
+  assert.equal((await mfdata('--workspace', ws, 'plugins', 'create', 'mine')).code, 0);
+  const built = await mfdata('--workspace', ws, 'plugins', 'build', 'mine', '-o', ws);
+  assert.equal(built.code, 0, built.err);
+  assert.match(built.out, /mine-1\.0\.0-1\.plugin/);
+  const missing = await mfdata('--workspace', ws, 'plugins', 'build', 'nosuch');
+  assert.equal(missing.code, 1);
+  assert.equal(missing.err, `mfdata: nosuch: no plugin of that name in the workspace (${path.join(ws, 'plugins', 'nosuch')}) nor a plugin directory ${path.resolve('nosuch')} (no config.ini in either) (name a plugin of \`mfdata plugins list\`, or give the path of a directory holding config.ini)\n`);
+});
