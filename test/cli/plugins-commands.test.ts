@@ -58,3 +58,10 @@ test('plugins build NAME takes the workspace plugin first, then a directory; nei
   assert.equal(missing.code, 1);
   assert.equal(missing.err, `mfdata: nosuch: no plugin of that name in the workspace (${path.join(ws, 'plugins', 'nosuch')}) nor a plugin directory ${path.resolve('nosuch')} (no config.ini in either) (name a plugin of \`mfdata plugins list\`, or give the path of a directory holding config.ini)\n`);
 });
+
+test('every usage line names the options its command lists', () => {
+  const missing = commands.flatMap((c) => c.options
+    .filter((o) => !c.usage.includes(`--${o.name}`) && !(o.alias !== undefined && new RegExp(`(^| |\\[)-${o.alias}\\b`).test(c.usage)))
+    .map((o) => `mfdata ${c.usage}: --${o.name}`));
+  assert.deepEqual(missing, []);
+});

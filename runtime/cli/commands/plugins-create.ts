@@ -8,7 +8,7 @@ import { PluginToolError } from '../../plugins/errors';
 export const pluginsCreateCommand: Command = {
   path: ['plugins', 'create'],
   summary: 'create a plugin in <workspace>/plugins/NAME from a template',
-  usage: 'plugins create NAME [--template T] [--dir DIR] [--summary TEXT] [--version V] | plugins create --list',
+  usage: 'plugins create NAME [--template T] [--dir DIR] [--summary TEXT] [--version V] [--license L] [--url U] [--maintainer M] [--vendor V] | plugins create --list',
   options: [
     { name: 'template', alias: 't', value: true, description: 'template (default: default); see --list' },
     { name: 'list', description: 'list the templates' },
