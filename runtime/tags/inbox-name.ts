@@ -2,7 +2,7 @@
 //
 // A check then a rename let two movers take one name, the second replacing the first's file. Here the name is
 // reserved first by a placeholder symbolic link (symlink(2) fails with EEXIST when the name is taken, atomically:
-// the first free name of `name`, then `<name, cut>.<8 hex>`), and the rename that follows replaces only that
+// the first free name of `name`, then `<stem>.<8 hex><extension>`), and the rename that follows replaces only that
 // placeholder, raising IN_MOVED_TO for the observer in the same step. A mover killed between the two leaves a
 // dangling placeholder (the file itself is still its claim in tmp/, recovered as any claim); a worker that claims a
 // placeholder (announced by a rescan) drops it silently (message-guard). Not link(2) then unlink: a hard link raises
@@ -27,11 +27,18 @@ export function isNameReservation(file: string): boolean {
   }
 }
 
-/** `dest`, then `<dest, cut>.<8 hex>` names in the same directory. */
+/**
+ * `dest`, then `<stem>.<8 hex><extension>` names in the same directory (`obs.csv` → `obs.1a2b3c4d.csv`): the name
+ * keeps its extension, so a step whose `only` filter wants `\.csv$` still sees it (`obs.csv.1a2b3c4d` was never
+ * announced). A name without a short extension gets the suffix at its end; the stem is cut to fit NAME_MAX.
+ */
 function* candidates(dest: string): Generator<string> {
   yield dest;
-  const cut = path.join(path.dirname(dest), fitName(path.basename(dest), 9));
-  for (;;) yield `${cut}.${randomBytes(4).toString('hex')}`;
+  const base = path.basename(dest);
+  const ext = path.extname(base);
+  const keep = ext.length > 1 && ext.length <= 16 && Buffer.byteLength(ext) === ext.length ? ext : '';
+  const stem = fitName(base.slice(0, base.length - keep.length), 9 + keep.length);
+  for (;;) yield path.join(path.dirname(dest), `${stem}.${randomBytes(4).toString('hex')}${keep}`);
 }
 
 /** Moves `src` into `dest` (or a free variant of it) with its tags; returns where it went. */

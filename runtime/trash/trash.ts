@@ -85,7 +85,7 @@ export interface TrashOptions {
 
 /**
  * Moves a trashed file into a step's inbox with its tags put back into Redis: its name in the inbox reserved first
- * (never replacing a file waiting there: the first free name, else `<name>.<8 hex>`, runtime/tags/inbox-name.ts),
+ * (never replacing a file waiting there: the first free name, else `<stem>.<8 hex><.ext>`, runtime/tags/inbox-name.ts),
  * renamed to a temporary `.<12 hex>.t` there (the observer ignores it), tags set for the reserved path, its trash `.tags` removed,
  * then renamed onto the reserved name, so the step sees it complete and tagged. The `.tags` goes before the file
  * shows in the inbox: a file failing again at once is trashed with a new `.tags`, which a late removal would take.

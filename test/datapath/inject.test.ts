@@ -68,7 +68,7 @@ test('inject never replaces a file of the same name waiting in the inbox: the se
 
   const printed = ctx.out().trim().split('\n');
   assert.equal(printed[0], path.join(inbox, 'dup.txt'));
-  for (const p of printed.slice(1)) assert.match(path.relative(inbox, p), /^dup\.txt\.[0-9a-f]{8}$/);
+  for (const p of printed.slice(1)) assert.match(path.relative(inbox, p), /^dup\.[0-9a-f]{8}\.txt$/);
   assert.deepEqual(printed.map((p) => fs.readFileSync(p, 'utf8')), ['one', 'two', 'three']);
   assert.equal(listFiles(inbox).length, 3, 'nothing else left in the inbox (no .t, no placeholder)');
 });

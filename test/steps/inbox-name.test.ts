@@ -49,7 +49,7 @@ for (const [way, move] of Object.entries(ways)) {
     const placed = await Promise.all(files.map((f) => move(f, path.join(inbox, 'same.csv'))));
     assert.equal(new Set(placed).size, 60, 'sixty distinct names');
     assert.ok(placed.includes(path.join(inbox, 'same.csv')));
-    assert.ok(placed.every((p) => /^same\.csv(\.[0-9a-f]{8})?$/.test(path.basename(p))), placed.join(','));
+    assert.ok(placed.every((p) => /^same(\.[0-9a-f]{8})?\.csv$/.test(path.basename(p))), placed.join(','));
     assert.deepEqual(contentsOf(inbox), files.map((_, i) => `a ${i}\n`).sort());
     assert.deepEqual(fs.readdirSync(path.join(dir, 'src-a')), [], 'every source entry gone');
   });
@@ -86,6 +86,31 @@ test('two processes racing to move files into one inbox, all under the same name
   const expected = ['x', 'y'].flatMap((tag) => Array.from({ length: N }, (_, i) => `${tag} ${i}\n`)).sort();
   assert.deepEqual(contentsOf(inbox), expected, `all ${2 * N} files, none replaced`);
   assert.ok(fs.existsSync(path.join(inbox, 'same.csv')), 'the name itself taken by one of them');
+});
+
+test('a taken name gets its random part before the extension (an only filter on the extension still matches), and fits NAME_MAX', async (t) => {
+  const dir = tempDir(t);
+  const placeAs = async (name: string): Promise<string> => {
+    const src = path.join(dir, 'src');
+    fs.writeFileSync(src, name);
+    return path.basename(await moveIntoInbox(path.join(dir, name), (dst) => renameOrCopy(src, dst)));
+  };
+  assert.equal(await placeAs('obs.csv'), 'obs.csv');
+  assert.match(await placeAs('obs.csv'), /^obs\.[0-9a-f]{8}\.csv$/);
+  assert.match(await placeAs('obs.csv'), /^obs\.[0-9a-f]{8}\.csv$/);
+  assert.equal(await placeAs('data.csv.gz'), 'data.csv.gz');
+  assert.match(await placeAs('data.csv.gz'), /^data\.csv\.[0-9a-f]{8}\.gz$/);
+  // No extension, a dot file, an extension too long or not ASCII: the random part goes at the end.
+  for (const name of ['README', '.profile', 'x.averyveryverylongextension', 'r\u00e9sum\u00e9.\u00e9t\u00e9']) {
+    await placeAs(name);
+    assert.ok((await placeAs(name)).startsWith(`${name}.`), name);
+  }
+  // 255 bytes with an extension: cut in the stem, the extension kept.
+  const long = `${'a'.repeat(251)}.csv`;
+  assert.equal(await placeAs(long), long);
+  const second = await placeAs(long);
+  assert.match(second, /^a+\.[0-9a-f]{8}\.csv$/);
+  assert.ok(Buffer.byteLength(second) <= 255, `${Buffer.byteLength(second)} bytes`);
 });
 
 test('a failed move gives its reserved name back; a file that replaced the reservation is never removed', async (t) => {

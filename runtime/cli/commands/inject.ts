@@ -49,7 +49,7 @@ export function defaultStep(steps: string[]): string | undefined {
 }
 
 /**
- * Hands `source` to the inbox `dir` as `name`, or as a free variant of it (`name.<8 hex>`) when a file of that name is
+ * Hands `source` to the inbox `dir` as `name`, or as a free variant of it (`stem.<8 hex>.ext`) when a file of that name is
  * waiting: never replaces one (tags/inbox-name.ts, as every move into an inbox). A copy is written under a `.t` name
  * the observer ignores first, so the inbox only ever shows a complete file. Returns the path the file got.
  */
