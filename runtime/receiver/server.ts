@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../log/mflog';
 import { bearerMatches } from './token';
 import { postTarget, putTarget, ReceiverRequestError, type TargetRules, type UploadTarget } from './target';
+import { moveIntoInbox } from '../tags/inbox-name';
 
 export interface ReceiverOptions extends TargetRules {
   /** Bodies longer than this are refused with 413. */
@@ -57,7 +58,8 @@ function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: num
   req.resume();
 }
 
-async function store(req: http.IncomingMessage, target: UploadTarget, opts: ReceiverOptions): Promise<number> {
+/** Streams the body to a temporary name, then moves it to its name (never over a waiting file); returns its size and path. */
+async function store(req: http.IncomingMessage, target: UploadTarget, opts: ReceiverOptions): Promise<{ bytes: number; file: string }> {
   const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
   if (declared !== undefined && declared > opts.maxBodyBytes) throw new ReceiverRequestError(413, `body of ${declared} bytes is larger than max_body_mb (${opts.maxBodyBytes} bytes)`);
   try {
@@ -78,8 +80,10 @@ async function store(req: http.IncomingMessage, target: UploadTarget, opts: Rece
   req.pipe(limit);
   try {
     await pipeline(limit, fs.createWriteStream(temp, { flags: 'wx', mode: 0o644 }));
-    fs.renameSync(temp, path.join(target.dir, target.name));
-    return limit.bytes;
+    // A file of that name still waiting to be processed is never replaced (a second upload of `obs.csv` becomes
+    // `obs.<8 hex>.csv`, runtime/tags/inbox-name.ts): the answer's Location names where it went.
+    const file = await moveIntoInbox(path.join(target.dir, target.name), (dst) => fs.promises.rename(temp, dst));
+    return { bytes: limit.bytes, file };
   } catch (err) {
     req.unpipe(limit);
     fs.rmSync(temp, { force: true });
@@ -118,23 +122,24 @@ export function receiverHandler(opts: ReceiverOptions): http.RequestListener {
       log.warning('upload refused', { ...fields, status, reason: (err as Error).message });
       return refuse(req, res, status, (err as Error).message);
     }
-    const file = path.join(target.dir, target.name);
+    const wanted = path.join(target.dir, target.name);
     store(req, target, opts).then(
-      (bytes) => {
+      ({ bytes, file }) => {
+        const location = file === wanted ? target.location : target.location.replace(/[^/]*$/, encodeURIComponent(path.basename(file)));
         log.info('file received', { ...fields, file, bytes, status: 201 });
-        reply(res, 201, { location: target.location, file, bytes }, { location: target.location });
+        reply(res, 201, { location, file, bytes }, { location });
       },
       (err: unknown) => {
         if (err instanceof UploadAbortedError) {
-          log.warning('upload aborted by the client', { ...fields, file, reason: (err as Error).message });
+          log.warning('upload aborted by the client', { ...fields, file: wanted, reason: (err as Error).message });
           return;
         }
         if (err instanceof ReceiverRequestError) {
-          log.warning('upload refused', { ...fields, file, status: err.status, reason: err.message });
+          log.warning('upload refused', { ...fields, file: wanted, status: err.status, reason: err.message });
           return refuse(req, res, err.status, err.message);
         }
         const status = diskStatus(err);
-        log.exception('upload failed', err, { ...fields, file, status });
+        log.exception('upload failed', err, { ...fields, file: wanted, status });
         refuse(req, res, status, `cannot store ${target.name}: ${(err as Error).message}`);
       },
     );

@@ -121,6 +121,20 @@ test('50 concurrent uploads each land whole under their own name', async () => {
   assert.equal(fs.readdirSync(path.join(home().inDir, 'step.p.s')).some((f) => f.endsWith('.t')), false);
 });
 
+test('a PUT of a name already waiting never replaces that file: it lands as stem.<8 hex>.ext, and Location says so', async () => {
+  const dir = path.join(home().inDir, 'step.p.s');
+  const answers = await Promise.all(['one', 'two', 'three'].map((body) => request('PUT', '/step.p.s/same%20name.csv', body)));
+  assert.deepEqual(answers.map((a) => a.status), [201, 201, 201]);
+  const files = answers.map((a) => JSON.parse(a.body).file as string);
+  assert.equal(new Set(files).size, 3, 'three files');
+  assert.deepEqual(files.map((f) => fs.readFileSync(f, 'utf8')).sort(), ['one', 'three', 'two'], 'each body kept');
+  for (const [i, f] of files.entries()) {
+    assert.match(path.basename(f), /^same name(\.[0-9a-f]{8})?\.csv$/);
+    assert.equal(path.dirname(f), dir);
+    assert.equal(answers[i].headers.location, `/step.p.s/${encodeURIComponent(path.basename(f))}`);
+  }
+});
+
 test('every outcome is an mflog JSON record of the http_receiver logger', () => {
   const records = receiver.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.ok(records.length > 5);
