@@ -17,10 +17,14 @@ export interface WatchedRoots {
   overridesDir: string;
 }
 
-/** Editor droppings and temporary files never trigger anything. */
+/**
+ * Editor droppings, temporary files and build outputs never trigger anything: `sed -i`'s `sedXXXXXX`, a `.plugin`
+ * archive `mfdata plugins build` writes into the plugin folder, documentation (`*.md`).
+ */
 export function isNoise(file: string): boolean {
   const base = path.basename(file);
-  return base.startsWith('.') || base.endsWith('~') || /\.(swp|swx|tmp|t|working)$/.test(base) || base.startsWith('#');
+  return base.startsWith('.') || base.endsWith('~') || /\.(swp|swx|tmp|t|working|plugin|md)$/.test(base) || base.startsWith('#')
+    || /^sed[A-Za-z0-9]{6}$/.test(base);
 }
 
 /** Directories inside a plugin that are not code the workers run (or are rewritten by tools all the time). */

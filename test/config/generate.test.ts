@@ -122,6 +122,24 @@ test('a change to one plugin changes only its watchers\' fingerprints; debug set
   }
 });
 
+test('only steps that run plugin code are restarted by a code change (watchPaths): TypeScript steps and a switch, not the other built-ins', () => {
+  const t = exampleWorkspace();
+  try {
+    fs.writeFileSync(path.join(t.workspace, 'plugins/normalize/config.ini'), `${fs.readFileSync(path.join(t.workspace, 'plugins/normalize/config.ini'), 'utf8')}
+[step_copy]
+_step_module = builtin:copy
+dest_dirs = normalize/archive
+`);
+    const watchers = generate(t).supervisor.watchers;
+    const paths = (name: string): string[] | undefined => watchers.find((w) => w.name === name)?.watchPaths;
+    assert.deepEqual(paths('step.normalize.main'), [path.join(t.workspace, 'plugins/normalize')]);
+    assert.deepEqual(paths('step.normalize.copy'), []);
+    assert.deepEqual(paths('step.fail_demo.main_reinject'), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('a change of numprocesses changes no fingerprint, so a reload only adds or removes processes', () => {
   const t = exampleWorkspace();
   try {

@@ -26,7 +26,9 @@ test('step code under a plugin restarts the watchers that run it', () => {
 
 test('editor droppings, node_modules, .git and files outside the plugins are ignored', () => {
   for (const f of ['/ws/plugins/alpha/.main.ts.swp', '/ws/plugins/alpha/main.ts~', '/ws/plugins/alpha/node_modules/x/index.js',
-    '/ws/plugins/alpha/.git/HEAD', '/ws/README.md', '/ws/plugins/notes.txt', '/h/config/plugins/alpha.txt']) {
+    '/ws/plugins/alpha/.git/HEAD', '/ws/README.md', '/ws/plugins/notes.txt', '/h/config/plugins/alpha.txt',
+    // sed -i's temporary file, the archive `mfdata plugins build` writes into the plugin, its documentation.
+    '/ws/plugins/alpha/sedwV0oh4', '/ws/plugins/alpha/alpha-1.0.0-1.plugin', '/ws/plugins/alpha/README.md']) {
     assert.equal(classifyChange(f, false, roots, specs).kind, 'ignore', f);
   }
 });

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { runtimeHome } from '../../home';
 import type { SupervisorConfig, WatcherSpec } from '../../supervisor/watcher-spec';
-import type { PluginConfig, RuntimeConfig, SwitchRule } from '../model';
+import type { PluginConfig, RuntimeConfig, StepConfig, SwitchRule } from '../model';
 import { sortedRecord, stepEnv, pluginEnv } from './plugin-env';
 import { redisEndpoint } from './redis-address';
 import { metricsEnv } from '../../metrics/settings';
@@ -40,6 +40,19 @@ export function fingerprint(spec: Unsigned, extra: unknown): string {
 }
 
 /** The plugin as its processes read it: worker counts are the supervisor's business, so scaling restarts nothing. */
+/**
+ * What a step's workers depend on, hashed into its fingerprint: the plugin's own settings and this step's section,
+ * not the other steps' sections, its extra daemons or its switch rules (a step added to config.ini restarted every
+ * other step of the plugin), nor numprocesses (changed without a restart).
+ */
+function stepView(plugin: PluginConfig, step: StepConfig): PluginConfig {
+  return { ...plugin, steps: [{ ...step, numprocesses: 0 }], extraDaemons: [], switchRules: [] };
+}
+
+function runsPluginCode(step: StepConfig): boolean {
+  return !step.stepModule.startsWith('builtin:') || step.stepModule === 'builtin:switch';
+}
+
 function withoutScale(plugin: PluginConfig): PluginConfig {
   return {
     ...plugin,
@@ -118,9 +131,11 @@ function stepWatchers(config: RuntimeConfig, plugin: PluginConfig, options: Gene
       priority: PRIORITY.step,
       autostart: true,
       logFile: path.join(home.logDir, `step_${plugin.name}_${step.name}.log`),
-      watchPaths: [plugin.dir],
+      // A change to the plugin's code restarts the steps that run it: its TypeScript steps, and a switch (its function
+      // rules are plugin code). Other built-in steps run none.
+      watchPaths: runsPluginCode(step) ? [plugin.dir] : [],
     // A switch step re-reads the rules of every plugin: a rule change anywhere restarts it.
-    }, step.stepModule === 'builtin:switch' ? { plugin: withoutScale(plugin), rules: switchRulesByInstance(config)[step.options.switch_name] ?? [] } : withoutScale(plugin)));
+    }, step.stepModule === 'builtin:switch' ? { plugin: stepView(plugin, step), rules: switchRulesByInstance(config)[step.options.switch_name] ?? [] } : stepView(plugin, step)));
   }
   for (const extra of plugin.extraDaemons) {
     const [command, ...args] = extra.cmdAndArgs;
