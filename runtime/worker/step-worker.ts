@@ -13,10 +13,11 @@ import type { LeanRedis } from '../redis/client';
 import { connectLeanRedis } from '../redis/connect';
 import { QueueConsumer } from '../queue/consumer';
 import { stepQueueKey } from '../queue/keys';
-import { decodeMessage, InvalidMessageError, type QueueMessage } from '../queue/message';
+import { decodeMessage, encodeMessage, InvalidMessageError, messageFor, type QueueMessage } from '../queue/message';
 import { DEFAULT_MAX_MEMORY_PERCENT } from '../journey/settings';
 import { StepState, type ClaimInput } from '../queue/step-state';
 import { crashCountTag, ORIGINAL_BASENAME, ORIGINAL_DIRNAME, ORIGINAL_UID } from '../tags/tag-names';
+import { moveTaggedIntoInbox } from '../tags/inbox-name';
 import { TagStore } from '../tags/tag-store';
 import { errorCode } from '../tags/tagged-file';
 import type { RescanTarget } from '../observer/rescan';
@@ -33,6 +34,7 @@ import { BetweenFilesGc } from './between-files-gc';
 import { StepStatsRecorder } from '../stats/recorder';
 import { withStepStats } from '../stats/recording-metrics';
 import { stamp, stampsOn } from '../util/latency-stamps';
+import { parseWaitingName, REINJECT_MODULE, retryWaitDir } from '../steps/retry';
 
 export interface StepWorkerOptions {
   home: RuntimeHome;
@@ -155,6 +157,7 @@ export class StepWorker {
     if (report.deadOwners + report.requeued + report.failed + report.scratchRemoved > 0) {
       this.options.log.warning('recovered the claims of dead workers', { ...report });
     }
+    if (!(step.retryTotal > 0) && step.stepModule !== REINJECT_MODULE) await this.releaseRetries();
     // MFDATA's virtual traces: the edges this step's configuration declares, shown before any traffic.
     await registerConfiguredEdges(this.options.home, plugin, step, this.state).catch((err: unknown) => {
       this.options.log.exception('cannot register the configured flow-graph edges', err, undefined, 'warning');
@@ -449,6 +452,39 @@ export class StepWorker {
         return;
       }
     }
+  }
+
+  /**
+   * Retries turned off (retry_total = 0) while files waited for one in `IN/retry/<plugin>.<step>/`: no reinject step
+   * takes them back any more, so the step's worker puts them into its inbox now (their name and tags back), to be
+   * processed once more and meet the failure policy if they fail again. Several workers starting at once: each file
+   * is taken by one (the move of a file another took fails with ENOENT).
+   */
+  private async releaseRetries(): Promise<void> {
+    const { home, plugin, step, log } = this.options;
+    const dir = retryWaitDir(home, plugin.name, step.name);
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(dir);
+    } catch {
+      return; // nothing ever waited
+    }
+    const inbox = step.watchedDirectories[0] ?? stepInbox(home, plugin.name, step.name);
+    let released = 0;
+    for (const name of names) {
+      if (!parseWaitingName(name)) continue;
+      const waiting = path.join(dir, name);
+      try {
+        const original = (await this.tags.get(waiting, ORIGINAL_BASENAME))?.replace(/\//g, '_') || name;
+        await fs.promises.mkdir(inbox, { recursive: true });
+        const dst = await moveTaggedIntoInbox(this.tags, waiting, path.join(inbox, original));
+        await this.redis.lpush(this.queue, encodeMessage(messageFor(inbox, path.basename(dst), 'exists')));
+        released++;
+      } catch (err) {
+        if (errorCode(err) !== 'ENOENT') log.exception('cannot put a file waiting for a retry back into the inbox', err, { file: waiting }, 'warning');
+      }
+    }
+    if (released > 0) log.warning('retries are off for this step (retry_total = 0): the files waiting for a retry were put back into its inbox', { files: released });
   }
 
   /** Whether a worker died while this file was in process (its crash count, set by recovery). */

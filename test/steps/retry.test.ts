@@ -90,3 +90,25 @@ test('a pending retry survives a restart of the runtime', async () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('files waiting for a retry when retries are turned off go back into the step inbox at its next start (were stranded)', async () => {
+  const dir = fs.mkdtempSync('/tmp/mfst-att-');
+  const rt = await startRuntime(setup(dir, 'retry_total = 2\nretry_min_wait = 600\nretry_max_wait = 600\n', 1));
+  try {
+    rt.drop(path.join(rt.home.inDir, 'step.flaky.main'), 'waiting.txt', 'x');
+    await waitFor(() => listFiles(path.join(rt.home.inDir, 'retry')).length === 1, 'the file waiting 10 minutes for its retry', 30000, rt.home.logDir);
+    const ini = path.join(rt.workspace, 'plugins/flaky/config.ini');
+    fs.writeFileSync(ini, fs.readFileSync(ini, 'utf8').replace(/retry_total = 2/, 'retry_total = 0'));
+    rt.regenerate();
+    await rt.restart();
+    const times = await waitFor(() => { const t = attempts(dir, 'waiting.txt'); return t.length === 2 && t; }, 'the file processed again at once', 30000, rt.home.logDir);
+    assert.ok(times[1] - times[0] < 600_000);
+    assert.deepEqual(listFiles(path.join(rt.home.inDir, 'retry')), []);
+    assert.deepEqual(listFiles(path.join(rt.home.inDir, 'trash')), []);
+    const log = fs.readFileSync(path.join(rt.home.logDir, 'step_flaky_main.log'), 'utf8');
+    assert.match(log, /retries are off for this step \(retry_total = 0\): the files waiting for a retry were put back into its inbox/);
+  } finally {
+    await rt.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
