@@ -11,6 +11,7 @@ import { parseSwitchSectionName, unescapePattern } from './switch-rules';
 import { switchWiringOf, type SwitchWiring } from './switch-wiring';
 import { at, checkDocument, stepCrossProblems, stepModulesOf, type CheckContext, type ResolvedSection } from './validate';
 import { parseTargetList } from './values';
+import { watchedDirectoryProblems } from './watched-dirs';
 
 export interface DiscoveredPlugin {
   name: string;
@@ -120,7 +121,9 @@ function stepConfig(plugin: DiscoveredPlugin, step: string, r: SectionReader, ho
     maxAge,
     // MFDATA: the variance defaults to max_age, or 30 when max_age is 0.
     maxAgeVariance: r.has('max_age_variance') && r.str('max_age_variance') !== '' ? r.int('max_age_variance') : maxAge || 30,
-    watchedDirectories: [...new Set(watched)],
+    // The step inbox is always watched too, whatever the list says: mfdata inject, ctx.moveToPluginStep, the
+    // failure policy move and mfdata trash replay deliver there (a step watching only `incoming` never saw them).
+    watchedDirectories: [...new Set([...watched, inbox])],
     failurePolicy: r.str('failure_policy') as FailurePolicy,
     failurePolicyMoveDestDir: r.str('failure_policy_move_dest_dir'),
     retryTotal: r.int('retry_total'),
@@ -213,7 +216,9 @@ export function loadPlugin(found: DiscoveredPlugin, ctx: Omit<CheckContext, 'plu
     const step = /^step_(.+)$/.exec(s.name)?.[1];
     if (step !== undefined) {
       const stepModule = s.values.get('_step_module')?.value;
-      steps.push(stepConfig(found, step, new SectionReader('plugin', s.name, s, stepModule), ctx.home));
+      const config = stepConfig(found, step, new SectionReader('plugin', s.name, s, stepModule), ctx.home);
+      steps.push(config);
+      problems.push(...watchedDirectoryProblems(config, s, ctx.home));
     }
     const extra = /^extra_daemon_(.+)$/.exec(s.name)?.[1];
     if (extra !== undefined) extraDaemons.push(extraDaemonConfig(extra, new SectionReader('plugin', s.name, s)));

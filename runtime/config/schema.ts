@@ -118,7 +118,7 @@ export const STEP_KEYS: readonly KeySpec[] = [
   ...rlimits,
   ...logSplits,
   { key: 'watched_directories', type: 'dir-list', default: '{MFDATA_CURRENT_STEP_DIR}',
-    doc: 'comma list of directories the observer watches for this step: absolute, or relative to the inbox root; {MFDATA_CURRENT_STEP_DIR} is the step inbox' },
+    doc: 'comma list of directories the observer watches for this step: absolute, or relative to the inbox root; {MFDATA_CURRENT_STEP_DIR} is the step inbox, which is watched in any case (deliveries to the step go there)' },
   { key: 'failure_policy', type: 'enum', default: 'keep', values: FAILURE_POLICIES,
     doc: 'what happens to a file whose processing failed: keep (trash + .tags), delete, or move' },
   { key: 'failure_policy_move_dest_dir', type: 'target-or-dir', default: '',

@@ -1,6 +1,7 @@
 // Bad configuration inputs: each one gives its exact message at its exact position, and none crashes the loader.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { loadRuntimeConfig } from '../../runtime/config/load';
 import { RETIRED_SETTINGS } from '../../runtime/config/schema';
 import { checkDocument } from '../../runtime/config/validate';
@@ -56,6 +57,8 @@ const cases: [string, () => string[], string[]][] = [
     [`${P}:10:1: error: duplicate key 'debug' in [step_main] (first defined at line 9) (keep only one of them)`]],
   ['unknown section with a did-you-mean', () => pluginProblems('[step_main]\n[custon]\n'),
     [`${P}:9:2: error: unknown section [custon] (did you mean [custom]?)`]],
+  ['a watched directory inside the workers\' claim area', () => pluginProblems('[step_main]\nwatched_directories = {MFDATA_CURRENT_STEP_DIR},tmp/other.main\n'),
+    [`${P}:9:23: error: [step_main] watched_directories: ./home/var/in/tmp/other.main is inside ./home/var/in/tmp, which the workers own (claims, failed and waiting files): another step's files would be taken from under it (watch a directory of its own, e.g. {MFDATA_CURRENT_STEP_DIR} (the step inbox))`]],
   ['invalid step name', () => pluginProblems('[step_main]\n[step_my-step]\n', { 'ws/plugins/p/my-step.ts': '' }),
     [`${P}:9:2: error: invalid step name 'my-step' (use only letters, digits and _)`]],
   ['MFDATA _cmd_and_args is named and replaced', () => pluginProblems('[step_main]\n_cmd_and_args = main.py\n'),
@@ -215,4 +218,21 @@ test('an MFDATA mfdata.ini: each setting this runtime does not use says what rep
   assert.doesNotMatch(retired('housekeeping', 'tmp_max_lifetime'), /other_max_lifetime/);
   assert.match(retired('nginx'), /\[http_receiver\] with flag = 1/);
   assert.match(retired('telegraf'), /\[metrics\] statsd_host and statsd_port/);
+});
+
+test('a watched directory on another file system than the runtime home is warned about (its files could never be claimed)', { skip: !fs.existsSync('/dev/shm') && 'no /dev/shm' }, () => {
+  const t = tempTree({ 'ws/plugins/p/config.ini': `${GENERAL}[step_main]\nwatched_directories = {MFDATA_CURRENT_STEP_DIR},/dev/shm/mfdata-elsewhere\n`, 'ws/plugins/p/main.ts': '' });
+  try {
+    const problems = loadRuntimeConfig({ workspace: t.workspace, home: t.home, env: {} }).problems;
+    const other = problems.filter((p) => p.code === 'watched-other-filesystem');
+    if (fs.statSync('/dev/shm').dev === fs.statSync(t.root).dev) {
+      assert.deepEqual(other, [], 'the same file system here: no warning');
+      return;
+    }
+    assert.equal(other.length, 1, JSON.stringify(problems));
+    assert.equal(other[0].severity, 'warning');
+    assert.match(other[0].message, /\/dev\/shm\/mfdata-elsewhere is on another file system than .*: a file there cannot be claimed/);
+  } finally {
+    t.cleanup();
+  }
 });
