@@ -122,6 +122,11 @@ export async function main(argv: string[], io: Pick<CliContext, 'stdout' | 'stde
 }
 
 if (require.main === module) {
+  // A reader that went away (`mfdata trash list | head`, `mfdata logs | less` quit early) is not an error: stop quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (err: unknown) => { console.error(err); process.exitCode = 1; },

@@ -1,7 +1,7 @@
 // `mfdata plugins list`, `mfdata config check` and `mfdata config show`, run as the built bundle in a child process.
 import { test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GENERAL, tempTree, type TempTree } from '../config/helpers';
@@ -145,4 +145,15 @@ test('config show with an unknown file name is a usage error (exit 2) naming the
   } finally {
     t.cleanup();
   }
+});
+
+test('a reader that goes away early (mfdata … | head) ends the command quietly, exit 0, no EPIPE stack', async () => {
+  const child = spawn(process.execPath, [cli, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Closed before the command writes anything: its first write meets EPIPE.
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  assert.equal(stderr, '');
+  assert.equal(code, 0);
 });
