@@ -102,7 +102,7 @@ export class ConfMonitor {
     const plan = planChanges(changes);
     if (!plan.regenerate && plan.restart.length === 0) return;
     this.opts.log('info', 'change detected', { files: plan.files });
-    const restartedByReload = new Set<string>();
+    const handledByReload = new Set<string>();
     if (plan.regenerate) {
       const result = regenerateConfigAuto(this.opts.workspace, this.home.root, this.opts.env);
       for (const w of result.warnings) this.opts.log('warning', w);
@@ -119,13 +119,14 @@ export class ConfMonitor {
         if (result.changed.length > 0) {
           const reload = (await this.request({ cmd: 'reload' })) as ReloadResult | undefined;
           this.opts.log('info', 'supervisor reloaded', { files: result.changed, ...(reload ?? {}) });
-          for (const name of [...(reload?.changed ?? []), ...(reload?.added ?? [])]) restartedByReload.add(name);
+          // Restarted, started, or gone with the reload (a plugin removed): none needs a code restart now.
+          for (const name of [...(reload?.changed ?? []), ...(reload?.added ?? []), ...(reload?.removed ?? [])]) handledByReload.add(name);
         }
       }
     }
     // Step code is not part of the generated configuration: restart the watchers that run it.
     for (const name of plan.restart) {
-      if (restartedByReload.has(name)) continue;
+      if (handledByReload.has(name)) continue;
       this.opts.log('info', 'code changed: restarting the watcher', { watcher: name });
       await this.request({ cmd: 'restart', watcher: name });
     }
