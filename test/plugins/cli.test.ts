@@ -84,9 +84,35 @@ test('a plugin created from each template passes the configuration check, builds
     assert.match(dup.err, /already exists/);
     const bad = await mfdata('--workspace', ws, '--home', home, 'plugins', 'create', 'plugin_x');
     assert.match(bad.err, /must not start with 'plugin_'/);
+    // A file still waiting in one of its inboxes: the uninstall says where it stays.
+    const inbox = path.join(home, 'var/in/step.i_default.main');
+    fs.mkdirSync(inbox, { recursive: true });
+    fs.writeFileSync(path.join(inbox, 'late.csv'), 'x');
     const un = await mfdata('--workspace', ws, '--home', home, 'plugins', 'uninstall', 'i_default');
     assert.equal(un.code, 0, un.err);
     assert.ok(!fs.existsSync(path.join(home, 'var/plugins/i_default')));
+    assert.match(un.out, new RegExp(`1 file\\(s\\) of i_default are still in ${inbox.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no worker takes them`));
+    assert.ok(fs.existsSync(path.join(inbox, 'late.csv')), 'left where it was');
+  } finally {
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
+});
+
+test('a plugin created outside plugins/ is told how to reach the runtime; an install hidden by a workspace plugin of its name says so', async () => {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mfdata-create-'));
+  try {
+    const home = path.join(ws, '.mfdata');
+    const elsewhere = path.join(ws, 'elsewhere');
+    const out = await mfdata('--workspace', ws, '--home', home, 'plugins', 'create', 'outer', '--dir', elsewhere);
+    assert.equal(out.code, 0, out.err);
+    assert.match(out.out, /not in the workspace's plugins\/ folder, so the runtime does not run it: mfdata plugins build .*outer && mfdata plugins install/);
+    const inner = await mfdata('--workspace', ws, '--home', home, 'plugins', 'create', 'twin');
+    assert.match(inner.out, /^next: mfdata config check; mfdata start;/m);
+    const built = await mfdata('--workspace', ws, '--home', home, 'plugins', 'build', 'twin', '--output', path.join(ws, 'dist'));
+    assert.equal(built.code, 0, built.err);
+    const installed = await mfdata('--workspace', ws, '--home', home, 'plugins', 'install', path.join(ws, 'dist', 'twin-1.0.0-1.plugin'));
+    assert.equal(installed.code, 0, installed.err);
+    assert.match(installed.out, /note: the workspace plugin .*plugins\/twin has the same name and is the one the runtime runs/);
   } finally {
     fs.rmSync(ws, { recursive: true, force: true });
   }

@@ -37,7 +37,12 @@ export const pluginsCreateCommand: Command = {
         maintainer: str('maintainer'), vendor: str('vendor'),
       });
       ctx.stdout.write(`created ${created.dir} (template ${created.template}):\n${created.files.map((f) => `  ${f}\n`).join('')}`);
-      ctx.stdout.write(`next: mfdata config check; mfdata start; (cd ${path.relative(process.cwd(), created.dir) || '.'} && node --test test/plugin.test.mjs)\n`);
+      const test = `(cd ${path.relative(process.cwd(), created.dir) || '.'} && node --test test/plugin.test.mjs)`;
+      const inWorkspace = path.dirname(created.dir) === path.join(ctx.workspace, 'plugins');
+      // Outside <workspace>/plugins the runtime does not see it: built and installed, it is.
+      ctx.stdout.write(inWorkspace
+        ? `next: mfdata config check; mfdata start; ${test}\n`
+        : `next: ${test}; it is not in the workspace's plugins/ folder, so the runtime does not run it: mfdata plugins build ${created.dir} && mfdata plugins install <the .plugin archive>\n`);
       return 0;
     } catch (err) {
       if (err instanceof PluginToolError) { ctx.stderr.write(`mfdata: ${err.message}\n`); return 1; }
