@@ -16,6 +16,33 @@ export interface ExpansionError {
 export interface Expanded {
   value: string;
   errors: ExpansionError[];
+  /**
+   * Where a range of the expanded value was written: offsets in literal text move by what the expansions before them
+   * added or removed; a range touching an expansion covers its whole `{{…}}` (a diagnostic never points inside one).
+   */
+  written(offset: number, length: number): { offset: number; length: number };
+}
+
+/** One replaced `{{…}}`: its range in the expanded value and in the written one. */
+interface Substitution {
+  from: number;
+  to: number;
+  writtenFrom: number;
+  writtenTo: number;
+}
+
+function writtenRange(subs: readonly Substitution[], offset: number, length: number): { offset: number; length: number } {
+  const point = (p: number, side: 'start' | 'end'): number => {
+    let shift = 0;
+    for (const s of subs) {
+      if (side === 'start' ? p >= s.from && p < s.to : p > s.from && p <= s.to) return side === 'start' ? s.writtenFrom : s.writtenTo;
+      if (s.to <= p) shift += (s.writtenTo - s.writtenFrom) - (s.to - s.from);
+    }
+    return p + shift;
+  };
+  const start = point(offset, 'start');
+  const end = point(offset + length, length === 0 ? 'start' : 'end');
+  return { offset: start, length: Math.max(end - start, length === 0 ? 0 : 1) };
 }
 
 const EXPRESSION = /\{\{(.*?)\}\}/g;
@@ -24,6 +51,8 @@ const VARIABLE = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*$/;
 /** Replaces every `{{ NAME }}` with its value; an unknown name or a non-variable expression is an error. */
 export function expandValue(value: string, vars: Readonly<Record<string, string | undefined>>): Expanded {
   const errors: ExpansionError[] = [];
+  const subs: Substitution[] = [];
+  let grown = 0;
   const out = value.replace(EXPRESSION, (whole: string, inner: string, offset: number) => {
     const m = VARIABLE.exec(inner);
     if (!m) {
@@ -35,13 +64,15 @@ export function expandValue(value: string, vars: Readonly<Record<string, string 
       errors.push({ offset, length: whole.length, name: m[1], message: `unknown variable '${m[1]}' in '${whole}'` });
       return whole;
     }
+    subs.push({ from: offset + grown, to: offset + grown + found.length, writtenFrom: offset, writtenTo: offset + whole.length });
+    grown += found.length - whole.length;
     return found;
   });
   const rest = out.indexOf('{{');
   if (rest !== -1 && errors.length === 0 && !out.slice(rest).includes('}}')) {
     errors.push({ offset: value.indexOf('{{'), length: value.length - value.indexOf('{{'), name: '', message: "'{{' without a closing '}}'" });
   }
-  return { value: out, errors };
+  return { value: out, errors, written: (offset, length) => writtenRange(subs, offset, length) };
 }
 
 export interface ExpansionContext {

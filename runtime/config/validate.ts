@@ -52,10 +52,14 @@ export function at(file: string, span: Span, code: string, message: string, hint
   return { file, line: span.line, column: span.column, endColumn: span.endColumn, severity: 'error', code, message, hint, ...extra };
 }
 
-function issueAt(entry: IniEntry, issue: ValueIssue, section: string): ConfigProblem {
-  const span = issue.offset === undefined
+/** Where a range of a value after {{VAR}} expansion was written (Expanded.written). */
+type ToWritten = (offset: number, length: number) => { offset: number; length: number };
+
+function issueAt(entry: IniEntry, issue: ValueIssue, section: string, toWritten?: ToWritten): ConfigProblem {
+  const range = issue.offset === undefined ? undefined : toWritten ? toWritten(issue.offset, issue.length ?? 1) : { offset: issue.offset, length: issue.length ?? 1 };
+  const span = range === undefined
     ? { ...entry.valueSpan }
-    : { line: entry.valueSpan.line, column: entry.valueSpan.column + issue.offset, endColumn: entry.valueSpan.column + issue.offset + (issue.length ?? 1) };
+    : { line: entry.valueSpan.line, column: entry.valueSpan.column + range.offset, endColumn: entry.valueSpan.column + range.offset + range.length };
   // An empty value still gets a one-column range an editor can underline.
   if (span.endColumn === span.column) span.endColumn = span.column + 1;
   return at(entry.file, span, issue.code, issue.message, issue.hint, { key: entry.key, section });
@@ -163,7 +167,7 @@ function checkSection(kind: FileKind, section: IniSection, ctx: CheckContext, pr
     }
     if (spec.freeKeys === 'custom') continue;
     if (spec.freeKeys === 'switch-rule') {
-      checkSwitchRule(entry, expanded.value, switchType, name, ctx, problems);
+      checkSwitchRule(entry, expanded.value, switchType, name, ctx, problems, expanded.written);
       continue;
     }
     const keySpec = allowed.find((k) => k.key === entry.key);
@@ -180,10 +184,10 @@ function checkSection(kind: FileKind, section: IniSection, ctx: CheckContext, pr
     const issue = checkValue(keySpec, expanded.value);
     if (issue) {
       resolvedValue.valid = false;
-      problems.push(issueAt(entry, issue, name));
+      problems.push(issueAt(entry, issue, name, expanded.written));
       continue;
     }
-    checkTargets(keySpec, entry, expanded.value, name, ctx, problems);
+    checkTargets(keySpec, entry, expanded.value, name, ctx, problems, expanded.written);
   }
 
   if (kind !== 'override' && kind !== 'observer') {
@@ -202,7 +206,7 @@ function checkSection(kind: FileKind, section: IniSection, ctx: CheckContext, pr
  * The suggestion is written as the item should be: a bare step name in a list of bare names (MFDATA reads a
  * list without any `/` as steps of this plugin, so one qualified item would change the meaning of the others).
  */
-function checkTargets(spec: KeySpec, entry: IniEntry, value: string, section: string, ctx: CheckContext, problems: ConfigProblem[]): void {
+function checkTargets(spec: KeySpec, entry: IniEntry, value: string, section: string, ctx: CheckContext, problems: ConfigProblem[], toWritten?: ToWritten): void {
   if (!ctx.knownSteps || !ctx.plugin) return;
   let targets: { name: string; offset: number; length: number }[] = [];
   const bare = spec.type === 'target-list' && !value.includes('/');
@@ -220,7 +224,7 @@ function checkTargets(spec: KeySpec, entry: IniEntry, value: string, section: st
       hint = close.startsWith(own) ? `did you mean '${close.slice(own.length)}'?` : `did you mean '${close}'? (then write every item of the list as plugin/step)`;
     }
     problems.push({
-      ...issueAt(entry, { code: 'unknown-target', message: `'${t.name}' names no known plugin step`, hint, offset: t.offset, length: t.length }, section),
+      ...issueAt(entry, { code: 'unknown-target', message: `'${t.name}' names no known plugin step`, hint, offset: t.offset, length: t.length }, section, toWritten),
       severity: 'warning',
     });
   }
@@ -238,7 +242,7 @@ function switchPatternError(pattern: string, type: string | undefined): PatternE
   }
 }
 
-function checkSwitchRule(entry: IniEntry, value: string, type: string | undefined, section: string, ctx: CheckContext, problems: ConfigProblem[]): void {
+function checkSwitchRule(entry: IniEntry, value: string, type: string | undefined, section: string, ctx: CheckContext, problems: ConfigProblem[], toWritten?: ToWritten): void {
   const pattern = unescapePattern(entry.key);
   // A rule that cannot compile is skipped by the running switch and the rest of the switch keeps routing, so it is
   // a warning here (not an error that would reject the whole plugin), with the message the switch logs.
@@ -253,8 +257,8 @@ function checkSwitchRule(entry: IniEntry, value: string, type: string | undefine
     return;
   }
   const issue = checkValue(spec, value);
-  if (issue) problems.push(issueAt(entry, issue, section));
-  else checkTargets(spec, entry, value, section, ctx, problems);
+  if (issue) problems.push(issueAt(entry, issue, section, toWritten));
+  else checkTargets(spec, entry, value, section, ctx, problems, toWritten);
 }
 
 function num(r: ResolvedSection, key: string, def: number): number {

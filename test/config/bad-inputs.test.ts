@@ -59,6 +59,8 @@ const cases: [string, () => string[], string[]][] = [
     [`${P}:9:2: error: unknown section [custon] (did you mean [custom]?)`]],
   ['a watched directory inside the workers\' claim area', () => pluginProblems('[step_main]\nwatched_directories = {MFDATA_CURRENT_STEP_DIR},tmp/other.main\n'),
     [`${P}:9:23: error: [step_main] watched_directories: ./home/var/in/tmp/other.main is inside ./home/var/in/tmp, which the workers own (claims, failed and waiting files): another step's files would be taken from under it (watch a directory of its own, e.g. {MFDATA_CURRENT_STEP_DIR} (the step inbox))`]],
+  ['a bad target after a {{VAR}}: the column is where it is written', () => pluginProblems('[step_main]\n_step_module = builtin:copy\ndest_dirs = {{MFDATA_CURRENT_PLUGIN_NAME}}/main, b@d\n'),
+    [`${P}:10:50: error: 'b@d' in 'dest_dirs' is not plugin/step (write plugin/step, with a trailing * to allow a hardlink)`]],
   ['invalid step name', () => pluginProblems('[step_main]\n[step_my-step]\n', { 'ws/plugins/p/my-step.ts': '' }),
     [`${P}:9:2: error: invalid step name 'my-step' (use only letters, digits and _)`]],
   ['MFDATA _cmd_and_args is named and replaced', () => pluginProblems('[step_main]\n_cmd_and_args = main.py\n'),

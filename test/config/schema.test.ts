@@ -42,10 +42,23 @@ test('[custom] and switch rule sections take free keys', () => {
 });
 
 test('{{VAR}} expansion tolerates blanks and names what it cannot expand', () => {
-  assert.deepEqual(expandValue('{{A}}/{{ B }}/x', { A: 'a', B: 'b' }), { value: 'a/b/x', errors: [] });
+  const ab = expandValue('{{A}}/{{ B }}/x', { A: 'a', B: 'b' });
+  assert.deepEqual({ value: ab.value, errors: ab.errors }, { value: 'a/b/x', errors: [] });
   assert.deepEqual(expandValue('x{{ C }}', {}).errors, [{ offset: 1, length: 7, name: 'C', message: "unknown variable 'C' in '{{ C }}'" }]);
   assert.equal(expandValue('{{ A|upper }}', { A: 'a' }).errors[0].message, "unsupported template expression '{{ A|upper }}'");
   assert.equal(expandValue('{MFDATA_CURRENT_STEP_DIR}', {}).value, '{MFDATA_CURRENT_STEP_DIR}', 'single braces are left for the generator');
+});
+
+test('a range of an expanded value maps back to where it was written, never inside a {{…}}', () => {
+  const e = expandValue('{{P}}/main, beta/mian, b@d', { P: 'alpha' });
+  assert.equal(e.value, 'alpha/main, beta/mian, b@d');
+  // '{{P}}' and 'alpha' have the same length; '{{HOME}}' (8) is shorter than its value (15): b@d moves back 7.
+  assert.deepEqual(e.written(e.value.indexOf('b@d'), 3), { offset: '{{P}}/main, beta/mian, '.length, length: 3 });
+  const long = expandValue('{{HOME}}/x, b@d', { HOME: '/very/long/home' });
+  assert.deepEqual(long.written(long.value.indexOf('b@d'), 3), { offset: '{{HOME}}/x, '.length, length: 3 });
+  // A range inside (or across) an expansion covers the whole {{…}}.
+  assert.deepEqual(long.written(3, 2), { offset: 0, length: '{{HOME}}'.length });
+  assert.deepEqual(long.written(3, long.value.indexOf(',') - 3), { offset: 0, length: '{{HOME}}/x'.length });
 });
 
 test('did-you-mean picks the closest candidate within a third of the word', () => {
