@@ -1,5 +1,6 @@
 // The one configuration schema: every section and key of mfdata.ini, plugin config.ini and
 // directory_observer.ini, as data. Validation, generated docs and the language service all read it.
+import { DEFAULT_IGNORE } from '../observer/name-filter';
 
 /** Which kind of file a document is. `override` = an operator file `<home>/config/plugins/<name>.ini`. */
 export type FileKind = 'module' | 'plugin' | 'override' | 'observer';
@@ -91,7 +92,7 @@ export const PLUGIN_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 export const PLUGIN_NAME_MAX_LENGTH = 64;
 export const STEP_NAME_PATTERN = /^[A-Za-z0-9_]+$/;
 export const RESERVED_PLUGIN_NAMES = ['base', 'config'] as const;
-export const DEFAULT_IGNORE = '^.*\\.t$;^.*\\.tmp$';
+export { DEFAULT_IGNORE };
 
 const logSplit = (key: string, doc: string): KeySpec => ({ key, type: 'enum', default: 'AUTO', values: ['AUTO', '0', '1'], doc });
 const rlimits: KeySpec[] = [

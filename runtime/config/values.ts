@@ -1,6 +1,6 @@
 // Value types of the schema: the check of one (already expanded) value, and the typed readers the loaders use.
 import * as path from 'node:path';
-import { BOOL_FALSE, BOOL_TRUE, BUILTIN_STEPS, PLUGIN_NAME_MAX_LENGTH, PLUGIN_NAME_PATTERN, STEP_NAME_PATTERN, type KeySpec } from './schema';
+import { BOOL_FALSE, BOOL_TRUE, BUILTIN_STEPS, PLUGIN_NAME_MAX_LENGTH, PLUGIN_NAME_PATTERN, RESERVED_PLUGIN_NAMES, STEP_NAME_PATTERN, type KeySpec } from './schema';
 import { suggest } from './suggest';
 
 /** What is wrong with a value; `offset`/`length` narrow the range inside the value (else the whole value). */
@@ -165,12 +165,16 @@ export function checkValue(spec: KeySpec, value: string): ValueIssue | undefined
   }
 }
 
-/** MFDATA's plugin name rules; undefined when the name is valid. */
-export function pluginNameIssue(name: string): ValueIssue | undefined {
-  if (name.length > PLUGIN_NAME_MAX_LENGTH) return { code: 'long-plugin-name', message: `plugin name too long (${name.length} characters)`, hint: `use at most ${PLUGIN_NAME_MAX_LENGTH}: rename the plugin directory` };
-  if (!PLUGIN_NAME_PATTERN.test(name)) return { code: 'bad-plugin-name', message: `invalid plugin name '${name}'`, hint: 'use only letters, digits, _ and -' };
-  if (name.startsWith('plugin_') || name.startsWith('__')) return { code: 'reserved-plugin-name', message: `plugin name '${name}' must not start with 'plugin_' or '__'`, hint: 'rename the plugin directory' };
-  if (name === 'base' || name === 'config') return { code: 'reserved-plugin-name', message: `plugin name '${name}' is reserved`, hint: 'rename the plugin directory' };
+/**
+ * MFDATA's plugin name rules ([A-Za-z0-9_-]+, not starting with plugin_ or __, not base or config) and at most 64 characters (the name
+ * is part of inbox, log-file and archive names); undefined when the name is valid. `fix` is the hint: what to do
+ * where the name came from (a plugin directory for config check, a command argument for the plugin tools).
+ */
+export function pluginNameIssue(name: string, fix = 'rename the plugin directory'): ValueIssue | undefined {
+  if (name.length > PLUGIN_NAME_MAX_LENGTH) return { code: 'long-plugin-name', message: `plugin name too long (${name.length} characters, at most ${PLUGIN_NAME_MAX_LENGTH})`, hint: fix };
+  if (!PLUGIN_NAME_PATTERN.test(name)) return { code: 'bad-plugin-name', message: `invalid plugin name '${name}': only letters, digits, _ and -`, hint: fix };
+  if (name.startsWith('plugin_') || name.startsWith('__')) return { code: 'reserved-plugin-name', message: `plugin name '${name}' must not start with 'plugin_' or '__'`, hint: fix };
+  if ((RESERVED_PLUGIN_NAMES as readonly string[]).includes(name)) return { code: 'reserved-plugin-name', message: `plugin name '${name}' is reserved`, hint: fix };
   return undefined;
 }
 

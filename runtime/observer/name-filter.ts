@@ -7,6 +7,9 @@ export type NameRefusal = (basename: string) => string | undefined;
 
 const ALWAYS_IGNORED = '^.*\\.working$';
 
+/** MFDATA's default `ignore`: files being written the `.t` way, and `.tmp` files. */
+export const DEFAULT_IGNORE = '^.*\\.t$;^.*\\.tmp$';
+
 interface Pattern {
   source: string;
   re: RegExp;

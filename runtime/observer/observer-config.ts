@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { getSection, parseIni } from '../config/ini-parser';
 import type { RedisAddress } from '../queue/connection';
-import { compileNameRefusal, type NameFilter, type NameRefusal } from './name-filter';
+import { compileNameRefusal, DEFAULT_IGNORE, type NameFilter, type NameRefusal } from './name-filter';
 
 /** One active section: a directory whose new files are pushed onto a queue. */
 export interface WatchSection {
@@ -31,7 +31,6 @@ export class ObserverConfigError extends Error {
   }
 }
 
-const DEFAULT_IGNORE = '^.*\\.t$;^.*\\.tmp$';
 
 function truthy(value: string | undefined): boolean {
   return /^(1|true|yes|on)$/i.test((value ?? '').trim());

@@ -25,13 +25,13 @@ test('a plugin name has at most 64 characters: plugins create refuses a longer o
   const long = 'a'.repeat(300);
   const r = await mfdata('--workspace', ws, 'plugins', 'create', long);
   assert.equal(r.code, 1);
-  assert.equal(r.err, `mfdata: ${'a'.repeat(20)}…: a plugin name has at most 64 characters, this one 300: choose a shorter one\n`);
+  assert.equal(r.err, `mfdata: ${'a'.repeat(20)}…: plugin name too long (300 characters, at most 64)\n`);
   assert.ok(!fs.existsSync(path.join(ws, 'plugins')), 'nothing written');
   assert.equal((await mfdata('--workspace', ws, 'plugins', 'create', 'b'.repeat(64))).code, 0);
 
   fs.renameSync(path.join(ws, 'plugins', 'b'.repeat(64)), path.join(ws, 'plugins', 'c'.repeat(65)));
   const problems = loadRuntimeConfig({ workspace: ws, home: path.join(ws, '.mfdata'), env: {} }).problems.map(formatProblem);
-  assert.ok(problems.includes(`${path.join(ws, 'plugins', 'c'.repeat(65), 'config.ini')}:1:1: error: plugin name too long (65 characters) (use at most 64: rename the plugin directory)`), problems.join('\n'));
+  assert.ok(problems.includes(`${path.join(ws, 'plugins', 'c'.repeat(65), 'config.ini')}:1:1: error: plugin name too long (65 characters, at most 64) (rename the plugin directory)`), problems.join('\n'));
 });
 
 test('a command group alone (plugins, config, trash) lists its commands; an unknown one of the group says so', async () => {

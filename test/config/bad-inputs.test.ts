@@ -118,7 +118,7 @@ const cases: [string, () => string[], string[]][] = [
       'ws/plugins/q/config.ini': `${GENERAL}[step_main]\n_step_module = builtin:switch\nswitch_name = switch\n[switch_rules:alwaystrue]\n* = p/main\n`,
     }), []],
   ['invalid plugin name', () => pluginProblems(new Uint8Array(), { 'ws/plugins/p/config.ini': '', 'ws/plugins/my.plugin/config.ini': GENERAL }).filter((l) => l.includes('my.plugin')),
-    ["ws/plugins/my.plugin/config.ini:1:1: error: invalid plugin name 'my.plugin' (use only letters, digits, _ and -)"]],
+    ["ws/plugins/my.plugin/config.ini:1:1: error: invalid plugin name 'my.plugin': only letters, digits, _ and - (rename the plugin directory)"]],
   ['reserved plugin names', () => pluginProblems(raw(GENERAL), { 'ws/plugins/base/config.ini': GENERAL, 'ws/plugins/plugin_x/config.ini': GENERAL }),
     ["ws/plugins/base/config.ini:1:1: error: plugin name 'base' is reserved (rename the plugin directory)",
       "ws/plugins/plugin_x/config.ini:1:1: error: plugin name 'plugin_x' must not start with 'plugin_' or '__' (rename the plugin directory)"]],

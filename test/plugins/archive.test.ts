@@ -93,7 +93,7 @@ test('install extracts into <home>/var/plugins/<name>; refuses a second install 
     assert.ok(!fs.existsSync(path.join(r.dir, 'stale.txt')));
     const other = installPlugin(home, file, { newName: 'demo2' });
     assert.equal(JSON.parse(fs.readFileSync(path.join(other.dir, '.metadata.json'), 'utf8')).name, 'demo2');
-    assert.throws(() => installPlugin(home, file, { newName: '../evil' }), /not a plugin name/);
+    assert.throws(() => installPlugin(home, file, { newName: '../evil' }), /invalid plugin name '..\/evil'/);
     assert.deepEqual(fs.readdirSync(path.join(home, 'var/plugins')).sort(), ['demo', 'demo2'], 'no staging directory left behind');
     fs.mkdirSync(path.join(home, 'config/plugins'), { recursive: true });
     fs.writeFileSync(path.join(home, 'config/plugins/demo.ini'), '[custom]\n');
