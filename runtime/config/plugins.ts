@@ -9,7 +9,7 @@ import { SectionReader } from './read';
 import { builtinName, BUILTIN_STEP_OPTIONS } from './schema';
 import { parseSwitchSectionName, unescapePattern } from './switch-rules';
 import { switchWiringOf, type SwitchWiring } from './switch-wiring';
-import { at, checkDocument, stepCrossProblems, stepModulesOf, type CheckContext, type ResolvedSection } from './validate';
+import { checkDocument, stepCrossProblems, stepModulesOf, type CheckContext, type ResolvedSection } from './validate';
 import { parseTargetList } from './values';
 import { watchedDirectoryProblems } from './watched-dirs';
 
@@ -76,16 +76,12 @@ export function splitCommand(command: string): string[] {
   return args;
 }
 
-/** Merges the valid override values over the plugin's sections; sections absent from the plugin are refused. */
-function mergeOverride(sections: ResolvedSection[], overrides: ResolvedSection[], problems: ConfigProblem[]): void {
+/** Merges the valid override values over the plugin's sections; sections absent from the plugin (reported by checkDocument) are left out. */
+function mergeOverride(sections: ResolvedSection[], overrides: ResolvedSection[]): void {
   for (const o of overrides) {
     let target = sections.find((s) => s.name === o.name);
     if (!target) {
-      if (o.name !== 'custom') {
-        problems.push(at(o.section.file, o.section.nameSpan, 'override-unknown-section', `section [${o.name}] does not exist in the plugin's config.ini`,
-          'an override may only change sections the plugin defines (and [custom])', { section: o.name }));
-        continue;
-      }
+      if (o.name !== 'custom') continue;
       target = { ...o, values: new Map() };
       sections.push(target);
     }
@@ -201,9 +197,9 @@ export function loadPlugin(found: DiscoveredPlugin, ctx: Omit<CheckContext, 'plu
   const sections = checked.sections;
   const oFile = overrideFile(ctx.home, found.name);
   if (fs.existsSync(oFile)) {
-    const override = checkDocument('override', fs.readFileSync(oFile), oFile, { ...pctx, pluginStepModules: stepModulesOf(sections) });
+    const override = checkDocument('override', fs.readFileSync(oFile), oFile, { ...pctx, pluginStepModules: stepModulesOf(sections), pluginSections: sections.map((x) => x.name) });
     problems.push(...override.problems);
-    mergeOverride(sections, override.sections, problems);
+    mergeOverride(sections, override.sections);
     // Rules between keys are checked again on the merged result; only what the override broke is new.
     for (const s of sections.filter((x) => x.name.startsWith('step_'))) problems.push(...stepCrossProblems(s).filter((p) => p.file === oFile));
   }

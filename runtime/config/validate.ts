@@ -40,6 +40,8 @@ export interface CheckContext {
    * name. An override may not set `_step_module`, so the plugin's value decides which built-in options a step takes.
    */
   pluginStepModules?: Readonly<Record<string, string>>;
+  /** For an operator override: the sections of the plugin's config.ini, the only ones it may change (and [custom]). */
+  pluginSections?: readonly string[];
 }
 
 export interface CheckedDocument {
@@ -88,6 +90,13 @@ export function validateDocument(kind: FileKind, doc: IniDocument, ctx: CheckCon
   if (kind === 'plugin' && ctx.plugin) {
     const issue = pluginNameIssue(ctx.plugin.name);
     if (issue) problems.push(at(doc.file, { line: 1, column: 1, endColumn: 2 }, issue.code, issue.message, issue.hint));
+  }
+  if (kind === 'override' && ctx.pluginSections) {
+    for (const o of sections) {
+      if (o.name === 'custom' || ctx.pluginSections.includes(o.name)) continue;
+      problems.push(at(o.section.file, o.section.nameSpan, 'override-unknown-section', `section [${o.name}] does not exist in the plugin's config.ini`,
+        'an override may only change sections the plugin defines (and [custom])', { section: o.name }));
+    }
   }
   if (kind === 'observer') problems.push(...checkObserverSections(doc.file, sections));
   const metrics = kind === 'module' ? sections.find((s) => s.name === 'metrics') : undefined;

@@ -143,6 +143,9 @@ const cases: Case[] = [
   ['override: options of a built-in step are those of the plugin\'s _step_module (archive here, not main.ts)', (x) => x.paths.override,
     (x) => `[step_archive]\ndest_dir = ${x.dataDir}\nlifetime = 3\n[step_main]\nlifetime = 3\n`,
     [`error 4:0-4:8 unknown-key: unknown key 'lifetime' in [step_main] (keys of [step_<name>]: ${STEP_KEYS.map((k) => k.key).join(', ')})`]],
+  ['override: a section the plugin does not define, as config check says it ([custom] is always allowed)', (x) => x.paths.override,
+    () => '[step_nosuch]\nnumprocesses = 2\n[custom]\nanything = 1\n',
+    ["error 0:1-0:12 override-unknown-section: section [step_nosuch] does not exist in the plugin's config.ini (an override may only change sections the plugin defines (and [custom]))"]],
 ];
 
 describe('diagnostics', () => {

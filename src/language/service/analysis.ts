@@ -48,7 +48,11 @@ export function analyze(doc: TextDocumentLike, env: LanguageEnvironment): Analys
   const lines = text.split(/\r\n|\n|\r/);
   const ownSteps = [...text.matchAll(/^[ \t]*\[[ \t]*step_([A-Za-z0-9_]+)[ \t]*\]/gm)].map((m) => m[1]);
   const ctx: CheckContext = { env: env.env, home: env.home, plugin: info.plugin, knownSteps: knownStepsFor(info, ownSteps, env) };
-  if (info.kind === 'override' && info.plugin) ctx.pluginStepModules = env.pluginStepModules(info.plugin);
+  if (info.kind === 'override' && info.plugin) {
+    const layout = env.pluginLayout(info.plugin);
+    ctx.pluginStepModules = layout.stepModules;
+    if (layout.sections.length > 0) ctx.pluginSections = layout.sections;
+  }
   const checked = checkDocument(info.kind, text, doc.path, ctx);
   return { path: doc.path, info, lines, eol: text.includes('\r\n') ? '\r\n' : '\n', ctx, checked };
 }

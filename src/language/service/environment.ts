@@ -81,12 +81,14 @@ export class DiskEnvironment implements LanguageEnvironment {
     return this.steps;
   }
 
-  pluginStepModules(plugin: { name: string; dir: string }): Readonly<Record<string, string>> {
+  pluginLayout(plugin: { name: string; dir: string }): { stepModules: Readonly<Record<string, string>>; sections: readonly string[] } {
     const file = path.join(plugin.dir, 'config.ini');
     try {
-      return stepModulesOf(checkDocument('plugin', fs.readFileSync(file), file, { env: this.opts.env, home: this.opts.home, plugin }).sections);
+      const { sections } = checkDocument('plugin', fs.readFileSync(file), file, { env: this.opts.env, home: this.opts.home, plugin });
+      return { stepModules: stepModulesOf(sections), sections: sections.map((s) => s.name) };
     } catch {
-      return {};
+      // No readable config.ini: nothing to compare the override with (no unknown-section warnings either).
+      return { stepModules: {}, sections: [] };
     }
   }
 

@@ -124,8 +124,11 @@ export interface LanguageEnvironment {
   classify(filePath: string): DocumentInfo | undefined;
   /** Every `plugin/step` declared on disk (workspace, installed and internal plugins), sorted. */
   knownSteps(): readonly string[];
-  /** The `_step_module` of each `[step_<name>]` of a plugin's config.ini on disk, by section name (for its override). */
-  pluginStepModules(plugin: { name: string; dir: string }): Readonly<Record<string, string>>;
+  /**
+   * What an operator override of a plugin is checked against, from the plugin's config.ini on disk: the `_step_module`
+   * of each `[step_<name>]` (by section name) and the names of its sections.
+   */
+  pluginLayout(plugin: { name: string; dir: string }): { stepModules: Readonly<Record<string, string>>; sections: readonly string[] };
   /** Where `[step_<step>]` is declared in the plugin's config.ini. */
   stepLocation(plugin: string, step: string): Location | undefined;
   isDirectory(absolutePath: string): boolean;
