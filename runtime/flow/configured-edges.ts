@@ -69,6 +69,12 @@ export function readGeneratedPlugins(home: RuntimeHome): PluginConfig[] {
   return plugins;
 }
 
+/** The `plugin/step`s of the generated configuration; undefined before the first generation (nothing to compare with). */
+export function configuredStepsOf(home: RuntimeHome): ReadonlySet<string> | undefined {
+  const plugins = readGeneratedPlugins(home);
+  return plugins.length === 0 ? undefined : new Set(plugins.flatMap((p) => p.steps.map((s) => `${p.name}/${s.name}`)));
+}
+
 /** Registers the step's configured edges with count 0 (one round trip). */
 export async function registerConfiguredEdges(home: RuntimeHome, plugin: PluginConfig, step: StepConfig, state: StepState): Promise<string[]> {
   const plugins = step.stepModule === 'builtin:switch' ? readGeneratedPlugins(home) : [plugin];

@@ -35,9 +35,11 @@ export function nodeOf(id: string): FlowNode {
 
 /**
  * The edges counted between `since` and `until` (UTC days; default: today), summed over the days. An edge a
- * failure policy recorded is `error`; an edge only registered at start-up (count 0) is `virtual`.
+ * failure policy recorded is `error`; an edge only registered at start-up (count 0) is `virtual`. With
+ * `configuredSteps` (the runtime's `plugin/step`s), a virtual edge of a step no longer configured is left out: a
+ * plugin removed today no longer shows its configured-but-unused edges (edges files took stay, they happened).
  */
-export async function readFlow(redis: Redis, opts: { since?: Date; until?: Date } = {}): Promise<FlowGraph> {
+export async function readFlow(redis: Redis, opts: { since?: Date; until?: Date; configuredSteps?: ReadonlySet<string> } = {}): Promise<FlowGraph> {
   const until = opts.until ?? new Date();
   const since = opts.since ?? new Date(Math.floor(until.getTime() / DAY_MS) * DAY_MS);
   const first = day(since);
@@ -60,8 +62,13 @@ export async function readFlow(redis: Redis, opts: { since?: Date; until?: Date 
     edges.set(id, edge);
   });
   const nodes = new Map<string, FlowNode>();
+  const gone = (n: string): boolean => opts.configuredSteps !== undefined && nodeOf(n).kind === 'step' && !opts.configuredSteps.has(n);
   for (const [id, edge] of edges) {
     edge.kind = edge.count === 0 ? 'virtual' : errors.has(id) ? 'error' : 'route';
+    if (edge.kind === 'virtual' && (gone(edge.from) || gone(edge.to))) {
+      edges.delete(id);
+      continue;
+    }
     for (const n of [edge.from, edge.to]) if (!nodes.has(n)) nodes.set(n, nodeOf(n));
   }
   const byId = (a: { id: string }, b: { id: string }): number => a.id.localeCompare(b.id);

@@ -16,9 +16,10 @@ export interface FlowSource {
 /** How many recent files an edge click lists. */
 const EDGE_FILES_SHOWN = 20;
 
-export function redisFlowSource(redis: Pick<QueueInspector, 'withRedis'>): FlowSource {
+/** `configuredSteps`: the runtime's `plugin/step`s (its generated configuration), to leave out removed plugins' unused edges. */
+export function redisFlowSource(redis: Pick<QueueInspector, 'withRedis'>, configuredSteps: () => ReadonlySet<string> | undefined = () => undefined): FlowSource {
   return {
-    flow: () => redis.withRedis('reading the flow graph (trace@* keys)', (r) => readFlow(r)),
+    flow: () => redis.withRedis('reading the flow graph (trace@* keys)', (r) => readFlow(r, { configuredSteps: configuredSteps() })),
     edgeFiles: (from, to) => redis.withRedis(`reading the recent files of ${from} → ${to}`, (r) => readEdgeFiles(r, from, to, EDGE_FILES_SHOWN)),
     journeys: (q) => redis.withRedis(`reading the journey of ${q}`, (r) => readJourney(r, q)),
     journeyGaps: () => redis.withRedis('reading when journeys were paused or dropped (journey-gaps)', (r) => readJourneyGaps(r)),

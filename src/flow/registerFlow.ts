@@ -7,6 +7,7 @@ import type { NodeModel } from '../views/model';
 import type { ModelTreeProvider } from '../views/treeProvider';
 import { FlowPanel } from './flowPanel';
 import { redisFlowSource } from './flowSource';
+import { configuredStepsOf } from '../../runtime/flow/configured-edges';
 import { JourneyPanel } from './journeyPanel';
 import { journeyQuery } from './journeyModel';
 
@@ -25,7 +26,10 @@ const FLOW_REFRESH_MS = 2000;
 
 export function registerFlow(context: vscode.ExtensionContext, ctx: CommandContext, views: FlowViews, trashTags?: (file: string) => Record<string, string> | undefined): { api: FlowApi; disposables: vscode.Disposable[] } {
   const media = vscode.Uri.joinPath(context.extensionUri, 'media', 'flow');
-  const source = redisFlowSource(ctx.monitor.queues);
+  const source = redisFlowSource(ctx.monitor.queues, () => {
+    const home = ctx.workspace.home();
+    return home ? configuredStepsOf(home) : undefined;
+  });
   const journey = new JourneyPanel(media, source);
   const revealStep = async (plugin: string, step: string): Promise<string> => {
     await ctx.refresh.refreshNow();

@@ -87,6 +87,10 @@ test('edge counts equal the files injected, failure edges are errors, and every 
     assert.equal(kind('fl/main', 'fl/ok'), 'route');
     assert.equal(kind('fl/ok', '>trash/keep'), 'virtual', 'configured at start-up, never taken');
     assert.equal(edgeCount(graph, 'fl/ok', '>trash/keep'), 0);
+    // Read as if plugin fl/ok had been removed since: its unused configured edge goes, the edges files took stay.
+    const without = await readFlow(redis, { configuredSteps: new Set(graph.nodes.filter((n) => n.kind === 'step' && n.id !== 'fl/ok').map((n) => n.id)) });
+    assert.equal(without.edges.some((e) => e.from === 'fl/ok' && e.to === '>trash/keep'), false);
+    assert.equal(edgeCount(without, 'fl/main', 'fl/ok'), GOOD);
     assert.ok(graph.nodes.some((n) => n.id === '<step.fl.main' && n.kind === 'source'));
     assert.ok(graph.nodes.some((n) => n.id === 'fl/ok' && n.kind === 'step' && n.plugin === 'fl' && n.step === 'ok'));
 

@@ -3,6 +3,8 @@ import { UsageError, type ParsedArgs } from '../args';
 import type { CliContext, Command } from '../command';
 import { withRuntimeRedis } from '../runtime-redis';
 import { readFlow, readJourney } from '../../flow/read';
+import { configuredStepsOf } from '../../flow/configured-edges';
+import { runtimeHome } from '../../home';
 import { parseSince, renderFlow, renderJourney } from '../../flow/render';
 import { describeJourneyGaps, readJourneyGaps } from '../../journey/memory-guard';
 
@@ -22,7 +24,7 @@ export const flowCommand: Command = {
       throw new UsageError((err as Error).message);
     }
     return withRuntimeRedis(ctx, 'flow', async (redis) => {
-      const graph = await readFlow(redis, { since });
+      const graph = await readFlow(redis, { since, configuredSteps: configuredStepsOf(runtimeHome(ctx.home)) });
       ctx.stdout.write(args.options.json === true ? `${JSON.stringify(graph, null, 2)}\n` : renderFlow(graph));
       return 0;
     });
