@@ -80,6 +80,8 @@ export type Response =
 export type RuntimeEvent =
   | { event: 'watcher_state'; watcher: string; state: WatcherState; at: number; error?: string }
   | { event: 'process_spawn'; watcher: string; pid: number; wid: number; at: number }
+  /** The process is up (its `ready` in status turned true): it announced it, redis answered PING, or 700 ms passed. */
+  | { event: 'process_ready'; watcher: string; pid: number; wid: number; at: number }
   | { event: 'process_exit'; watcher: string; pid: number; wid: number; code: number | null; signal: string | null; at: number }
   | { event: 'flapping'; watcher: string; exits: number; windowSeconds: number; at: number; error?: string }
   | { event: 'config_reloaded'; added: string[]; removed: string[]; changed: string[]; at: number }

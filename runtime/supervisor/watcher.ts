@@ -104,7 +104,14 @@ export class Watcher {
 
   /** The supervisor's own readiness check passed (redis answered PING): its processes are up. */
   markReady(): void {
-    for (const slot of this.slots.values()) if (slot.current) slot.current.ready = true;
+    for (const slot of this.slots.values()) if (slot.current) this.setReady(slot.current, slot.wid);
+  }
+
+  /** Marks a process up once, and tells the subscribers (the views refresh on it). */
+  private setReady(proc: ManagedProcess, wid: number): void {
+    if (proc.ready) return;
+    proc.ready = true;
+    if (proc.pid !== undefined) this.ctx.emit({ event: 'process_ready', watcher: this.name, pid: proc.pid, wid, at: Date.now() });
   }
 
   /** Starts the processes; clears a `failed` state. No-op when already running. */
@@ -304,7 +311,7 @@ export class Watcher {
       onLine: (stream, line) => {
         // The readiness line of our own processes is a signal, not output.
         if (stream === 'stdout' && line === READY_LINE && !proc.ready) {
-          proc.ready = true;
+          this.setReady(proc, slot.wid);
           return;
         }
         this.writeOutput(line);
@@ -313,6 +320,10 @@ export class Watcher {
     slot.current = proc;
     if (proc.pid !== undefined) {
       this.ctx.emit({ event: 'process_spawn', watcher: this.name, pid: proc.pid, wid: slot.wid, at: proc.startedAt });
+      // One that does not announce is up once it lived UNANNOUNCED_READY_MS: said then, so views need not poll.
+      if (!announcesReady(spec.kind)) {
+        setTimeout(() => { if (slot.current === proc && proc.running) this.setReady(proc, slot.wid); }, UNANNOUNCED_READY_MS).unref();
+      }
     }
     const lifetime = lifetimeMs(spec.maxAge, spec.maxAgeVariance, this.ctx.random);
     if (lifetime !== undefined) slot.maxAgeTimer = setTimeout(() => this.recycle(slot, proc), lifetime);

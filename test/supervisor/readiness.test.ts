@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { shownState, type RuntimeStatus, type WatcherStatus } from '../../runtime/supervisor/protocol';
+import { shownState, type RuntimeEvent, type RuntimeStatus, type WatcherStatus } from '../../runtime/supervisor/protocol';
 import { renderStatus } from '../../runtime/supervisor/status-table';
 import { Watcher } from '../../runtime/supervisor/watcher';
 import { READY_ENV, READY_LINE } from '../../runtime/util/ready';
@@ -24,7 +24,8 @@ function runtime(watchers: WatcherStatus[]): RuntimeStatus {
 test('a process is marked ready once it writes the readiness line, which is not logged', async () => {
   const home = makeTempHome();
   const spec = nodeWatcher(home, 'step.p.s', 'ready-on-signal.js', { numprocesses: 2 });
-  const w = new Watcher(spec, { env: process.env, emit: () => undefined, log: () => undefined });
+  const events: RuntimeEvent[] = [];
+  const w = new Watcher(spec, { env: process.env, emit: (e) => events.push(e), log: () => undefined });
   const pids: number[] = [];
   try {
     await w.start();
@@ -36,6 +37,8 @@ test('a process is marked ready once it writes the readiness line, which is not 
     assert.match(renderStatus(runtime([w.status()])), /step\.p\.s\s+starting \(0\/2 up\)/);
     process.kill(before[0].pid, 'SIGUSR2');
     await waitFor('the first process ready', () => w.status().processes[0].ready === true);
+    // Said to the subscribers (the views refresh on it instead of waiting for their backstop poll).
+    assert.deepEqual(events.filter((e) => e.event === 'process_ready').map((e) => 'pid' in e && e.pid), [before[0].pid]);
     assert.equal(w.status().processes[1].ready, false, 'the other one has not announced');
     assert.equal(shownState(w.status()), 'starting');
     assert.match(renderStatus(runtime([w.status()])), /step\.p\.s\s+starting \(1\/2 up\)/);
@@ -64,7 +67,8 @@ test('a process that does not announce (an extra daemon) counts as ready once it
   const home = makeTempHome();
   // Kind 'extra': the script never writes the readiness line.
   const spec = nodeWatcher(home, 'extra.p.d', 'ready-on-signal.js');
-  const w = new Watcher(spec, { env: process.env, emit: () => undefined, log: () => undefined });
+  const events: RuntimeEvent[] = [];
+  const w = new Watcher(spec, { env: process.env, emit: (e) => events.push(e), log: () => undefined });
   try {
     await w.start();
     const [p] = w.status().processes;
@@ -73,6 +77,7 @@ test('a process that does not announce (an extra daemon) counts as ready once it
     assert.equal(w.status(p.startedAt + 700).processes[0].ready, true);
     await waitFor('ready by the clock', () => w.status().processes[0]?.ready === true);
     assert.equal(shownState(w.status()), 'running');
+    await waitFor('process_ready told at 700 ms', () => events.some((e) => e.event === 'process_ready'));
   } finally {
     await w.stop();
     w.dispose();
