@@ -188,7 +188,8 @@ describe('step debugging in VS Code (js-debug, real runtime)', function () {
     await waitFor('the file in the ledger', () => ledger().includes('report-2026.csv'));
     await vscode.debug.stopDebugging();
     await backUnderSupervision('step.dbgdemo.main', 2);
-    assert.match((await stepNode('main'))?.description ?? '', /^running · 2\/2 workers/);
+    // 'starting' until both workers announced they are up (their step loaded), then 'running'.
+    await waitFor('the step running again with its 2 workers', async () => /^running · 2\/2 workers/.test((await stepNode('main'))?.description ?? ''));
     assert.deepEqual(ledger().filter((n) => n === 'report-2026.csv'), ['report-2026.csv'], 'processed once');
   });
 

@@ -95,13 +95,14 @@ describe('configuration language features', function () {
 
     assert.deepEqual(await completionLabels(uri, new vscode.Position(9, 17)), ['keep', 'delete', 'move']);
 
-    const add = await quickFix(uri, new vscode.Range(0, 3, 0, 3), "Add '_vendor = ' to [general]");
+    // The fix writes a placeholder value, never an empty one (an error of its own).
+    const add = await quickFix(uri, new vscode.Range(0, 3, 0, 3), "Add '_vendor = your organisation' to [general]");
     assert.ok(await vscode.workspace.applyEdit(add.edit!));
-    assert.equal(doc.lineAt(6).text, '_vendor = ');
+    assert.equal(doc.lineAt(6).text, '_vendor = your organisation');
     assert.equal(doc.lineAt(7).text, '', 'inserted after the last key of [general], before the blank line');
 
     // As you type: an unsaved edit is checked after the debounce, without saving.
-    await editor.edit((b) => b.replace(new vscode.Range(6, 10, 6, 10), 'us'));
+    await editor.edit((b) => b.replace(new vscode.Range(6, 10, 6, 27), 'us'));
     const fixEnum = await quickFix(uri, new vscode.Range(10, 18, 10, 18), "Change 'mvoe' to 'move'");
     assert.ok(await vscode.workspace.applyEdit(fixEnum.edit!));
     await waitFor('only the misspelt key and move-without-dest left', () =>
