@@ -27,7 +27,7 @@ export interface RecoveryEnv {
   tags: TagStore;
   redis: DataRedis;
   queue: string;
-  /** Where a recovered file is put back (the step's first watched directory, else its inbox). */
+  /** Where a recovered file is put back: the step's inbox (always watched, and only this step's). */
   inbox: string;
   /** The observer's directories feeding this step: rescanned when a dead worker is found (it may have popped a message and died before claiming). */
   rescanTargets: RescanTarget[];

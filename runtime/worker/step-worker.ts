@@ -84,6 +84,8 @@ export class StepWorker {
   private readonly owners: ClaimOwners;
   private readonly ctx: WorkerStepContext;
   private readonly tmpDir: string;
+  /** Where this step's files are put back (recovered claims, files claimed ahead at stop, released retries): its own inbox, always watched. */
+  private readonly inbox: string;
   private readonly failure: FailurePolicyTarget;
   private readonly guard: MessageGuard;
   private readonly badInput: BadInput;
@@ -108,6 +110,7 @@ export class StepWorker {
   constructor(private readonly options: StepWorkerOptions) {
     const { home, plugin, step } = options;
     this.queue = stepQueueKey(plugin.name, step.name);
+    this.inbox = stepInbox(home, plugin.name, step.name);
     this.tmpDir = stepTmpDir(home, plugin.name, step.name);
     const name = `mfdata:worker:${plugin.name}.${step.name}:${process.pid}`;
     this.redis = connectLeanRedis(options.redis, {
@@ -151,7 +154,7 @@ export class StepWorker {
     const { plugin, step } = this.options;
     const report = await recoverOrphans({
       tmpDir: this.tmpDir, plugin: plugin.name, step: step.name, owners: this.owners, tags: this.tags, redis: this.redis,
-      queue: this.queue, inbox: step.watchedDirectories[0] ?? stepInbox(this.options.home, plugin.name, step.name),
+      queue: this.queue, inbox: this.inbox,
       rescanTargets: this.options.rescanTargets, failure: this.failure, log: this.options.log,
     });
     if (report.deadOwners + report.requeued + report.failed + report.scratchRemoved > 0) {
@@ -245,9 +248,9 @@ export class StepWorker {
    */
   private async putBackClaimedAhead(): Promise<void> {
     const ahead = this.ready.splice(0);
-    const { plugin, step, home, log } = this.options;
+    const { plugin, step, log } = this.options;
     const env = {
-      inbox: step.watchedDirectories[0] ?? stepInbox(home, plugin.name, step.name), tags: this.tags, redis: this.redis, queue: this.queue,
+      inbox: this.inbox, tags: this.tags, redis: this.redis, queue: this.queue,
       failure: this.failure, plugin: plugin.name, step: step.name, log,
     };
     for (const c of ahead.reverse()) {
@@ -469,7 +472,7 @@ export class StepWorker {
     } catch {
       return; // nothing ever waited
     }
-    const inbox = step.watchedDirectories[0] ?? stepInbox(home, plugin.name, step.name);
+    const inbox = this.inbox;
     let released = 0;
     for (const name of names) {
       if (!parseWaitingName(name)) continue;
