@@ -110,14 +110,15 @@ end
  * One flow-graph edge counted, with (journeys on) the file's route or failure event and the edge's recent files.
  * KEYS: trace, tags of the file (where they are now), failed counter, error edges of the day.
  * ARGV: trace TTL, keep, event JSON, uid ('' = from the tags), name ('' = from the tags), from, to,
- * step counter of the tags to record ('' = none, 'latest' = the file's current one), edge cap, failure ('1' = count it as a failure),
+ * step counter of the tags to record ('' = none, 'latest' = the file's current one), edge cap, failure ('1' = count it as a
+ * failure and mark the edge an error edge; '2' = mark the edge only: a retry give-up, whose failure its attempt counted),
  * event time (epoch ms).
  */
 export const TRACE_LUA = `${JOURNEY_LUA_HELPERS}
 redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-if ARGV[10] == '1' then
-  redis.call('INCR', KEYS[3])
+if ARGV[10] == '1' or ARGV[10] == '2' then
+  if ARGV[10] == '1' then redis.call('INCR', KEYS[3]) end
   redis.call('SADD', KEYS[4], ARGV[6] .. '~' .. ARGV[7])
   redis.call('EXPIRE', KEYS[4], ARGV[1])
 end

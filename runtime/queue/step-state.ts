@@ -219,7 +219,7 @@ export class StepState {
    * with journeys on and `file` given, also the file's route event and the edge's recent files, in the same round trip.
    */
   async trace(to: string, now: Date = new Date(), file?: TracedFile, op: 'move' | 'copy' | 'hardlink' | 'pseudo' = 'move'): Promise<void> {
-    await this.traceEdge(to, now, file, { e: 'route', op }, false, '');
+    await this.traceEdge(to, now, file, { e: 'route', op }, 'none', '');
   }
 
   /**
@@ -228,16 +228,17 @@ export class StepState {
    */
   async traceFailure(to: string, now: Date = new Date(), file?: TracedFile & { reason: string; giveUp?: boolean }): Promise<void> {
     const event = { e: 'fail', reason: file?.reason ?? '', ...(file?.giveUp ? { giveup: true } : {}) };
-    await this.traceEdge(to, now, file, event, true, 'latest');
+    // A retry give-up applies the policy to a failure its last attempt counted already: an error edge, not one more failure.
+    await this.traceEdge(to, now, file, event, file?.giveUp ? 'edge' : 'count', 'latest');
   }
 
-  private async traceEdge(to: string, now: Date, file: TracedFile | undefined, event: Record<string, unknown>, failure: boolean, tagsOf: string): Promise<void> {
+  private async traceEdge(to: string, now: Date, file: TracedFile | undefined, event: Record<string, unknown>, failure: 'none' | 'count' | 'edge', tagsOf: string): Promise<void> {
     const from = traceEnd(this.plugin, this.step);
     const keep = file ? this.journey.keep : 0;
     const payload = keep > 0 && file ? JSON.stringify({ ...event, c: file.claimUid, p: this.plugin, s: this.step, to, t: now.getTime() }) : '{}';
     await this.commands.mfdataTrace(
       traceKey(from, to, now), tagsKey(file?.tagPath ?? ''), failedKey(this.plugin, this.step), traceErrorsKey(now),
-      String(TRACE_TTL_SECONDS), String(keep), payload, file?.originalUid ?? '', file?.name ?? '', from, to, tagsOf, String(EDGE_FILES_CAP), failure ? '1' : '0',
+      String(TRACE_TTL_SECONDS), String(keep), payload, file?.originalUid ?? '', file?.name ?? '', from, to, tagsOf, String(EDGE_FILES_CAP), failure === 'count' ? '1' : failure === 'edge' ? '2' : '0',
       String(now.getTime()),
     );
   }

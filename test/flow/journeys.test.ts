@@ -84,6 +84,9 @@ test('edge counts equal the files injected, failure edges are errors, and every 
     const kind = (from: string, to: string): string | undefined => graph.edges.find((e) => e.from === from && e.to === to)?.kind;
     assert.equal(kind('fl/bad', '>trash/keep'), 'error');
     assert.equal(kind('fl/flaky', 'fl/flaky_reinject'), 'error');
+    // The give-up is an error edge, but not one more failure: retry-me.txt failed 3 times (was counted 4).
+    assert.equal(kind('fl/flaky', '>trash/keep'), 'error');
+    assert.equal(await redis.get('failed.fl.flaky'), '3');
     assert.equal(kind('fl/main', 'fl/ok'), 'route');
     assert.equal(kind('fl/ok', '>trash/keep'), 'virtual', 'configured at start-up, never taken');
     assert.equal(edgeCount(graph, 'fl/ok', '>trash/keep'), 0);
