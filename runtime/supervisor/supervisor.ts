@@ -143,12 +143,12 @@ export class Supervisor {
   async handle(req: Request): Promise<unknown> {
     switch (req.cmd) {
       case 'status': return this.status();
-      case 'start': await this.get(req.watcher).start(); return this.get(req.watcher).status();
+      case 'start': await this.notHandedOver(req).start(); return this.get(req.watcher).status();
       case 'stop': await this.get(req.watcher).stop(); return this.get(req.watcher).status();
-      case 'restart': await this.get(req.watcher).restart(); return this.get(req.watcher).status();
+      case 'restart': await this.notHandedOver(req).restart(); return this.get(req.watcher).status();
       case 'incr':
       case 'decr': {
-        const w = this.get(req.watcher);
+        const w = this.notHandedOver(req);
         const step = req.count ?? 1;
         if (!Number.isInteger(step) || step < 1) throw new ControlRequestError(`count must be a positive integer, got ${String(req.count)}`);
         await w.setNumprocesses(Math.max(0, w.spec.numprocesses + (req.cmd === 'incr' ? step : -step)));
@@ -156,7 +156,7 @@ export class Supervisor {
       }
       case 'set_numprocesses': {
         if (!Number.isInteger(req.value) || req.value < 0) throw new ControlRequestError(`value must be an integer >= 0, got ${String(req.value)}`);
-        await this.get(req.watcher).setNumprocesses(req.value);
+        await this.notHandedOver(req).setNumprocesses(req.value);
         return this.get(req.watcher).status();
       }
       case 'reload': return this.reload();
@@ -174,6 +174,19 @@ export class Supervisor {
       case 'subscribe':
         throw new ControlRequestError(`'${req.cmd}' is handled by the control server`);
     }
+  }
+
+  /**
+   * The watcher of a request that would start its processes: refused while the step debugger has its queue (its
+   * workers would run beside the debug worker, and the hand-over would end unseen). A reload still records a new
+   * numprocesses (Watcher.setNumprocesses starts nothing while handed over).
+   */
+  private notHandedOver(req: { cmd: string; watcher: string }): Watcher {
+    const w = this.get(req.watcher);
+    if (w.state === 'handed_over') {
+      throw new ControlRequestError(`${req.watcher} is handed over to the step debugger: '${req.cmd}' is refused until the debug session ends (stop it, or take the step back)`);
+    }
+    return w;
   }
 
   private get(name: string): Watcher {

@@ -103,6 +103,15 @@ test('the control socket is 0600; a second supervisor refuses to start; a stale 
     assert.equal(status.watchers[0].state, 'running');
     // Unknown watchers and malformed requests get an error answer, not a crash.
     await assert.rejects(controlRequest(sock(home), { cmd: 'restart', watcher: 'nope' }), (e: unknown) => e instanceof ControlError && /unknown watcher 'nope'/.test(e.message));
+    // Handed over to the step debugger: what would start its processes is refused; take_back ends it.
+    await controlRequest(sock(home), { cmd: 'hand_over', watcher: 'step.p.s' });
+    for (const req of [{ cmd: 'restart' as const, watcher: 'step.p.s' }, { cmd: 'start' as const, watcher: 'step.p.s' }, { cmd: 'incr' as const, watcher: 'step.p.s' }, { cmd: 'set_numprocesses' as const, watcher: 'step.p.s', value: 2 }]) {
+      await assert.rejects(controlRequest(sock(home), req), (e: unknown) => e instanceof ControlError && /step\.p\.s is handed over to the step debugger/.test(e.message), req.cmd);
+    }
+    const still = (await controlRequest(sock(home), { cmd: 'status' })) as RuntimeStatus;
+    assert.deepEqual([still.watchers[0].state, still.watchers[0].processes.length], ['handed_over', 0]);
+    await controlRequest(sock(home), { cmd: 'take_back', watcher: 'step.p.s' });
+    await waitFor('running again', async () => ((await controlRequest(sock(home), { cmd: 'status' })) as RuntimeStatus).watchers[0].processes.length === 1);
   } finally {
     sup.child.kill('SIGTERM');
     await sup.exited;
