@@ -33,9 +33,14 @@ export function registerRuntimeCommands(ctx: CommandContext): vscode.Disposable[
       const failed = status.watchers.filter((w) => w.state === 'failed' || w.state === 'backoff');
       const running = status.watchers.filter((w) => w.state === 'running').length;
       ctx.log.info(`status: ${status.state}; ${status.watchers.map((w) => `${w.name}=${w.state}`).join(', ')}`);
-      void vscode.window.showInformationMessage(
-        `MFDATA ${status.state}: ${running}/${status.watchers.length} watchers running${failed.length ? `; failed: ${failed.map((w) => w.name).join(', ')}` : ''} (home ${status.home}, supervisor pid ${status.pid})`,
-      );
+      const summary = `MFDATA ${status.state}: ${running}/${status.watchers.length} watchers running${failed.length ? `; failed: ${failed.map((w) => w.name).join(', ')}` : ''} (home ${status.home}, supervisor pid ${status.pid})`;
+      if (status.configError) {
+        // The runtime runs its previous setup: the refused change must not go unseen.
+        ctx.log.warn(`configuration error (the running setup was kept):\n${status.configError}`);
+        void vscode.window.showWarningMessage(`${summary}. The last configuration change was refused (the running setup was kept): ${status.configError.split('\n')[0]}`);
+      } else {
+        void vscode.window.showInformationMessage(summary);
+      }
       return status;
     }),
     registerCommand(ctx, 'mfdata.statusActions', async () => {

@@ -29,7 +29,8 @@ export function extensionState(f: StateFacts): ExtensionState {
 export type IndicatorState =
   | { kind: 'stopped' }
   | { kind: 'starting' }
-  | { kind: 'running'; watchers: number }
+  /** configError: the last configuration change was refused, the runtime runs its previous setup. */
+  | { kind: 'running'; watchers: number; configError?: string }
   | { kind: 'degraded'; failed: string[] };
 
 /** The status bar's reading: degraded as soon as one watcher failed or is backing off. */
@@ -39,5 +40,5 @@ export function indicatorState(f: Pick<StateFacts, 'starting' | 'status'>): Indi
   const failed = s.watchers.filter((w) => w.state === 'failed' || w.state === 'backoff').map((w) => w.name);
   if (failed.length > 0 || s.state === 'degraded') return { kind: 'degraded', failed };
   if (s.state === 'starting' || f.starting) return { kind: 'starting' };
-  return { kind: 'running', watchers: s.watchers.length };
+  return { kind: 'running', watchers: s.watchers.length, ...(s.configError ? { configError: s.configError } : {}) };
 }

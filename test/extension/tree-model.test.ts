@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import type { RuntimeStatus, WatcherStatus } from '../../runtime/supervisor/protocol';
 import { emptySnapshot, pluginNodes, processNodes, queueNodes } from '../../src/views/model';
 import { extensionState, indicatorState } from '../../src/services/runtimeState';
+import { indicatorText } from '../../src/views/statusText';
 
 const now = Date.UTC(2026, 0, 1, 12, 0, 0);
 function watcher(name: string, extra: Partial<WatcherStatus> = {}): WatcherStatus {
@@ -79,4 +80,14 @@ test('the status bar reads degraded with the failed watchers as soon as one fail
   assert.deepEqual(indicatorState({ starting: false }), { kind: 'stopped' });
   assert.deepEqual(indicatorState({ starting: false, status: status([watcher('step.a.main', { state: 'failed' }), watcher('redis')]) }), { kind: 'degraded', failed: ['step.a.main'] });
   assert.deepEqual(indicatorState({ starting: false, status: status([watcher('redis')]) }), { kind: 'running', watchers: 1 });
+});
+
+test('a refused configuration change while running is shown: running with its previous setup, a warning status bar item', () => {
+  const refused = { ...status([watcher('redis')]), configError: 'plugins/p/config.ini:3:1: error: unknown key' };
+  const state = indicatorState({ starting: false, status: refused });
+  assert.deepEqual(state, { kind: 'running', watchers: 1, configError: refused.configError });
+  const shown = indicatorText(state);
+  assert.equal(shown.warn, true);
+  assert.match(shown.text, /running, config not applied/);
+  assert.match(shown.tooltip, /plugins\/p\/config\.ini:3:1: error: unknown key/);
 });
