@@ -128,7 +128,14 @@ export class ConfMonitor {
     for (const name of plan.restart) {
       if (handledByReload.has(name)) continue;
       this.opts.log('info', 'code changed: restarting the watcher', { watcher: name });
-      await this.request({ cmd: 'restart', watcher: name });
+      try {
+        await controlRequest(this.home.supervisorSocket, { cmd: 'restart', watcher: name });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        // A step under the debugger runs its new code in the next debug session: nothing is wrong.
+        if (message.includes('handed over to the step debugger')) this.opts.log('info', 'code changed in a step being debugged: it runs from the next debug session', { watcher: name });
+        else this.opts.log('error', "supervisor request 'restart' failed", { error: message });
+      }
     }
   }
 
