@@ -54,6 +54,12 @@ export function registerRuntimeCommands(ctx: CommandContext): vscode.Disposable[
             { label: '$(folder-opened) Reveal Runtime Home', command: 'mfdata.revealHome' },
             { label: '$(list-tree) Show MFDATA Views', command: 'workbench.view.extension.mfdata' },
           ]
+        : ctx.controller.state === 'untrusted'
+        ? [
+            // The runtime runs workspace code: it never starts here until the folder is trusted.
+            { label: '$(shield) Manage Workspace Trust (the runtime starts only in a trusted folder)', command: 'workbench.trust.manage' },
+            { label: '$(list-tree) Show MFDATA Views', command: 'workbench.view.extension.mfdata' },
+          ]
         : [
             { label: '$(play) Start Runtime', command: 'mfdata.start' },
             { label: '$(add) Create Plugin', command: 'mfdata.createPlugin' },
