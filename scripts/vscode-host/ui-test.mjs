@@ -133,10 +133,10 @@ try {
   await pluginsPane.locator('.monaco-list-row', { hasText: /hello\s*2 steps/ }).first().waitFor({ timeout: 30_000 });
   await pluginsPane.locator('.monaco-list-row', { hasText: /normalize\s*2 steps · 2 running/ }).first().waitFor({ timeout: 30_000 });
   for (const step of ['main', 'archive']) {
-    await pluginsPane.locator('.monaco-list-row', { hasText: new RegExp(`${step}\\s*running · 1/1 workers · queue 0 · 3 processed · 0 failed`) }).first().waitFor({ timeout: 60_000 });
+    await pluginsPane.locator('.monaco-list-row', { hasText: new RegExp(`${step}\\s*3 processed · 0 failed · queue 0 · 1/1 workers`) }).first().waitFor({ timeout: 60_000 });
   }
-  check(true, 'Plugins view: normalize with its steps main and archive, each "running · 1/1 workers · queue 0 · 3 processed · 0 failed"');
-  await pluginsPane.locator('.monaco-list-row', { hasText: /slow\s*running · 0\/0 workers · queue 3 · 0 processed/ }).first().waitFor({ timeout: 60_000 });
+  check(true, 'Plugins view: normalize with its steps main and archive, each "3 processed · 0 failed · queue 0 · 1/1 workers"');
+  await pluginsPane.locator('.monaco-list-row', { hasText: /slow\s*0 processed · 0 failed · queue 3 · 0\/0 workers/ }).first().waitFor({ timeout: 60_000 });
   check(true, 'Plugins view: hello/slow (no workers) shows its 3 waiting files');
   const queuesPane = pane('Queues');
   await queuesPane.locator('.monaco-list-row', { hasText: /step\.hello\.slow\s*3 messages/ }).first().waitFor({ timeout: 30_000 });
@@ -185,7 +185,7 @@ try {
     check(true, 'the metrics summary counts normalize/main files processed and failed during the run');
     await metrics.locator('path.line').first().waitFor({ state: 'attached', timeout: 30_000 });
     check(true, 'the charts draw their lines');
-    await pluginsPane.locator('.monaco-list-row', { hasText: /main\s*running · 1\/1 workers · queue \d+ · \d+ processed · \d+ failed · [\d.]+ files\/s · [1-9]\d* errors? \(1 min\)/ }).first().waitFor({ timeout: 30_000 });
+    await pluginsPane.locator('.monaco-list-row', { hasText: /main\s*\d+ processed · \d+ failed · queue \d+ · 1\/1 workers · [\d.]+ files\/s · [1-9]\d* errors? \(1 min\)/ }).first().waitFor({ timeout: 30_000 });
     check(true, 'Plugins view: normalize/main shows its files/s and errors of the last minute');
     await page.mouse.move(1300, 850);
     await page.waitForTimeout(1000);

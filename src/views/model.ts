@@ -118,7 +118,8 @@ function stepNode(snapshot: RuntimeSnapshot, w: WatcherStatus): NodeModel {
   const state = w.state === 'handed_over' ? (debugging ? 'debugging' : 'handed over') : shownState(w);
   const stats = snapshot.stats?.get(`${plugin}.${step}`);
   const rates = stats ? ` · ${stepRateDescription(stats)}` : '';
-  const description = `${state} · ${workers} · queue ${length} · ${counters.processed} processed · ${counters.failed} failed${rates}`;
+  // The figures first (a narrow sidebar cuts the end); the state word only when it is not the icon's plain 'running'.
+  const description = `${state === 'running' ? '' : `${state} · `}${counters.processed} processed · ${counters.failed} failed · queue ${length} · ${workers}${rates}`;
   return {
     id: `step:${plugin}.${step}`,
     kind: 'step',

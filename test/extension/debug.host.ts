@@ -171,7 +171,7 @@ describe('step debugging in VS Code (js-debug, real runtime)', function () {
     const handed = await watcherState('step.dbgdemo.main');
     assert.equal(handed?.state, 'handed_over');
     assert.deepEqual(handed?.processes, [], 'the supervised workers stopped taking work');
-    assert.match((await stepNode('main'))?.description ?? '', /^debugging · 0\/2 workers/);
+    assert.match((await stepNode('main'))?.description ?? '', /^debugging · \d+ processed · \d+ failed · queue \d+ · 0\/2 workers/);
 
     dropInto(path.join(home, 'var/in/step.dbgdemo.main'), 'report-2026.csv', 'a,b\n1,2\n');
     const stop = await nextStop(from, 'breakpoint');
@@ -189,7 +189,7 @@ describe('step debugging in VS Code (js-debug, real runtime)', function () {
     await vscode.debug.stopDebugging();
     await backUnderSupervision('step.dbgdemo.main', 2);
     // 'starting' until both workers announced they are up (their step loaded), then 'running'.
-    await waitFor('the step running again with its 2 workers', async () => /^running · 2\/2 workers/.test((await stepNode('main'))?.description ?? ''));
+    await waitFor('the step running again with its 2 workers', async () => /^\d+ processed · \d+ failed · queue \d+ · 2\/2 workers/.test((await stepNode('main'))?.description ?? ''));
     assert.deepEqual(ledger().filter((n) => n === 'report-2026.csv'), ['report-2026.csv'], 'processed once');
   });
 

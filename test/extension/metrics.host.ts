@@ -66,8 +66,9 @@ describe('metrics: step rates in the Plugins view and the metrics panel', functi
       const node = await stepNode('metered', 'main');
       // Description and tooltip come from the stats recorder's flushes (once a second): wait for the since-start
       // figures too, so they are not read from an earlier flush.
-      return node?.description?.includes('· 4 processed · 1 failed ·') && node.description.includes('· 1 error (1 min)')
-        && /^since start: 4 processed, 1 failed, /m.test(node.tooltip ?? '') ? node : undefined;
+      const description = node?.description ?? '';
+      return /(^|· )4 processed · 1 failed · /.test(description) && description.includes('· 1 error (1 min)')
+        && /^since start: 4 processed, 1 failed, /m.test(node?.tooltip ?? '') ? node : undefined;
     });
     const rate = /· ([\d.<]+) files\/s ·/.exec(main.description ?? '')?.[1];
     assert.ok(rate !== undefined && rate !== '0', `a nonzero rate for the last minute: ${main.description}`);

@@ -34,7 +34,7 @@ test('a step row adds files/s and errors of the last minute; its tooltip the las
   snap.counters.set('a.main', { processed: 5000, failed: 7 });
   snap.stats = new Map([['a.main', stats]]);
   const step = pluginNodes(snap)[0].children![0];
-  assert.equal(step.description, 'running · 1/1 workers · queue 0 · 5000 processed · 7 failed · 12.3 files/s · 2 errors (1 min)');
+  assert.equal(step.description, '5000 processed · 7 failed · queue 0 · 1/1 workers · 12.3 files/s · 2 errors (1 min)');
   const tooltip = step.tooltip!.split('\n');
   assert.ok(tooltip.includes('last minute: 738 processed, 2 failed, 1.5 KiB, 12.3 files/s, mean 12 ms, p95 31 ms'), step.tooltip);
   assert.ok(tooltip.includes('since start: 5000 processed, 7 failed, 3 MiB, 1.5 files/s, mean 8.3 ms, p95 21 ms'), step.tooltip);
@@ -47,6 +47,6 @@ test('without the runtime figures the row reads as before, and its id and label 
   withStats.stats = new Map([['a.main', stats]]);
   const a = pluginNodes(plain)[0].children![0];
   const b = pluginNodes(withStats)[0].children![0];
-  assert.equal(a.description, 'running · 1/1 workers · queue 0 · 0 processed · 0 failed');
+  assert.equal(a.description, '0 processed · 0 failed · queue 0 · 1/1 workers');
   assert.deepEqual([a.id, a.label], [b.id, b.label]);
 });

@@ -26,7 +26,7 @@ test('the Plugins view groups step watchers by plugin with workers, queue length
   const nodes = pluginNodes(snap);
   assert.deepEqual(nodes.map((n) => n.label), ['a', 'b']);
   assert.deepEqual(nodes[0].children?.map((n) => n.label), ['main', 'zip']);
-  assert.equal(nodes[0].children?.[1].description, 'running · 1/2 workers · queue 4 · 12 processed · 1 failed');
+  assert.equal(nodes[0].children?.[1].description, '12 processed · 1 failed · queue 4 · 1/2 workers');
   assert.match(nodes[0].description ?? '', /1 failing/);
   assert.match(nodes[0].children?.[0].contextValue ?? '', /\bstep\b.*\bfailed\b/);
 });
@@ -55,7 +55,7 @@ test('a worker not up yet (loading its step, or respawned) shows its watcher and
   assert.equal(node.icon, 'loading~spin');
   assert.match(node.contextValue ?? '', /\brunning\b/, 'actions stay those of a running watcher');
   assert.deepEqual(node.children?.map((c) => c.description), ['pid 100 · up 1m', 'pid 101 · starting']);
-  assert.match(pluginNodes(snap)[0].children?.[0].description ?? '', /^starting · 2\/2 workers/);
+  assert.match(pluginNodes(snap)[0].children?.[0].description ?? '', /^starting · 0 processed · 0 failed · queue 0 · 2\/2 workers/);
   processes[1].ready = true;
   assert.match(processNodes(snap)[0].description ?? '', /^running · 2\/2/);
 });
