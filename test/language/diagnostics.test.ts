@@ -176,3 +176,22 @@ describe('diagnostics', () => {
     assert.deepEqual(f.service.diagnostics(doc(`${f.workspace}/README.ini`, '[x\n')), []);
   });
 });
+
+describe('diagnostics: steps the runtime generates', () => {
+  test("the hidden '<step>_reinject' queue of a step with retry_total > 0 is known (the generated observer file names it)", () => {
+    const g = languageFixture();
+    try {
+      const config = `${g.workspace}/plugins/gamma/config.ini`;
+      fs.mkdirSync(`${g.workspace}/plugins/gamma`, { recursive: true });
+      fs.writeFileSync(config, `${GENERAL}\n\n[step_main]\n_step_module = builtin:delete\nretry_total = 2\n`);
+      g.env.invalidate();
+      const text = `${COMMON}[step_gamma_main_reinject_1]\nactive=true\ndirectory=${g.dataDir}\nqueue=step.gamma.main_reinject\n`;
+      assert.deepEqual(shown(g, doc(g.paths.generatedObserver, text)), []);
+      // A step without retries has none.
+      assert.deepEqual(shown(g, doc(g.paths.generatedObserver, text.replaceAll('gamma', 'beta'))),
+        ["warning 5:6-5:29 unknown-queue: queue 'step.beta.main_reinject' matches no plugin step (did you mean 'step.gamma.main_reinject'?)"]);
+    } finally {
+      g.cleanup();
+    }
+  });
+});

@@ -4,11 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runtimeHome } from '../../../runtime/home';
 import { parseIni } from '../../../runtime/config/ini-parser';
-import { listKnownSteps } from '../../../runtime/config/load';
-import { loadModuleConfig, MODULE_CONFIG_FILE } from '../../../runtime/config/module-config';
+import { listKnownSteps, loadRuntimeConfig } from '../../../runtime/config/load';
+import { MODULE_CONFIG_FILE } from '../../../runtime/config/module-config';
 import { discoverPlugins } from '../../../runtime/config/plugins';
 import { checkDocument, stepModulesOf } from '../../../runtime/config/validate';
-import { internalPlugins } from '../../../runtime/steps/internal-plugins';
 import type { DocumentInfo, LanguageEnvironment, Location } from './types';
 
 export interface WorkspaceOptions {
@@ -72,12 +71,12 @@ export class DiskEnvironment implements LanguageEnvironment {
   knownSteps(): readonly string[] {
     if (this.steps) return this.steps;
     const workspace = this.opts.workspace ?? path.join(this.opts.home, '.no-workspace');
+    // Every step a plugin declares (even one whose config.ini has errors), plus the steps only the loaded
+    // configuration has: the internal plugins mfdata.ini turns on and the hidden `<step>_reinject` retry steps.
     const declared = listKnownSteps(workspace, this.opts.home);
-    // The internal switch and guess_file_type plugins exist when mfdata.ini turns them on.
-    const { module } = loadModuleConfig(workspace, { env: this.opts.env, home: this.opts.home });
-    const taken = new Set(declared.map((s) => s.slice(0, s.indexOf('/'))));
-    const internal = internalPlugins(module, this.opts.home, taken).flatMap((p) => p.steps.map((s) => `${p.name}/${s.name}`));
-    this.steps = [...new Set([...declared, ...internal])].sort();
+    const { config } = loadRuntimeConfig({ workspace, home: this.opts.home, env: this.opts.env });
+    const generated = config.plugins.flatMap((p) => p.steps.map((s) => `${p.name}/${s.name}`));
+    this.steps = [...new Set([...declared, ...generated])].sort();
     return this.steps;
   }
 
