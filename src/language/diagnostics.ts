@@ -17,6 +17,8 @@ export class DiagnosticsController implements vscode.Disposable {
   constructor(
     private readonly service: () => ConfigLanguageService,
     private readonly delayMs: () => number,
+    /** A document whose Problems another copy shows (a generated file's `file:` copy): its diagnostics are cleared. */
+    private readonly shownElsewhere: (doc: vscode.TextDocument) => boolean = () => false,
   ) {
     this.disposables.push(
       this.collection,
@@ -40,6 +42,10 @@ export class DiagnosticsController implements vscode.Disposable {
   check(doc: vscode.TextDocument): void {
     this.cancel(doc);
     if (!isConfigDocument(doc)) return;
+    if (this.shownElsewhere(doc)) {
+      this.collection.delete(doc.uri);
+      return;
+    }
     this.collection.set(doc.uri, this.service().diagnostics(plainDocument(doc)).map(toDiagnostic));
   }
 

@@ -81,11 +81,18 @@ function isUnder(dir: string, file: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
+/**
+ * A `file:` URI of a generated file: its tab is swapped for the read-only view, so its Problems belong to that view
+ * (the `file:` document outlives its closed tab; its own diagnostics would list every problem twice).
+ */
+export function isSwappedForReadonly(uri: vscode.Uri, configAutoDir: string | undefined): boolean {
+  return !!configAutoDir && uri.scheme === 'file' && isUnder(configAutoDir, uri.fsPath);
+}
+
 /** Registers the read-only view and swaps `file:` tabs of generated files for it. */
 export function registerGeneratedFiles(configAutoDir: () => string | undefined): vscode.Disposable[] {
   const swap = async (tab: vscode.Tab): Promise<void> => {
-    const dir = configAutoDir();
-    if (!dir || !(tab.input instanceof vscode.TabInputText) || tab.input.uri.scheme !== 'file' || !isUnder(dir, tab.input.uri.fsPath)) return;
+    if (!(tab.input instanceof vscode.TabInputText) || !isSwappedForReadonly(tab.input.uri, configAutoDir())) return;
     const file = tab.input.uri.fsPath;
     await vscode.window.showTextDocument(generatedUri(file), { viewColumn: tab.group.viewColumn, preview: tab.isPreview, preserveFocus: !tab.isActive });
     await vscode.window.tabGroups.close(tab);

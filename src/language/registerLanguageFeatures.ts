@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { RuntimeMonitor } from '../services/runtimeMonitor';
 import type { RuntimeWorkspace } from '../services/workspace';
 import { DiagnosticsController } from './diagnostics';
-import { registerGeneratedFiles } from './generatedFiles';
+import { isSwappedForReadonly, registerGeneratedFiles } from './generatedFiles';
 import { MonitorLiveFigures } from './liveFigures';
 import { CREATE_DIRECTORY_COMMAND, registerProviders } from './providers';
 import { DiskEnvironment } from './service/environment';
@@ -40,7 +40,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, servi
     }
     return current.service;
   };
-  const diagnostics = new DiagnosticsController(service, () => Math.max(0, setting('diagnosticsDelay', 300)));
+  const configAutoDir = (): string | undefined => workspace.home()?.configAutoDir;
+  const diagnostics = new DiagnosticsController(service, () => Math.max(0, setting('diagnosticsDelay', 300)),
+    (doc) => isSwappedForReadonly(doc.uri, configAutoDir()));
   const refresh = (): void => {
     service();
     current!.env.invalidate();
@@ -66,7 +68,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, servi
       if (e.affectsConfiguration('mfdata.home')) refresh();
     }),
     ...registerProviders(service),
-    ...registerGeneratedFiles(() => workspace.home()?.configAutoDir),
+    ...registerGeneratedFiles(configAutoDir),
     vscode.commands.registerCommand(CREATE_DIRECTORY_COMMAND, async (dir: string, uri?: vscode.Uri) => {
       try {
         fs.mkdirSync(dir, { recursive: true });

@@ -140,5 +140,7 @@ describe('configuration language features', function () {
     await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(editor.document.uri, Buffer.from('x'))), /NoPermissions|permission/i);
     const fileTabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'file' && t.input.uri.fsPath === generated);
     assert.equal(fileTabs.length, 0, 'the writable file: tab was closed');
+    // The file: document outlives its tab: its Problems would repeat the read-only view's.
+    await waitFor('the file: copy has no Problems', () => vscode.languages.getDiagnostics(vscode.Uri.file(generated)).length === 0, 5_000);
   });
 });
