@@ -1,12 +1,14 @@
 // Trash actions on a file of the Plugins view's trash browser: "Replay into Step…" (back into a step's inbox with its
 // tags, through runtime/trash on the views' Redis connection) and "Delete" (after a modal confirmation).
 import * as vscode from 'vscode';
+import { readGeneratedPlugins } from '../../runtime/flow/configured-edges';
+import type { RuntimeHome } from '../../runtime/home';
 import { deleteFromTrash, replayFromTrash } from '../../runtime/trash/trash';
 import { CancelledError, registerCommand, type CommandContext } from '../commands/context';
 import type { NodeModel } from '../views/model';
 import type { StepRef, TrashEntry } from './contract';
 import type { TrashBrowser } from './trashBrowser';
-import { replayTargets } from './trashModel';
+import { reinjectSteps, replayTargets } from './trashModel';
 
 /** What a caller (a test, another command) may pass instead of answering prompts. */
 interface TrashCommandOptions {
@@ -41,7 +43,7 @@ export function registerTrashCommands(ctx: CommandContext, trash: TrashBrowser):
     registerCommand(ctx, 'mfdata.trash.replay', async (arg: unknown, target?: unknown) => {
       const entry = await entryOf(arg);
       const given = typeof target === 'object' && target !== null && 'plugin' in target && 'step' in target ? (target as StepRef) : undefined;
-      const to = given ?? (await pickTarget(ctx, entry));
+      const to = given ?? (await pickTarget(ctx, entry, home()));
       const dest = await ctx.monitor.queues.withRedis(`replaying ${entry.name} into ${to.plugin}/${to.step}`, (r) => replayFromTrash(home(), entry, to, { redis: r }));
       ctx.log.info(`replayed ${entry.path} into ${to.plugin}/${to.step}: ${dest}`);
       void vscode.window.setStatusBarMessage(`MFDATA: ${entry.name} replayed into ${to.plugin}/${to.step}`, 5000);
@@ -62,10 +64,10 @@ export function registerTrashCommands(ctx: CommandContext, trash: TrashBrowser):
   ];
 }
 
-async function pickTarget(ctx: CommandContext, entry: TrashEntry): Promise<StepRef> {
+async function pickTarget(ctx: CommandContext, entry: TrashEntry, home: RuntimeHome): Promise<StepRef> {
   const running = (ctx.monitor.status?.watchers ?? []).filter((w) => w.kind === 'step' && w.plugin && w.step).map((w) => ({ plugin: w.plugin!, step: w.step! }));
   const pick = await vscode.window.showQuickPick(
-    replayTargets(entry, running).map((s) => ({ label: `${s.plugin}/${s.step}`, description: s.plugin === entry.plugin && s.step === entry.step ? 'where it failed' : undefined, step: s })),
+    replayTargets(entry, running, reinjectSteps(readGeneratedPlugins(home))).map((s) => ({ label: `${s.plugin}/${s.step}`, description: s.plugin === entry.plugin && s.step === entry.step ? 'where it failed' : undefined, step: s })),
     { title: `MFDATA: replay ${entry.name} into step`, placeHolder: 'The step whose inbox receives the file (with its tags)' },
   );
   if (!pick) throw new CancelledError();

@@ -1,6 +1,8 @@
 // The trash browser of the Plugins view as plain nodes: under each step a "Trash (n)" node listing the files its
 // failure policy kept, each with its `.tags` (tooltip and children). Pure (no vscode), tested on plain data.
 // Trash of something that is not a listed step (a switch's `nomatch`) hangs under its plugin.
+import type { PluginConfig } from '../../runtime/config/model';
+import { REINJECT_MODULE } from '../../runtime/steps/retry';
 import type { StepRef, TrashEntry } from './contract';
 import type { NodeModel } from '../views/model';
 
@@ -73,8 +75,17 @@ export function journeyKey(e: Pick<TrashEntry, 'name' | 'tags'>): string {
   return e.tags['first.core.original_uid'] ?? e.tags['first.core.original_basename'] ?? e.name;
 }
 
-/** Steps offered for a replay: the one the file failed in first, then every other running step. */
-export function replayTargets(entry: Pick<TrashEntry, 'plugin' | 'step'>, steps: readonly StepRef[]): StepRef[] {
+/** The `plugin/step`s of the generated configuration that are internal retry steps (`builtin:reinject`): no replay target. */
+export function reinjectSteps(plugins: readonly PluginConfig[]): Set<string> {
+  return new Set(plugins.flatMap((p) => p.steps.filter((s) => s.stepModule === REINJECT_MODULE).map((s) => `${p.name}/${s.name}`)));
+}
+
+/**
+ * Steps offered for a replay: the one the file failed in first, then every other running step, except the internal
+ * ones (`internal`, as `plugin/step`): a file put into a reinject step's inbox would be scheduled as a retry.
+ */
+export function replayTargets(entry: Pick<TrashEntry, 'plugin' | 'step'>, running: readonly StepRef[], internal: ReadonlySet<string> = new Set()): StepRef[] {
+  const steps = running.filter((s) => !internal.has(`${s.plugin}/${s.step}`));
   const own = steps.find((s) => s.plugin === entry.plugin && s.step === entry.step);
   const others = steps.filter((s) => s !== own).sort((a, b) => `${a.plugin}/${a.step}`.localeCompare(`${b.plugin}/${b.step}`));
   return own ? [own, ...others] : others;

@@ -5,9 +5,10 @@ import * as assert from 'node:assert/strict';
 import type { Journey, TrashEntry } from '../../src/flow/contract';
 import { journeyHtml } from '../../src/flow/journeyHtml';
 import { journeyKeyOfRecord, journeyQuery, journeyView } from '../../src/flow/journeyModel';
+import type { PluginConfig, StepConfig } from '../../runtime/config/model';
 import { EntryDecoder, type LogEntry } from '../../runtime/log/entry';
 import { LogStore } from '../../src/logs/logStore';
-import { journeyKey, replayTargets, withTrash } from '../../src/flow/trashModel';
+import { journeyKey, reinjectSteps, replayTargets, withTrash } from '../../src/flow/trashModel';
 import type { NodeModel } from '../../src/views/model';
 
 const t0 = Date.UTC(2026, 10, 28, 10, 0, 0);
@@ -151,6 +152,13 @@ test('Replay into Step… offers the step the file failed in first, then the oth
   const steps = [{ plugin: 'b', step: 'main' }, { plugin: 'normalize', step: 'main' }, { plugin: 'a', step: 'x' }];
   assert.deepEqual(replayTargets({ plugin: 'normalize', step: 'main' }, steps).map((s) => `${s.plugin}/${s.step}`), ['normalize/main', 'a/x', 'b/main']);
   assert.deepEqual(replayTargets({ plugin: 'switch', step: 'nomatch' }, steps).map((s) => `${s.plugin}/${s.step}`), ['a/x', 'b/main', 'normalize/main']);
+});
+
+test('Replay into Step… leaves out the internal retry steps (builtin:reinject) of the generated configuration', () => {
+  const step = (name: string, stepModule: string): StepConfig => ({ name, stepModule } as StepConfig);
+  const plugins = [{ name: 'fail_demo', steps: [step('main', 'main.ts'), step('main_reinject', 'builtin:reinject')] } as PluginConfig];
+  const running = [{ plugin: 'fail_demo', step: 'main' }, { plugin: 'fail_demo', step: 'main_reinject' }, { plugin: 'b', step: 'main' }];
+  assert.deepEqual(replayTargets({ plugin: 'fail_demo', step: 'main' }, running, reinjectSteps(plugins)).map((s) => `${s.plugin}/${s.step}`), ['fail_demo/main', 'b/main']);
 });
 
 test('Show Journey takes a uid or name, a queued message, a trash file (by its uid tag) or { uid } / { name }', () => {
