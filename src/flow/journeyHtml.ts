@@ -6,11 +6,16 @@ import { escapeHtml, webviewPage } from '../webview/page';
 /**
  * The whole document. `cspSource` and `styleUri` come from the webview. `gaps`: with no journey, when journeys were
  * not recorded or were dropped, Redis being short of memory (runtime/journey/memory-guard.ts describeJourneyGaps).
+ * `queuedIn`: the query is a message still waiting in that queue, which explains a missing journey.
  */
-export function journeyHtml(views: JourneyView[], query: string, page: { cspSource: string; styleUri: string }, gaps: readonly string[] = []): string {
-  const body = views.length > 0 ? views.map(section).join('\n') : `<p class="empty">No journey recorded for <code>${escapeHtml(query)}</code> (unknown, older than [journeys] keep_hours, or journeys off).</p>${
+export function journeyHtml(views: JourneyView[], query: string, page: { cspSource: string; styleUri: string }, gaps: readonly string[] = [], queuedIn?: string): string {
+  const body = views.length > 0 ? views.map(section).join('\n') : queuedIn !== undefined ? queuedNote(query, queuedIn) : `<p class="empty">No journey recorded for <code>${escapeHtml(query)}</code> (unknown, older than [journeys] keep_hours, or journeys off).</p>${
     gaps.length === 0 ? '' : `\n<p>Journeys were not recorded or not kept at these times (Redis short of memory, [journeys] max_memory_percent):</p>\n<ul class="gaps">${gaps.map((g) => `<li>${escapeHtml(g)}</li>`).join('')}</ul>`}`;
   return webviewPage({ ...page, title: `Journey of ${query}`, body });
+}
+
+function queuedNote(query: string, queue: string): string {
+  return `<p class="empty"><code>${escapeHtml(query)}</code> is queued in <code>${escapeHtml(queue)}</code> and not claimed yet: its journey starts when a step claims it.</p>`;
 }
 
 function section(v: JourneyView): string {

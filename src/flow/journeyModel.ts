@@ -111,6 +111,11 @@ function isNode(x: unknown): x is NodeModel {
   return typeof x === 'object' && x !== null && 'id' in x && 'kind' in x;
 }
 
+/** The queue of a queued message (a Queues view node): its file has no journey until a step claims it. */
+export function queuedIn(arg: unknown): string | undefined {
+  return isNode(arg) && arg.kind === 'message' ? arg.queue : undefined;
+}
+
 /** The uid or name a command argument names: a string, a queued message, a trash file node, `{ uid }` or `{ name }`. */
 export function journeyQuery(arg: unknown, trashTags?: (file: string) => Record<string, string> | undefined): string | undefined {
   if (typeof arg === 'string') return arg.trim() || undefined;

@@ -17,18 +17,21 @@ export class JourneyPanel implements vscode.Disposable {
     private readonly source: FlowSource,
   ) {}
 
-  /** Shows the journeys of every file whose uid or original name is `query` (newest first). */
-  async show(query: string): Promise<JourneyView[]> {
+  /**
+   * Shows the journeys of every file whose uid or original name is `query` (newest first). `queuedIn`: the query
+   * comes from a message waiting in that queue (with no journey, the panel says it is not claimed yet).
+   */
+  async show(query: string, queuedIn?: string): Promise<JourneyView[]> {
     const journeys = await this.source.journeys(query);
     const views = journeys.map((j) => journeyView(j));
     // None: say when journeys were not recorded or were dropped (best effort: the message stands without it).
-    const gaps = views.length > 0 ? [] : describeJourneyGaps(await this.source.journeyGaps().catch(() => []));
+    const gaps = views.length > 0 || queuedIn !== undefined ? [] : describeJourneyGaps(await this.source.journeyGaps().catch(() => []));
     const panel = this.ensurePanel();
     panel.title = `Journey: ${views.length === 1 ? views[0].originalName : query}`;
     panel.webview.html = journeyHtml(views, query, {
       cspSource: panel.webview.cspSource,
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'journey.css')).toString(),
-    }, gaps);
+    }, gaps, queuedIn);
     panel.reveal(undefined, false);
     this.lastQuery = query;
     this.lastViews = views;

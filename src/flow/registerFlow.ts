@@ -9,7 +9,7 @@ import { FlowPanel } from './flowPanel';
 import { redisFlowSource } from './flowSource';
 import { configuredStepsOf } from '../../runtime/flow/configured-edges';
 import { JourneyPanel } from './journeyPanel';
-import { journeyQuery } from './journeyModel';
+import { journeyQuery, queuedIn } from './journeyModel';
 
 export interface FlowApi {
   flow: FlowPanel;
@@ -71,7 +71,7 @@ export function registerFlow(context: vscode.ExtensionContext, ctx: CommandConte
         query = (await vscode.window.showInputBox({ title: 'MFDATA: Show Journey', prompt: 'A file\'s uid (first.core.original_uid) or original name', placeHolder: 'report.txt or 32 hex digits' }))?.trim();
         if (!query) throw new CancelledError();
       }
-      return journey.show(query);
+      return journey.show(query, queuedIn(arg));
     }),
   ];
   return { api: { flow, journey }, disposables };

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Journey, TrashEntry } from '../../src/flow/contract';
 import { journeyHtml } from '../../src/flow/journeyHtml';
-import { journeyKeyOfRecord, journeyQuery, journeyView } from '../../src/flow/journeyModel';
+import { journeyKeyOfRecord, journeyQuery, journeyView, queuedIn } from '../../src/flow/journeyModel';
 import type { PluginConfig, StepConfig } from '../../runtime/config/model';
 import { EntryDecoder, type LogEntry } from '../../runtime/log/entry';
 import { LogStore } from '../../src/logs/logStore';
@@ -84,6 +84,15 @@ test('the journey HTML escapes what files and tags say and carries no script', (
   const gaps = journeyHtml([], 'x', { cspSource: 'x', styleUri: 'y' }, ['2026-11-28 07:00:00 UTC: journeys paused by p/s#1 <at 51 %>']);
   assert.match(gaps, /not recorded or not kept at these times/);
   assert.match(gaps, /<li>2026-11-28 07:00:00 UTC: journeys paused by p\/s#1 &lt;at 51 %&gt;<\/li>/);
+});
+
+test('Show Journey on a queued message with no journey says it is queued and not claimed yet', () => {
+  const message: NodeModel = { id: 'message:step.p.s:0', kind: 'message', label: 'a<1>.txt', contextValue: 'message', collapsible: 'none', queue: 'step.p.s' };
+  assert.equal(queuedIn(message), 'step.p.s');
+  assert.equal(queuedIn('a.txt'), undefined);
+  const html = journeyHtml([], journeyQuery(message)!, { cspSource: 'x', styleUri: 'y' }, [], queuedIn(message));
+  assert.match(html, /<code>a&lt;1&gt;\.txt<\/code> is queued in <code>step\.p\.s<\/code> and not claimed yet/);
+  assert.doesNotMatch(html, /No journey recorded/);
 });
 
 function stepNode(plugin: string, step: string): NodeModel {
