@@ -82,10 +82,12 @@ export class LogStore {
     this.generation++;
   }
 
-  /** "Clear": forget everything held so far. */
+  /** "Clear" (or a home switch): forget everything held so far, the plugins and steps offered by the filter too. */
   clear(): void {
     this.items = [];
     this.view = [];
+    this.plugins.clear();
+    this.steps.clear();
     this.generation++;
   }
 

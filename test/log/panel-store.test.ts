@@ -56,6 +56,17 @@ test('rows carry what the panel shows: time column, origin, context, exception a
   assert.equal(store.bySeq(error.seq)?.record?.event, 'process failed');
 });
 
+test('clear forgets the plugins and steps seen: after a home switch the filter offers only the new home\'s', () => {
+  const store = new LogStore();
+  const d = new EntryDecoder('a.log');
+  const line = (plugin: string, step: string): LogEntry => d.decode(`{"timestamp":"2026-11-27T20:00:00.000001Z","level":"info","name":"x","pid":1,"event":"e","plugin":"${plugin}","step":"${step}"}`) as LogEntry;
+  store.append([line('old', 'main')]);
+  store.clear();
+  assert.deepEqual(store.facets(), { plugins: [], steps: [] });
+  store.append([line('new', 'archive')]);
+  assert.deepEqual(store.facets(), { plugins: ['new'], steps: ['archive'] });
+});
+
 test('the store keeps the newest records up to its cap, and clear forgets everything', () => {
   const store = new LogStore(100);
   const d = new EntryDecoder('a.log');
