@@ -4,17 +4,19 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Range, StepFigures } from '../../src/language/service/types';
+import { MonitorLiveFigures, type FiguresSource } from '../../src/language/liveFigures';
+import type { NoLiveFigures, Range, StepFigures } from '../../src/language/service/types';
 import { cursor, doc, GENERAL, languageFixture, r, type LanguageFixture } from './helpers';
 
 let f: LanguageFixture;
-/** Live figures as the host would read them from Redis: only alpha's steps are "running". */
+/** Live figures as the host would read them from Redis: alpha's steps have figures, the others `noFigures`. */
 const asked: string[] = [];
+let noFigures: NoLiveFigures = 'not running';
 before(() => {
   f = languageFixture({
-    async stepFigures(plugin: string, step: string): Promise<StepFigures | undefined> {
+    async stepFigures(plugin: string, step: string): Promise<StepFigures | NoLiveFigures> {
       asked.push(`${plugin}/${step}`);
-      return plugin === 'alpha' ? { queued: 3, processed: 41, failed: 2 } : undefined;
+      return plugin === 'alpha' ? { queued: 3, processed: 41, failed: 2 } : noFigures;
     },
   });
 });
@@ -71,6 +73,20 @@ describe('hover', () => {
   test('on an observer queue without live figures: says the runtime does not run', async () => {
     const h = await hoverAt(f.paths.observer, '[common]\n[a]\nqueue = step.beta.m|ain\n');
     assert.equal(h!.contents, '**beta/main**: queue `step.beta.main`\n\nruntime not running: no live figures');
+  });
+
+  test('on a queue without live figures because the setting is off, or Redis did not answer: says which', async () => {
+    const said = async (why: NoLiveFigures): Promise<string | undefined> => {
+      noFigures = why;
+      try {
+        return (await hoverAt(f.paths.observer, '[common]\n[a]\nqueue = step.beta.m|ain\n'))?.contents.split('\n').pop();
+      } finally {
+        noFigures = 'not running';
+      }
+    };
+    assert.equal(await said('off'), 'live figures off (setting `mfdata.language.liveFigures`)');
+    assert.equal(await said('timed out'), 'no live figures: the runtime\'s Redis did not answer in time');
+    assert.equal(await said('unreadable'), 'no live figures: the runtime\'s Redis could not be read');
   });
 
   test('on a target naming no step: says so', async () => {
@@ -198,5 +214,25 @@ describe('outline and go-to-definition', () => {
 
   test('no definition for a step no plugin declares', () => {
     assert.equal(f.service.definition(doc(f.paths.observer, '[a]\nqueue = step.nope.main\n'), { line: 1, character: 12 }), undefined);
+  });
+});
+
+describe('live figures read for hovers', () => {
+  const running = { home: '/h', pid: 1, version: '0', startedAt: 0, state: 'running', watchers: [] } as unknown as FiguresSource['status'];
+  const source = (status: FiguresSource['status'], read: () => Promise<void>): FiguresSource => ({
+    status,
+    queues: {
+      lengths: async (names) => (await read(), new Map(names.map((n) => [n, 3]))),
+      counters: async () => (await read(), new Map([['p.s', { processed: 41, failed: 2 }]])),
+    } as FiguresSource['queues'],
+  });
+  const answers = async () => undefined;
+
+  test('say why there are none: setting off, runtime not running, Redis too slow, Redis failing', async () => {
+    assert.equal(await new MonitorLiveFigures(source(running, answers), () => false).stepFigures('p', 's'), 'off');
+    assert.equal(await new MonitorLiveFigures(source(undefined, answers), () => true).stepFigures('p', 's'), 'not running');
+    assert.equal(await new MonitorLiveFigures(source(running, () => new Promise<void>(() => undefined)), () => true, 20).stepFigures('p', 's'), 'timed out');
+    assert.equal(await new MonitorLiveFigures(source(running, () => Promise.reject(new Error('ECONNREFUSED'))), () => true).stepFigures('p', 's'), 'unreadable');
+    assert.deepEqual(await new MonitorLiveFigures(source(running, answers), () => true).stepFigures('p', 's'), { queued: 3, processed: 41, failed: 2 });
   });
 });

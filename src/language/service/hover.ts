@@ -3,7 +3,7 @@
 import { findKeySpec, findSectionSpec, type KeySpec } from '../../../runtime/config/schema';
 import { contains, sectionAt, spanRange, stepModuleOf, type Analysis } from './analysis';
 import { referenceAt } from './references';
-import type { HoverResult, LiveFigures, Position } from './types';
+import type { HoverResult, LiveFigures, NoLiveFigures, Position } from './types';
 
 /** `int · default 600`: the one-line summary of a key. */
 export function keyDetail(k: KeySpec): string {
@@ -22,6 +22,13 @@ export function keyDocumentation(k: KeySpec, sectionTitle: string): string {
   return lines.join('\n');
 }
 
+const NO_FIGURES: Record<NoLiveFigures, string> = {
+  'off': 'live figures off (setting `mfdata.language.liveFigures`)',
+  'not running': 'runtime not running: no live figures',
+  'timed out': 'no live figures: the runtime\'s Redis did not answer in time',
+  'unreadable': 'no live figures: the runtime\'s Redis could not be read',
+};
+
 /** Hover at a position; undefined over blanks, comments and unknown keys. */
 export async function hover(a: Analysis, p: Position, live?: LiveFigures): Promise<HoverResult | undefined> {
   const ref = referenceAt(a, p);
@@ -30,8 +37,8 @@ export async function hover(a: Analysis, p: Position, live?: LiveFigures): Promi
     const queue = `step.${ref.plugin}.${ref.step}`;
     const known = (a.ctx.knownSteps ?? []).includes(`${ref.plugin}/${ref.step}`);
     const lines = [`**${ref.plugin}/${ref.step}**: queue \`${queue}\`${known ? '' : ' (no such step is declared)'}`];
-    const figures = live ? await live.stepFigures(ref.plugin, ref.step) : undefined;
-    lines.push('', figures ? `queued **${figures.queued}** · processed **${figures.processed}** · failed **${figures.failed}**` : 'runtime not running: no live figures');
+    const figures = live ? await live.stepFigures(ref.plugin, ref.step) : 'not running';
+    lines.push('', typeof figures === 'string' ? NO_FIGURES[figures] : `queued **${figures.queued}** · processed **${figures.processed}** · failed **${figures.failed}**`);
     if (section && section.headerSpan.line - 1 === p.line) lines.push('', findSectionSpec(a.info.kind, section.name)?.doc ?? '');
     return { contents: lines.join('\n'), range: ref.range };
   }

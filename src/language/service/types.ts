@@ -109,9 +109,12 @@ export interface StepFigures {
   failed: number;
 }
 
+/** Why a step has no live figures: the setting is off, the runtime does not run, or Redis did not answer (in time). */
+export type NoLiveFigures = 'off' | 'not running' | 'timed out' | 'unreadable';
+
 export interface LiveFigures {
-  /** Undefined when the runtime does not run (or Redis cannot be read). */
-  stepFigures(plugin: string, step: string): Promise<StepFigures | undefined>;
+  /** The figures, or why there are none. */
+  stepFigures(plugin: string, step: string): Promise<StepFigures | NoLiveFigures>;
 }
 
 /** What the service needs to know about the workspace and the file system around a document. */
