@@ -78,11 +78,19 @@ export function activate(context: vscode.ExtensionContext): MfdataApi {
     logs.refresh();
   });
 
+  // readSettings reads mfdata.refreshSeconds afresh, but running timers keep the interval they were armed with.
+  const refreshInterval = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (!e.affectsConfiguration('mfdata.refreshSeconds')) return;
+    views.refresh.intervalChanged();
+    metrics.api.panel.intervalChanged();
+  });
+
   const statusBar = createStatusBar(controller, workspace);
   context.subscriptions.push(
     log,
     workspace,
     followed,
+    refreshInterval,
     registerProjectFolderCommand(ctx, workspace),
     monitor,
     controller,

@@ -23,6 +23,16 @@ export class LiveTicker {
     if (!visible) return this.stop();
     if (this.timer) return;
     void this.tick();
+    this.arm();
+  }
+
+  /** The interval setting changed: a running timer takes the new interval now (no refresh for it). */
+  intervalChanged(): void {
+    if (this.timer) this.arm();
+  }
+
+  private arm(): void {
+    clearInterval(this.timer);
     this.timer = setInterval(() => void this.tick(), this.intervalMs());
   }
 

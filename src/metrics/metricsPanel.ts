@@ -64,6 +64,11 @@ export class MetricsPanel implements vscode.Disposable {
     return this.ticker.live;
   }
 
+  /** The refresh interval setting changed: an open panel redraws on the new interval. */
+  intervalChanged(): void {
+    this.ticker.intervalChanged();
+  }
+
   get isOpen(): boolean {
     return this.panel !== undefined;
   }

@@ -64,11 +64,21 @@ export class RefreshManager implements vscode.Disposable {
     return this.running;
   }
 
+  /** The interval setting changed: a running backstop timer takes the new interval now (no refresh for it). */
+  intervalChanged(): void {
+    if (this.timer) this.arm();
+  }
+
   private visibilityChanged(): void {
     clearInterval(this.timer);
     this.timer = undefined;
     if (!this.anyVisible) return;
     void this.refreshNow();
+    this.arm();
+  }
+
+  private arm(): void {
+    clearInterval(this.timer);
     this.timer = setInterval(() => void this.refreshNow(), this.intervalSeconds() * 1000);
   }
 

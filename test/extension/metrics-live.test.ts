@@ -36,6 +36,21 @@ test('visible: refreshes at once and then on the interval; hidden: no timer and 
   assert.equal(ticker.live, false, 'a disposed ticker never rearms');
 });
 
+test('a changed interval applies to the running timer at once; hidden, it arms nothing', async () => {
+  let refreshes = 0;
+  let interval = 600_000;
+  const ticker = new LiveTicker(async () => void refreshes++, () => interval);
+  ticker.intervalChanged();
+  assert.equal(ticker.live, false, 'hidden: still no timer');
+  ticker.setVisible(true);
+  assert.equal(refreshes, 1);
+  interval = 20;
+  ticker.intervalChanged();
+  assert.equal(refreshes, 1, 'the change itself refreshes nothing');
+  await until('refreshes on the new interval', () => refreshes >= 3);
+  ticker.dispose();
+});
+
 test('a refresh still running is shared, not doubled, and a failed one does not stop the next', async () => {
   let release: () => void = () => {};
   let calls = 0;

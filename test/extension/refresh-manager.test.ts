@@ -54,3 +54,23 @@ test('refreshNow() with no load running loads once', async () => {
     manager.dispose();
   }
 });
+
+test('a changed refresh interval applies to the running backstop timer at once, not at the next visibility change', async () => {
+  const redraws = { count: 0 };
+  const view = { visible: true, onDidChangeVisibility: () => ({ dispose() {} }) } as unknown as vscode.TreeView<unknown>;
+  let seconds = 600;
+  let loads = 0;
+  const manager = new RefreshManager([{ view, refresh: () => void redraws.count++ }], async () => void loads++, noEvents, () => seconds);
+  try {
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(loads, 1, 'visible: one load at once, the next one in 600 s');
+    seconds = 0.02;
+    manager.intervalChanged();
+    assert.equal(loads, 1, 'the change itself loads nothing');
+    const deadline = Date.now() + 5000;
+    while (loads < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(loads >= 3, `loads every 20 ms now (${loads})`);
+  } finally {
+    manager.dispose();
+  }
+});
