@@ -15,10 +15,11 @@ test('a handed-over step debugged from this window shows "debugging"; one handed
   const snap = { ...emptySnapshot(status), debugging: new Set(['step.demo.main']) };
   const [plugin] = pluginNodes(snap);
   const byLabel = new Map((plugin.children ?? []).map((c) => [c.label, c]));
-  assert.match(byLabel.get('main')!.description!, /^debugging · 0\/2 workers/);
+  assert.match(byLabel.get('main')!.description!, /^debugging · 0 processed · 0 failed · queue 0 · 0\/2 workers$/);
   assert.match(byLabel.get('main')!.contextValue, /\bdebugging\b/);
   assert.equal(byLabel.get('main')!.icon, 'debug');
   assert.match(byLabel.get('other')!.description!, /^handed over · /);
   assert.doesNotMatch(byLabel.get('other')!.contextValue, /\bdebugging\b/);
-  assert.match(byLabel.get('third')!.description!, /^running · /);
+  // Running: no state word (the icon says it), the figures first.
+  assert.match(byLabel.get('third')!.description!, /^0 processed · /);
 });
