@@ -10,11 +10,11 @@ import { encodeMessage, messageFor } from '../../runtime/queue/message';
 import { parseTagsFile } from '../../runtime/tags/tag-names';
 import { readJourney } from '../../runtime/flow/read';
 
-test('a synchronous step that blocks past process_timeout is killed by the watchdog; after 3 deaths its file is failed, and its journey says so', async (t) => {
+/** A real redis-server, a home and a client; every worker started through `start` is stopped when the test ends. */
+async function testbed(t: { after(fn: () => Promise<void>): void }) {
   const redis = await startTestRedis();
   const home = makeHome();
   const client = new Redis({ path: redis.socket });
-  const plugin = writePlugin(home, 'w', [{ name: 'main', source: 'export function process(file) { if (file.originalBasename === "spin") for (;;) {} return true; }\n', config: { processTimeout: 0.3 } }]);
   const procs: Proc[] = [];
   t.after(async () => {
     await Promise.all(procs.map((p) => p.stop()));
@@ -22,19 +22,28 @@ test('a synchronous step that blocks past process_timeout is killed by the watch
     await redis.stop();
     home.cleanup();
   });
+  const start = (plugin: string): Proc => {
+    const w = startWorker(home, plugin, 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket });
+    procs.push(w);
+    return w;
+  };
+  return { home, client, start };
+}
+
+test('a synchronous step that blocks past process_timeout is killed by the watchdog; after 3 deaths its file is failed, and its journey says so', async (t) => {
+  const { home, client, start } = await testbed(t);
+  const plugin = writePlugin(home, 'w', [{ name: 'main', source: 'export function process(file) { if (file.originalBasename === "spin") for (;;) {} return true; }\n', config: { processTimeout: 0.3 } }]);
   const inbox = plugin.steps[0].watchedDirectories[0];
   dropFile(inbox, 'spin', 'forever');
   await client.lpush('step.w.main', encodeMessage(messageFor(inbox, 'spin', 'created')));
   for (let death = 1; death <= 3; death++) {
-    const w = startWorker(home, 'w', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket });
-    procs.push(w);
+    const w = start('w');
     await w.exited;
     assert.equal(w.child.signalCode, 'SIGKILL');
     assert.match(w.stderr(), /watchdog: the step blocked the worker beyond process_timeout/);
     assert.ok(w.records.some((r) => r.level === 'critical' && r.limit_ms === 2300));
   }
-  const last = startWorker(home, 'w', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket });
-  procs.push(last);
+  const last = start('w');
   const trash = path.join(home.home.inDir, 'trash', 'w.main');
   await waitFor('spinning file failed', () => listFiles(trash).length === 2);
   assert.match(parseTagsFile(fs.readFileSync(path.join(trash, 'spin.tags'), 'utf8'))['latest.core.failure_reason'], /died 3 times/);
@@ -64,9 +73,7 @@ export const step = {
 `;
 
 test('a batch step gets batches of batch_max_size, then the rest after batch_max_wait; per-file results apply', async (t) => {
-  const redis = await startTestRedis();
-  const home = makeHome();
-  const client = new Redis({ path: redis.socket });
+  const { home, client, start } = await testbed(t);
   const log = path.join(home.dir, 'batches.log');
   const plugin = writePlugin(home, 'b', [{ name: 'main', source: BATCH, config: { batchMaxSize: 3, batchMaxWait: 0.5 } }], { log });
   const inbox = plugin.steps[0].watchedDirectories[0];
@@ -75,13 +82,7 @@ test('a batch step gets batches of batch_max_size, then the rest after batch_max
     dropFile(inbox, n, n);
     await client.lpush('step.b.main', encodeMessage(messageFor(inbox, n, 'created')));
   }
-  const w = startWorker(home, 'b', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket });
-  t.after(async () => {
-    await w.stop();
-    client.disconnect();
-    await redis.stop();
-    home.cleanup();
-  });
+  start('b');
   await waitFor('all files handled', () => fs.existsSync(log) && fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length === 3 && listFiles(path.join(home.home.inDir, 'tmp', 'b.main')).length === 0);
   assert.deepEqual(fs.readFileSync(log, 'utf8').trim().split('\n'), ['a1,a2,bad3', 'a4,a5,a6', 'a7']);
   const trash = path.join(home.home.inDir, 'trash', 'b.main');
@@ -102,27 +103,17 @@ export const step = {
 `;
 
 test('a batch step that dies on one file: the files of that batch then run alone, so only the poison file reaches its failure policy', async (t) => {
-  const redis = await startTestRedis();
-  const home = makeHome();
-  const client = new Redis({ path: redis.socket });
+  const { home, client, start } = await testbed(t);
   const log = path.join(home.dir, 'batches.log');
   const plugin = writePlugin(home, 'pb', [{ name: 'main', source: POISON_BATCH, config: { batchMaxSize: 10, batchMaxWait: 0.5 } }], { log });
-  const procs: Proc[] = [];
-  t.after(async () => {
-    await Promise.all(procs.map((p) => p.stop()));
-    client.disconnect();
-    await redis.stop();
-    home.cleanup();
-  });
   const inbox = plugin.steps[0].watchedDirectories[0];
   const names = [...Array.from({ length: 9 }, (_, i) => `good-${i}`), 'poison'];
   for (const n of names) dropFile(inbox, n, n);
   await client.lpush('step.pb.main', ...names.map((n) => encodeMessage(messageFor(inbox, n, 'created'))));
   const trash = path.join(home.home.inDir, 'trash', 'pb.main');
   // Restarted after each death, as the supervisor does, until the poison file is in the trash.
-  for (let start = 1; start <= 6 && !listFiles(trash).includes('poison'); start++) {
-    const w = startWorker(home, 'pb', 'main', { MFDATA_REDIS_UNIX_SOCKET: redis.socket });
-    procs.push(w);
+  for (let round = 1; round <= 6 && !listFiles(trash).includes('poison'); round++) {
+    const w = start('pb');
     await Promise.race([w.exited, waitFor('the poison file trashed', () => listFiles(trash).includes('poison'), 20_000)]);
   }
   await waitFor('the poison file and its .tags in the trash', () => listFiles(trash).length === 2);
